@@ -1,0 +1,17 @@
+import { expireGrant } from '../shared/domain/grant-service';
+import { grantDepsFromEnv, log } from '../shared/adapters/runtime';
+import type { ExpiryTarget } from '../shared/ports/scheduler';
+
+const deps = grantDepsFromEnv();
+
+/**
+ * EventBridge Scheduler target: the schedule's Input is the event. Re-reads and conditionally
+ * expires; a schedule that fired before the expiry second throws, so Scheduler retries it.
+ */
+export async function handler(event: ExpiryTarget): Promise<{ outcome: string }> {
+  if (event?.type !== 'grant' || !event.orgId || !event.id) throw new Error('Unknown expiry target.');
+  const outcome = await expireGrant(deps, event.orgId, event.id, 'scheduler');
+  log.info('expire', { target: event.type, id: event.id, outcome });
+  if (outcome === 'not_due') throw new Error(`Grant ${event.id} is not due yet; retrying.`);
+  return { outcome };
+}

@@ -1,0 +1,45 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue as StreamAttributeValue, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { requireEnv } from '../shared/config';
+import { systemClock } from '../shared/domain/clock';
+import { deliverNotice } from '../shared/domain/notice-delivery';
+import type { Notice } from '../shared/domain/notices';
+import { fromItem } from '../shared/adapters/dynamodb/items';
+import { isNoticeKey } from '../shared/adapters/dynamodb/keys/notice';
+import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox';
+import { documentClient, log } from '../shared/adapters/runtime';
+import { SesMailer } from '../shared/adapters/ses-mailer';
+import { renderNotice } from '../shared/mail/templates';
+
+const portalUrl = requireEnv('PORTAL_URL');
+const deps = {
+  outbox: new DynamoOutbox(documentClient, requireEnv('TABLE_NAME')),
+  mailer: new SesMailer(new SESv2Client({}), requireEnv('MAIL_FROM')),
+  clock: systemClock,
+  render: (notice: Notice) => renderNotice(notice, { portalUrl }),
+};
+
+const image = (img: Record<string, StreamAttributeValue> | undefined) =>
+  img ? unmarshall(img as Record<string, AttributeValue>) : undefined;
+
+/**
+ * The table's stream: delivers new outbox notices. Reports the first failed record so the
+ * event source retries from there; notices already sent are skipped by their claim.
+ */
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  for (const record of event.Records) {
+    const item = image(record.dynamodb?.NewImage);
+    if (record.eventName !== 'INSERT' || !item || !isNoticeKey(item.pk)) continue;
+    const notice = fromItem<Notice>(item)!;
+    try {
+      const outcome = await deliverNotice(deps, notice);
+      log.info('notice', { noticeId: notice.noticeId, template: notice.template, outcome });
+    } catch (error) {
+      log.error('notice delivery failed', { noticeId: notice.noticeId, error: String(error) });
+      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+    }
+  }
+  return { batchItemFailures: [] };
+}

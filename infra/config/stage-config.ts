@@ -1,0 +1,116 @@
+/**
+ * Stage configuration: the platform admin's control panel. One typed, validated object per
+ * stage; cdk context (`-c stage=prod -c mailFrom=...`) can override any scalar field.
+ */
+export interface IssuerConfig {
+  /** OIDC issuer URL (discovery at `/.well-known/openid-configuration`). */
+  url: string;
+  /** The client id tokens are issued to (the JWT authorizer's audience for staff). */
+  clientId: string;
+}
+
+export interface StageConfig {
+  stage: string;
+  /** Longest grant any org may allow, in hours (Celigo: 180 days = 4320). */
+  platformMaxGrantHours: number;
+  /** Shortest grant, in seconds: 3600 in real stages, a few seconds in the test stage. */
+  minGrantSeconds: number;
+  /** An org's default grant length, hours (Celigo recommends 5 days). */
+  defaultGrantHours: number;
+  /** An org's default maximum, hours (Own: 14 days). */
+  defaultMaxGrantHours: number;
+  /** How long a permission request stays open, hours (Lockbox: 12 h–4 days). */
+  requestExpiryHours: number;
+  /** Longest "log in as" token, minutes (≤ 15). */
+  sessionMinutes: number;
+  /** Sender of every notice; its SES identity is created by the stack. */
+  mailFrom: string;
+  /** Customer issuer; a Cognito user pool is created when absent. */
+  customerIssuer?: IssuerConfig;
+  /** Staff issuer for agents; a Cognito user pool is created when absent. */
+  staffIssuer?: IssuerConfig;
+  /** Where alarms go. */
+  alarmEmail?: string;
+  /** Days CloudWatch keeps function logs. */
+  logRetentionDays: number;
+}
+
+const BASE: Omit<StageConfig, 'stage'> = {
+  platformMaxGrantHours: 4320,
+  minGrantSeconds: 3600,
+  defaultGrantHours: 120,
+  defaultMaxGrantHours: 336,
+  requestExpiryHours: 72,
+  sessionMinutes: 15,
+  mailFrom: 'support-access@example.com',
+  logRetentionDays: 90,
+};
+
+export const STAGES: Record<string, StageConfig> = {
+  dev: { ...BASE, stage: 'dev', mailFrom: 'support-access@localhost.test' },
+  /** The test stage lets grants last seconds, so expiry can be watched happening. */
+  test: { ...BASE, stage: 'test', minGrantSeconds: 1, mailFrom: 'support-access@localhost.test' },
+  prod: { ...BASE, stage: 'prod' },
+};
+
+export class StageConfigError extends Error {
+  constructor(field: string, problem: string) {
+    super(`Invalid stage config: ${field} ${problem}`);
+    this.name = 'StageConfigError';
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function checkRange(config: StageConfig, field: keyof StageConfig, min: number, max: number) {
+  const value = config[field];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new StageConfigError(field, `must be a number from ${min} to ${max}, got ${JSON.stringify(value)}.`);
+  }
+}
+
+function checkIssuer(field: string, issuer: IssuerConfig | undefined) {
+  if (!issuer) return;
+  if (!/^https?:\/\/[^\s]+$/.test(issuer.url)) throw new StageConfigError(`${field}.url`, `must be an http(s) URL, got "${issuer.url}".`);
+  if (!issuer.clientId) throw new StageConfigError(`${field}.clientId`, 'is required.');
+}
+
+/** Validates a stage config; every problem names its field. */
+export function validateStageConfig(config: StageConfig): StageConfig {
+  checkRange(config, 'platformMaxGrantHours', 1, 4320);
+  checkRange(config, 'minGrantSeconds', 1, 3600);
+  checkRange(config, 'defaultMaxGrantHours', 1, config.platformMaxGrantHours);
+  checkRange(config, 'defaultGrantHours', config.minGrantSeconds / 3600, config.defaultMaxGrantHours);
+  checkRange(config, 'requestExpiryHours', 1, 720);
+  checkRange(config, 'sessionMinutes', 1, 15);
+  checkRange(config, 'logRetentionDays', 1, 3653);
+  if (!EMAIL.test(config.mailFrom)) throw new StageConfigError('mailFrom', `must be an email address, got "${config.mailFrom}".`);
+  if (config.alarmEmail !== undefined && !EMAIL.test(config.alarmEmail)) {
+    throw new StageConfigError('alarmEmail', `must be an email address, got "${config.alarmEmail}".`);
+  }
+  checkIssuer('customerIssuer', config.customerIssuer);
+  checkIssuer('staffIssuer', config.staffIssuer);
+  return config;
+}
+
+const NUMERIC_FIELDS = new Set<keyof StageConfig>([
+  'platformMaxGrantHours',
+  'minGrantSeconds',
+  'defaultGrantHours',
+  'defaultMaxGrantHours',
+  'requestExpiryHours',
+  'sessionMinutes',
+  'logRetentionDays',
+]);
+
+/** The named stage with overrides (from cdk context), validated. */
+export function stageConfig(name: string, overrides: Record<string, unknown> = {}): StageConfig {
+  const base = STAGES[name];
+  if (!base) throw new StageConfigError('stage', `must be one of ${Object.keys(STAGES).join(', ')}, got "${name}".`);
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined || !(key in BASE || key === 'customerIssuer' || key === 'staffIssuer' || key === 'alarmEmail')) continue;
+    merged[key] = NUMERIC_FIELDS.has(key as keyof StageConfig) && typeof value === 'string' ? Number(value) : value;
+  }
+  return validateStageConfig(merged as unknown as StageConfig);
+}

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { ROUTES, routeKeyOf, type Route } from '../../shared/http/routes';
+import type { FunctionName, Handler } from './functions';
+import { lambdaContext } from './lambda-context';
+
+/** API Gateway's payload limit. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface JwtAuthorizerConfig {
+  issuer: string;
+  audience: string;
+}
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), names };
+}
+
+/** Content types API Gateway passes as text; everything else arrives base64-encoded. */
+const TEXTUAL = /^(application\/(json|problem\+json|xml|javascript)|text\/)/;
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** Builds the HTTP API payload 2.0 event API Gateway would send. */
+export function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: Buffer, claims?: Record<string, string>): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const cookieHeader = req.headers.cookie;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const textual = TEXTUAL.test(req.headers['content-type'] ?? '');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: routeKeyOf(route),
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: cookieHeader ? cookieHeader.split(/;\s*/).filter(Boolean) : undefined,
+    headers,
+    queryStringParameters: url.search ? query : undefined,
+    pathParameters: Object.keys(params).length ? params : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: url.hostname.split('.')[0] ?? url.hostname,
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: req.headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: routeKeyOf(route),
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+    } as APIGatewayProxyEventV2['requestContext'],
+    body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && !textual,
+  };
+}
+
+/** API Gateway hands claims to the function as strings. */
+function stringClaims(payload: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(payload).map(([k, v]) => [k, typeof v === 'string' ? v : Array.isArray(v) ? `[${v.join(' ')}]` : JSON.stringify(v)]),
+  );
+}
+
+function writeResult(res: ServerResponse, result: unknown) {
+  // Like API Gateway: a non-structured result is a 200 JSON body.
+  const structured = (result && typeof result === 'object' && 'statusCode' in result
+    ? result
+    : { statusCode: 200, body: typeof result === 'string' ? result : JSON.stringify(result), headers: { 'content-type': 'application/json' } }) as APIGatewayProxyStructuredResultV2;
+  const headers: Record<string, string | string[]> = { ...(structured.headers as Record<string, string>) };
+  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
+  const body = structured.body ? Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  res.writeHead(structured.statusCode ?? 200, headers).end(body);
+}
+
+/**
+ * The local API Gateway: matches the shared route table, applies the JWT authorizer to staff
+ * routes, turns the request into a payload 2.0 event and invokes the same handler module.
+ */
+export function createGateway(handlers: Record<FunctionName, Handler>, authorizer: JwtAuthorizerConfig, log: (line: string) => void = () => undefined): Server {
+  const compiled = ROUTES.map(compile);
+  const jwks = createRemoteJWKSet(new URL(`${authorizer.issuer}/jwks`));
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+      const body = await readBody(req);
+      if (body === 'too_large') return send(res, 413, { message: 'Request Entity Too Large' });
+      let params: Record<string, string> = {};
+      const match = compiled.find((c) => {
+        if (c.route.method !== req.method) return false;
+        const m = c.pattern.exec(url.pathname);
+        if (!m) return false;
+        params = Object.fromEntries(c.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+        return true;
+      });
+      if (!match) return send(res, 404, { message: 'Not Found' });
+      let claims: Record<string, string> | undefined;
+      if (match.route.auth === 'staff-jwt') {
+        const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (!bearer) return send(res, 401, { message: 'Unauthorized' });
+        try {
+          const { payload } = await jwtVerify(bearer, jwks, { issuer: authorizer.issuer, audience: authorizer.audience });
+          claims = stringClaims(payload as Record<string, unknown>);
+        } catch {
+          return send(res, 401, { message: 'Unauthorized' });
+        }
+      }
+      const event = toEvent(req, url, match.route, params, body, claims);
+      const started = Date.now();
+      const result = await handlers[match.route.fn](event, lambdaContext(match.route.fn));
+      writeResult(res, result);
+      log(`${req.method} ${url.pathname} → ${res.statusCode} (${match.route.fn}, ${Date.now() - started} ms)`);
+    } catch (error) {
+      log(`gateway error: ${String(error)}`);
+      if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
+    }
+  });
+}

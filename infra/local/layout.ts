@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import type { StageConfig } from '../config/stage-config';
+import { stageConfig } from '../config/stage-config';
+
+/** Where the local stack listens and keeps its data; all on loopback. */
+export interface LocalLayout {
+  stage: StageConfig;
+  dataDir: string;
+  host: string;
+  ports: { gateway: number; customerIdp: number; staffIdp: number; mailbox: number; dynamodb: number; scheduler: number };
+  urls: { portal: string; customerIssuer: string; staffIssuer: string; mailbox: string; dynamodb: string; scheduler: string };
+  tableName: string;
+}
+
+export const CUSTOMER_CLIENT_ID = 'portal';
+export const STAFF_CLIENT_ID = 'support-cli';
+export const DEMO_PASSWORD = 'demo';
+
+/** From the environment: SA_STAGE (dev), SA_PORT_BASE (4000), SA_DATA_DIR (.data). */
+export function localLayout(env: NodeJS.ProcessEnv = process.env): LocalLayout {
+  const base = Number(env.SA_PORT_BASE ?? 4000);
+  if (!Number.isInteger(base) || base < 1024 || base > 65000) throw new Error(`SA_PORT_BASE must be a port from 1024 to 65000, got "${env.SA_PORT_BASE}".`);
+  const host = 'localhost';
+  const ports = {
+    gateway: base,
+    customerIdp: base + 1,
+    mailbox: base + 2,
+    dynamodb: base + 3,
+    scheduler: base + 4,
+    staffIdp: base + 5,
+  };
+  const url = (port: number) => `http://${host}:${port}`;
+  return {
+    stage: stageConfig(env.SA_STAGE ?? 'dev'),
+    dataDir: resolve(env.SA_DATA_DIR ?? '.data'),
+    host,
+    ports,
+    urls: {
+      portal: url(ports.gateway),
+      customerIssuer: url(ports.customerIdp),
+      staffIssuer: url(ports.staffIdp),
+      mailbox: url(ports.mailbox),
+      dynamodb: url(ports.dynamodb),
+      scheduler: url(ports.scheduler),
+    },
+    tableName: 'support-access',
+  };
+}
+
+/** The environment every local function runs with: the same variables CDK sets in AWS. */
+export function functionEnvironment(layout: LocalLayout): Record<string, string> {
+  const { stage, urls } = layout;
+  return {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: urls.dynamodb,
+    AWS_ENDPOINT_URL_SESV2: urls.mailbox,
+    AWS_ENDPOINT_URL_SCHEDULER: urls.scheduler,
+    TABLE_NAME: layout.tableName,
+    PLATFORM_MAX_GRANT_HOURS: String(stage.platformMaxGrantHours),
+    MIN_GRANT_SECONDS: String(stage.minGrantSeconds),
+    SESSION_MINUTES: String(stage.sessionMinutes),
+    SCHEDULE_GROUP: 'support-access',
+    EXPIRE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:expire',
+    SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
+    SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:scheduler-dlq',
+    MAIL_FROM: stage.mailFrom,
+    PORTAL_URL: urls.portal,
+    CUSTOMER_ISSUER: urls.customerIssuer,
+    CUSTOMER_CLIENT_ID: CUSTOMER_CLIENT_ID,
+    COOKIE_SECURE: 'true',
+    SESSION_SECRET: 'local-development-session-secret-0123456789',
+    TOKEN_ISSUER: urls.portal,
+    TOKEN_AUDIENCE: 'product',
+    SIGNING_KEY_FILE: resolve(layout.dataDir, 'keys', 'session-signing-key.json'),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * `npm start`: the whole product on one machine, on loopback — DynamoDB Local, the SES emulator,
+ * two OIDC issuers, the local scheduler, the stream poller and the gateway in front of the same
+ * handler modules Lambda runs — with demo data, progress lines and a banner of URLs at the end.
+ */
+import type { Server } from 'node:http';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { DynamoStore } from '../../shared/adapters/dynamodb/store';
+import { ensureLocalKey } from '../../shared/adapters/local-key-signer';
+import { checkDataDir, ensureTable, startDynamoDb } from './dynamodb';
+import { FUNCTION_ENTRIES, loadHandler, type FunctionName, type Handler } from './functions';
+import { createGateway } from './gateway';
+import { functionEnvironment, localLayout, STAFF_CLIENT_ID } from './layout';
+import { startIdentityProviders } from './oidc';
+import { checkJava, checkPorts, StartupError } from './preflight';
+import { Children } from './processes';
+import { LocalScheduler } from './scheduler';
+import { seedDemoData } from './seed';
+import { DEMO_AGENTS, DEMO_USERS } from './seed-data';
+import { startSesEmulator } from './ses';
+import { StreamPoller } from './stream-poller';
+
+const started = Date.now();
+const step = (text: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${text}`);
+const quiet = process.env.SA_QUIET === '1';
+const trace = (line: string) => {
+  if (!quiet) console.log(`        ${line}`);
+};
+
+const listen = (server: Server, port: number) =>
+  new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+
+async function main() {
+  const layout = localLayout();
+  const children = new Children();
+  const servers: Server[] = [];
+  let scheduler: LocalScheduler | undefined;
+  let poller: StreamPoller | undefined;
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping Support Access…');
+    scheduler?.stop();
+    await poller?.stop().catch(() => undefined);
+    for (const s of servers) s.closeAllConnections?.();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await children.stopAll();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    step(`Stage "${layout.stage.stage}", data in ${layout.dataDir}`);
+    checkJava();
+    await checkPorts(layout.ports);
+    checkDataDir(layout.dataDir);
+    Object.assign(process.env, functionEnvironment(layout));
+
+    step(`Starting DynamoDB Local on port ${layout.ports.dynamodb}…`);
+    const db = await startDynamoDb(layout, children);
+    step(`Table "${layout.tableName}": ${await ensureTable(db, layout.tableName)} (stream + TTL on)`);
+    step(`Demo data: ${await seedDemoData(db, layout)} new item(s)`);
+
+    step(`Starting the SES emulator on port ${layout.ports.mailbox}…`);
+    await startSesEmulator(layout, children);
+
+    step('Starting the customer and staff OIDC issuers…');
+    servers.push(...(await startIdentityProviders(layout, new DynamoStore(createDocumentClient(db), layout.tableName))));
+
+    await ensureLocalKey(process.env.SIGNING_KEY_FILE!);
+    step('Loading the functions…');
+    const handlers = Object.fromEntries(
+      await Promise.all((Object.keys(FUNCTION_ENTRIES) as FunctionName[]).map(async (name) => [name, await loadHandler(name)] as const)),
+    ) as Record<FunctionName, Handler>;
+
+    scheduler = new LocalScheduler(layout.dataDir, { expire: handlers.expire }, trace);
+    const schedulerServer = scheduler.createServer();
+    await listen(schedulerServer, layout.ports.scheduler);
+    servers.push(schedulerServer);
+    scheduler.start();
+    step(`Local scheduler on port ${layout.ports.scheduler} (${scheduler.list().length} schedule(s) armed)`);
+
+    poller = new StreamPoller(db, layout.tableName, layout.dataDir, handlers.stream, trace);
+    await poller.start();
+    step('Stream poller reading the table stream');
+
+    const gateway = createGateway(handlers, { issuer: layout.urls.staffIssuer, audience: STAFF_CLIENT_ID }, trace);
+    await listen(gateway, layout.ports.gateway);
+    servers.push(gateway);
+    step(`Gateway on port ${layout.ports.gateway}`);
+
+    console.log(`
+Support Access is running (started in ${((Date.now() - started) / 1000).toFixed(1)}s).
+
+  Customer portal   ${layout.urls.portal}/        sign in as ${DEMO_USERS.map((u) => u.email).join(', ')} (password: demo)
+  Mailbox           ${layout.urls.mailbox}/        every email the product sends
+  Support API       ${layout.urls.portal}/support/orgs/acme/grants
+  JWKS              ${layout.urls.portal}/.well-known/jwks.json
+  Agent token       npm run token -- ${DEMO_AGENTS[0]!.email}     (agents: ${DEMO_AGENTS.map((a) => a.email).join(', ')})
+
+Press Ctrl-C to stop.`);
+  } catch (error) {
+    console.error(error instanceof StartupError ? `Cannot start: ${error.message}` : error);
+    await stop(1);
+  }
+}
+
+void main();

@@ -1,0 +1,55 @@
+import { epochSeconds } from '../../domain/clock';
+import type { Grant, Session } from '../../domain/model';
+import type { Notice } from '../../domain/notices';
+import type { AuditEvent } from '../../domain/audit';
+import { activeGrantIndexKeys, grantKey } from './keys/grant';
+import { sessionKey } from './keys/session';
+import { noticeKey } from './keys/notice';
+import { auditEventKey } from './keys/audit';
+
+/** How long a sent notice is kept for idempotency before TTL removes it. */
+const NOTICE_RETENTION_SECONDS = 30 * 24 * 3600;
+
+/** Entity ⇄ item mapping: keys, the type tag, TTL, and sparse index keys only while active. */
+export function grantItem(grant: Grant): Record<string, unknown> {
+  return {
+    ...grantKey(grant.orgId, grant.grantId),
+    type: 'grant',
+    ...grant,
+    ttl: epochSeconds(grant.expiresAt),
+    ...(grant.status === 'active' ? activeGrantIndexKeys(grant.orgId, grant.grantId, grant.expiresAt) : {}),
+  };
+}
+
+export function sessionItem(session: Session): Record<string, unknown> {
+  return {
+    ...sessionKey(session.orgId, session.grantId, session.sessionId),
+    type: 'session',
+    ...session,
+    ttl: epochSeconds(session.expiresAt),
+  };
+}
+
+export function noticeItem(notice: Notice): Record<string, unknown> {
+  return {
+    ...noticeKey(notice.noticeId),
+    type: 'notice',
+    ...notice,
+    status: 'pending',
+    ttl: epochSeconds(notice.createdAt) + NOTICE_RETENTION_SECONDS,
+  };
+}
+
+export function auditItem(event: AuditEvent): Record<string, unknown> {
+  return { ...auditEventKey(event.orgId, event.seq), type: 'audit', ...event };
+}
+
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'type', 'ttl', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'status_sent_at'];
+
+/** Strips storage attributes so the domain gets its entity back. */
+export function fromItem<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const copy: Record<string, unknown> = { ...item };
+  for (const key of STORAGE_ATTRIBUTES) delete copy[key];
+  return copy as T;
+}

@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import { EXPIRY_SHARDS } from '../table-definition';
+
+/** Keys of a grant: under its org, plus the sparse "active" index keys while it is active. */
+export const grantKey = (orgId: string, grantId: string) => ({ pk: `ORG#${orgId}`, sk: `GRANT#${grantId}` });
+
+export const activeGrantsOfOrg = (orgId: string) => `ORG#${orgId}#ACTIVE`;
+
+export const expiryShard = (id: string) =>
+  `EXPIRY#${createHash('sha1').update(id).digest().readUInt8(0) % EXPIRY_SHARDS}`;
+
+export const activeGrantIndexKeys = (orgId: string, grantId: string, expiresAt: string) => ({
+  gsi1pk: activeGrantsOfOrg(orgId),
+  gsi1sk: `${expiresAt}#${grantId}`,
+  gsi2pk: expiryShard(grantId),
+  gsi2sk: `${expiresAt}#GRANT#${orgId}#${grantId}`,
+});

@@ -1,0 +1,7 @@
+/** Keys of a "log in as" session: under its org, grouped by grant so a grant can end them all. */
+export const sessionKey = (orgId: string, grantId: string, sessionId: string) => ({
+  pk: `ORG#${orgId}`,
+  sk: `SESSION#${grantId}#${sessionId}`,
+});
+
+export const sessionsOfGrantPrefix = (grantId: string) => `SESSION#${grantId}#`;

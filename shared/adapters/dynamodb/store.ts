@@ -1,0 +1,156 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../domain/audit';
+import { ConcurrentChangeError } from '../../domain/errors';
+import type { Grant, Org, Session, UserProfile } from '../../domain/model';
+import type { Change, Store, Write } from '../../ports/store';
+import { auditHeadKey, auditPartition, AUDIT_EVENT_PREFIX } from './keys/audit';
+import { activeGrantsOfOrg, grantKey } from './keys/grant';
+import { orgKey } from './keys/org';
+import { sessionsOfGrantPrefix } from './keys/session';
+import { userKey } from './keys/user';
+import { auditItem, fromItem, grantItem, noticeItem, sessionItem } from './items';
+import { TABLE } from './table-definition';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Attempts at appending to a contended audit chain before giving up. */
+const MAX_COMMIT_ATTEMPTS = 12;
+
+/** The DynamoDB adapter behind the `Store` port: one function per access pattern, no Scan. */
+export class DynamoStore implements Store {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getOrg(orgId: string): Promise<Org | undefined> {
+    return this.get<Org>(orgKey(orgId));
+  }
+
+  async getUser(email: string): Promise<UserProfile | undefined> {
+    return this.get<UserProfile>(userKey(email));
+  }
+
+  async getGrant(orgId: string, grantId: string): Promise<Grant | undefined> {
+    return this.get<Grant>(grantKey(orgId, grantId));
+  }
+
+  async listActiveGrants(orgId: string, now: Date): Promise<Grant[]> {
+    const index = TABLE.indexes.activeByOrg;
+    return this.query<Grant>({
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk AND #sk > :now',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      ExpressionAttributeValues: { ':pk': activeGrantsOfOrg(orgId), ':now': now.toISOString() },
+    });
+  }
+
+  async listSessionsOfGrant(orgId: string, grantId: string): Promise<Session[]> {
+    return this.query<Session>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': sessionsOfGrantPrefix(grantId) },
+      ConsistentRead: true,
+    });
+  }
+
+  async listAudit(orgId: string): Promise<AuditEvent[]> {
+    return this.query<AuditEvent>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': auditPartition(orgId), ':prefix': AUDIT_EVENT_PREFIX },
+      ConsistentRead: true,
+    });
+  }
+
+  /**
+   * One TransactWriteItems: the entity writes under their conditions, the audit events chained
+   * after the org's head (conditioned on it, so concurrent changes never fork the chain), and
+   * the notices. A lost race on the head is retried; a failed entity condition is the caller's.
+   */
+  async commit(change: Change): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.auditHead(change.orgId);
+      let link = head;
+      const events = change.audit.map((entry) => (link = chainEvent(change.orgId, entry, link)));
+      const items: TransactItem[] = [
+        ...change.writes.map((w) => this.put(entityItem(w), w.expect)),
+        this.headWrite(change.orgId, head, link),
+        ...events.map((e) => this.put(auditItem(e), 'new')),
+        ...change.notices.map((n) => this.put(noticeItem(n), 'new')),
+      ];
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons.slice(0, change.writes.length).some((r) => r.Code === 'ConditionalCheckFailed')) {
+          throw new ConcurrentChangeError();
+        }
+        if (attempt >= MAX_COMMIT_ATTEMPTS) throw new ConcurrentChangeError('The audit trail is busy; nothing was written. Try again.');
+        await sleep(Math.random() * 20 * attempt);
+      }
+    }
+  }
+
+  private async auditHead(orgId: string): Promise<{ seq: number; hash: string }> {
+    const item = await this.get<{ seq: number; hash: string }>(auditHeadKey(orgId));
+    return item ? { seq: item.seq, hash: item.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  private headWrite(orgId: string, head: { seq: number }, next: { seq: number; hash: string }): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...auditHeadKey(orgId), type: 'audit-head', seq: next.seq, hash: next.hash },
+        ...(head.seq === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'seq = :seq', ExpressionAttributeValues: { ':seq': head.seq } }),
+      },
+    };
+  }
+
+  private put(item: Record<string, unknown>, expect: Write['expect']): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: item,
+        ...(expect === 'new'
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#status = :expected',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':expected': expect.status },
+            }),
+      },
+    };
+  }
+
+  private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return fromItem<T>(out.Item);
+  }
+
+  private async query<T>(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<T[]> {
+    const results: T[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }));
+      for (const item of out.Items ?? []) results.push(fromItem<T>(item) as T);
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return results;
+  }
+}
+
+function entityItem(write: Write): Record<string, unknown> {
+  switch (write.kind) {
+    case 'grant':
+      return grantItem(write.grant);
+    case 'session':
+      return sessionItem(write.session);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

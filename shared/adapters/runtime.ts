@@ -1,0 +1,39 @@
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { systemClock } from '../domain/clock';
+import type { GrantDeps } from '../domain/grant-service';
+import { limitsFromEnv, requireEnv } from '../config';
+import { newId } from '../ports/ids';
+import { createDocumentClient } from './dynamodb/client';
+import { DynamoStore } from './dynamodb/store';
+import { EventBridgeScheduler } from './scheduler';
+
+/** Structured JSON log lines; never whole events (they carry personal data). */
+export const log = {
+  info: (message: string, detail: Record<string, unknown> = {}) =>
+    console.log(JSON.stringify({ level: 'info', message, ...detail })),
+  error: (message: string, detail: Record<string, unknown> = {}) =>
+    console.error(JSON.stringify({ level: 'error', message, ...detail })),
+};
+
+export const documentClient = createDocumentClient();
+
+export function storeFromEnv(): DynamoStore {
+  return new DynamoStore(documentClient, requireEnv('TABLE_NAME'));
+}
+
+/** The dependencies of grant operations, wired from the environment once per cold start. */
+export function grantDepsFromEnv(): GrantDeps {
+  return {
+    store: storeFromEnv(),
+    scheduler: new EventBridgeScheduler(new SchedulerClient({}), {
+      groupName: requireEnv('SCHEDULE_GROUP'),
+      targetArn: requireEnv('EXPIRE_FUNCTION_ARN'),
+      roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
+      deadLetterArn: requireEnv('SCHEDULER_DLQ_ARN'),
+    }),
+    clock: systemClock,
+    ids: newId,
+    limits: limitsFromEnv(),
+    log,
+  };
+}

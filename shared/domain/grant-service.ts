@@ -1,0 +1,239 @@
+import type { AuditEntry } from './audit';
+import type { Clock } from './clock';
+import { ConcurrentChangeError, NotFoundError } from './errors';
+import {
+  assertActive,
+  assertMayGrant,
+  assertMayRevoke,
+  assertNotImpersonated,
+  expiryFrom,
+  isActive,
+  parseDurationHours,
+  parseEnvironment,
+  parseLevel,
+} from './grant-rules';
+import type { Actor, EndReason, Grant, Org, PlatformLimits, Session, UserProfile } from './model';
+import type { Notice } from './notices';
+import type { IdFactory } from '../ports/ids';
+import type { Scheduler } from '../ports/scheduler';
+import { grantScheduleName } from '../ports/scheduler';
+import type { Store, Write } from '../ports/store';
+
+/** What grant operations need; handlers wire real adapters, tests wire what they like. */
+export interface GrantDeps {
+  store: Store;
+  scheduler: Scheduler;
+  clock: Clock;
+  ids: IdFactory;
+  limits: PlatformLimits;
+  log?: { error(message: string, detail: Record<string, unknown>): void };
+}
+
+export interface GrantRequest {
+  durationHours?: unknown;
+  level?: unknown;
+  environment?: unknown;
+}
+
+export async function loadOrg(store: Store, orgId: string): Promise<Org> {
+  const org = await store.getOrg(orgId);
+  if (!org) throw new NotFoundError('org', orgId);
+  return org;
+}
+
+export async function loadGrant(store: Store, orgId: string, grantId: string): Promise<Grant> {
+  const grant = await store.getGrant(orgId, grantId);
+  if (!grant) throw new NotFoundError('grant', grantId);
+  return grant;
+}
+
+const userActor = (u: UserProfile): Actor => ({ type: 'user', id: u.email, email: u.email });
+const person = (u: UserProfile) => ({ id: u.email, email: u.email, name: u.name });
+
+/** Who hears about a grant: the user support acts as and the org's authorized contacts. */
+export function grantRecipients(org: Org, grant: Grant): string[] {
+  return [...new Set([grant.actAs.email, ...org.settings.authorizedContacts].map((e) => e.toLowerCase()))];
+}
+
+function grantNotice(
+  deps: GrantDeps,
+  org: Org,
+  grant: Grant,
+  template: Notice['template'],
+  data: Record<string, string>,
+): Notice {
+  return {
+    noticeId: deps.ids(),
+    orgId: org.orgId,
+    template,
+    to: grantRecipients(org, grant),
+    createdAt: deps.clock.now().toISOString(),
+    data: {
+      orgName: org.name,
+      grantId: grant.grantId,
+      grantedBy: grant.grantedBy.name ?? grant.grantedBy.email,
+      actAs: grant.actAs.email,
+      level: grant.level,
+      environment: grant.environment,
+      expiresAt: grant.expiresAt,
+      ...data,
+    },
+  };
+}
+
+/** Schedules are a second layer only: a failure is logged, reads and the sweep still end access. */
+async function bestEffort(deps: GrantDeps, what: string, grant: Grant, op: () => Promise<void>) {
+  try {
+    await op();
+  } catch (error) {
+    deps.log?.error(`schedule ${what} failed`, { grantId: grant.grantId, error: String(error) });
+  }
+}
+
+/** A signed-in customer user grants support login access as themselves (Salesforce, Celigo). */
+export async function createUserGrant(
+  deps: GrantDeps,
+  granter: UserProfile,
+  input: GrantRequest,
+  context: { actor?: string } = {},
+): Promise<Grant> {
+  assertNotImpersonated(context.actor);
+  const org = await loadOrg(deps.store, granter.orgId);
+  assertMayGrant(org, granter);
+  const seconds = parseDurationHours(input.durationHours, org, deps.limits);
+  const level = parseLevel(input.level, granter);
+  const environment = parseEnvironment(input.environment, org);
+  const now = deps.clock.now();
+  const grant: Grant = {
+    orgId: org.orgId,
+    grantId: deps.ids(),
+    kind: 'user',
+    grantedBy: person(granter),
+    actAs: person(granter),
+    level,
+    workspaces: granter.workspaces,
+    environment,
+    caseIds: [],
+    personnel: [],
+    status: 'active',
+    createdAt: now.toISOString(),
+    expiresAt: expiryFrom(now, seconds).toISOString(),
+  };
+  await deps.store.commit({
+    orgId: org.orgId,
+    writes: [{ kind: 'grant', grant, expect: 'new' }],
+    audit: [
+      {
+        at: grant.createdAt,
+        actor: userActor(granter),
+        action: 'grant.created',
+        target: { type: 'grant', id: grant.grantId },
+        after: { level, environment, expiresAt: grant.expiresAt, workspaces: grant.workspaces },
+      },
+    ],
+    notices: [grantNotice(deps, org, grant, 'grant-created', {})],
+  });
+  await bestEffort(deps, 'create', grant, () =>
+    deps.scheduler.scheduleAt(grantScheduleName(grant.grantId), new Date(grant.expiresAt), {
+      type: 'grant',
+      orgId: grant.orgId,
+      id: grant.grantId,
+    }),
+  );
+  return grant;
+}
+
+/** Active grants of the org; a non-admin sees only the grants that act as them. */
+export async function listActiveGrants(deps: GrantDeps, viewer: UserProfile): Promise<Grant[]> {
+  const now = deps.clock.now();
+  const grants = (await deps.store.listActiveGrants(viewer.orgId, now)).filter((g) => isActive(g, now));
+  return viewer.role === 'admin' ? grants : grants.filter((g) => g.actAs.email === viewer.email);
+}
+
+/**
+ * Ends an active grant (revoke, expiry, case solved) and every session on it, in one transaction
+ * with its audit event and notice. Returns the ended grant.
+ */
+async function endGrant(
+  deps: GrantDeps,
+  grant: Grant,
+  reason: EndReason,
+  actor: Actor,
+  extraAudit: Partial<AuditEntry> = {},
+): Promise<Grant> {
+  const org = await loadOrg(deps.store, grant.orgId);
+  const now = deps.clock.now().toISOString();
+  const status = reason === 'revoked' ? 'revoked' : reason === 'expired' ? 'expired' : 'ended';
+  const ended: Grant = { ...grant, status, endedAt: now, endedBy: actor, endReason: reason };
+  const sessions = (await deps.store.listSessionsOfGrant(grant.orgId, grant.grantId)).filter(
+    (s) => s.status === 'active',
+  );
+  const writes: Write[] = [
+    { kind: 'grant', grant: ended, expect: { status: 'active' } },
+    ...sessions.map(
+      (s): Write => ({ kind: 'session', session: { ...s, status: 'ended' }, expect: { status: 'active' } }),
+    ),
+  ];
+  await deps.store.commit({
+    orgId: grant.orgId,
+    writes,
+    audit: [
+      {
+        at: now,
+        actor,
+        action: `grant.${status}`,
+        target: { type: 'grant', id: grant.grantId },
+        before: { status: grant.status },
+        after: { status, endReason: reason, sessionsEnded: sessions.length },
+        ...extraAudit,
+      },
+    ],
+    notices: [grantNotice(deps, org, ended, 'grant-ended', { reason })],
+  });
+  return ended;
+}
+
+/** Revokes a grant: the granter or any admin of its org (Salesforce, Celigo). */
+export async function revokeGrant(deps: GrantDeps, user: UserProfile, grantId: string): Promise<Grant> {
+  const grant = await loadGrant(deps.store, user.orgId, grantId);
+  assertMayRevoke(grant, user);
+  assertActive(grant, deps.clock.now());
+  const ended = await endGrant(deps, grant, 'revoked', userActor(user)).catch((error) => {
+    if (error instanceof ConcurrentChangeError) return retryAfterRace(deps, user.orgId, grantId);
+    throw error;
+  });
+  await bestEffort(deps, 'cancel', grant, () => deps.scheduler.cancel(grantScheduleName(grantId)));
+  return ended;
+}
+
+/** After a lost race, report the grant's new state rather than a bare conflict. */
+async function retryAfterRace(deps: GrantDeps, orgId: string, grantId: string): Promise<never> {
+  const fresh = await loadGrant(deps.store, orgId, grantId);
+  assertActive(fresh, deps.clock.now());
+  throw new ConcurrentChangeError();
+}
+
+/**
+ * The scheduler's (or the sweep's) target: re-reads the grant and marks it expired only if it
+ * is still active and its time has come. Safe to call any number of times.
+ */
+export async function expireGrant(
+  deps: GrantDeps,
+  orgId: string,
+  grantId: string,
+  by: string,
+): Promise<'expired' | 'not_due' | 'already_ended' | 'missing'> {
+  const grant = await deps.store.getGrant(orgId, grantId);
+  if (!grant) return 'missing';
+  if (grant.status !== 'active') return 'already_ended';
+  if (isActive(grant, deps.clock.now())) return 'not_due';
+  try {
+    await endGrant(deps, grant, 'expired', { type: 'system', id: by });
+    return 'expired';
+  } catch (error) {
+    if (error instanceof ConcurrentChangeError) return 'already_ended';
+    throw error;
+  }
+}
+
+export type { Session };

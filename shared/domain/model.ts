@@ -1,0 +1,102 @@
+/** The entities of Support Access, as the domain sees them (no storage types). */
+
+export const LEVELS = ['monitor', 'manage', 'admin'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const ENVIRONMENTS = ['production', 'sandbox'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const PLANS = ['paid', 'free', 'trial'] as const;
+export type Plan = (typeof PLANS)[number];
+
+export type Role = 'admin' | 'user';
+export type Workspaces = 'all' | string[];
+
+export interface Person {
+  id: string;
+  email: string;
+  name?: string;
+}
+
+export interface OrgSettings {
+  remoteAccessPolicy: 'all_cases' | 'approval_needed' | 'never';
+  allowNonAdminGrants: boolean;
+  defaultGrantHours: number;
+  maxGrantHours: number;
+  authorizedContacts: string[];
+  supportProfile: { level: Level; workspaces: Workspaces };
+  requiredApprovals: number;
+}
+
+export interface Org {
+  orgId: string;
+  name: string;
+  plan: Plan;
+  environments: Environment[];
+  status: 'active' | 'suspended';
+  settings: OrgSettings;
+}
+
+/** A customer user as the portal knows them. */
+export interface UserProfile {
+  email: string;
+  orgId: string;
+  name: string;
+  role: Role;
+  level: Level;
+  workspaces: Workspaces;
+}
+
+export type GrantStatus = 'active' | 'revoked' | 'expired' | 'ended';
+export type EndReason = 'revoked' | 'expired' | 'case_solved';
+
+export interface Grant {
+  orgId: string;
+  grantId: string;
+  kind: 'user' | 'case';
+  grantedBy: Person;
+  /** The customer user support acts as. */
+  actAs: Person;
+  level: Level;
+  workspaces: Workspaces;
+  environment: Environment;
+  caseIds: string[];
+  /** Agents named on the grant; empty for a user grant any agent may use. */
+  personnel: Person[];
+  status: GrantStatus;
+  createdAt: string;
+  expiresAt: string;
+  endedAt?: string;
+  endedBy?: Actor;
+  endReason?: EndReason;
+}
+
+/** A "log in as" session started by an agent on a grant. */
+export interface Session {
+  sessionId: string;
+  orgId: string;
+  grantId: string;
+  agent: Person;
+  actAs: Person;
+  caseId?: string;
+  justification: string;
+  scope: string[];
+  status: 'active' | 'ended';
+  startedAt: string;
+  expiresAt: string;
+}
+
+/** Who did something: recorded on every audit event. */
+export type Actor =
+  | { type: 'user'; id: string; email: string }
+  | { type: 'agent'; id: string; email: string; actingAs?: string }
+  | { type: 'system'; id: string };
+
+/** Platform-wide limits from stage config; an org can lower them, never raise them. */
+export interface PlatformLimits {
+  maxGrantHours: number;
+  /** Shortest grant; one hour in real stages, seconds in the test stage. */
+  minGrantSeconds: number;
+  /** Longest "log in as" token. */
+  sessionMinutes: number;
+}

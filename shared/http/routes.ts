@@ -1,0 +1,44 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { NotFoundError } from '../domain/errors';
+
+/**
+ * The route table, declared once: the CDK HTTP API and the local gateway both build from it,
+ * and each function dispatches on the `routeKey` API Gateway fills in.
+ */
+export const ROUTES = [
+  // portal: customer HTML forms (session cookie, checked in the function)
+  { method: 'GET', path: '/', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/login', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/auth/callback', fn: 'portal', auth: 'none' },
+  { method: 'POST', path: '/logout', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/grants/new', fn: 'portal', auth: 'none' },
+  { method: 'POST', path: '/grants', fn: 'portal', auth: 'none' },
+  { method: 'POST', path: '/grants/{grantId}/revoke', fn: 'portal', auth: 'none' },
+  // support-api: agents, bearer JWT from the staff issuer (API Gateway JWT authorizer)
+  { method: 'GET', path: '/support/orgs/{orgId}/grants', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'POST', path: '/support/orgs/{orgId}/grants/{grantId}/sessions', fn: 'support-api', auth: 'staff-jwt' },
+  // product-api: the customer-facing product verifies session tokens
+  { method: 'GET', path: '/.well-known/jwks.json', fn: 'product-api', auth: 'none' },
+] as const;
+
+export type Route = (typeof ROUTES)[number];
+export type HttpFunctionName = Route['fn'];
+export type RouteKey<F extends HttpFunctionName = HttpFunctionName> = Extract<Route, { fn: F }> extends infer R
+  ? R extends Route
+    ? `${R['method']} ${R['path']}`
+    : never
+  : never;
+
+export const routeKeyOf = (route: Route): string => `${route.method} ${route.path}`;
+
+export type RouteHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
+
+/** Dispatches on `event.routeKey`; the type makes every route of the function have a handler. */
+export function dispatch<F extends HttpFunctionName>(handlers: Record<RouteKey<F>, RouteHandler>): RouteHandler {
+  const table = handlers as Record<string, RouteHandler>;
+  return async (event) => {
+    const handler = table[event.routeKey];
+    if (!handler) throw new NotFoundError('route', event.routeKey);
+    return handler(event);
+  };
+}

@@ -1,0 +1,44 @@
+import type { Grant } from '../../domain/model';
+import { html } from '../html';
+import { layout, type PageUser } from './layout';
+
+/** "3 h 12 min", "45 s": what is left of a grant, to the second at render time. */
+export function timeLeft(expiresAt: string, now: Date): string {
+  let s = Math.max(0, Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000));
+  const d = Math.floor(s / 86400);
+  s -= d * 86400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  if (d) return `${d} d ${h} h`;
+  if (h) return `${h} h ${m} min`;
+  if (m) return `${m} min ${s} s`;
+  return `${s} s`;
+}
+
+export function dashboardPage(user: PageUser, grants: Grant[], now: Date, flash?: string): string {
+  const rows = grants.map(
+    (g) => html`<tr data-grant="${g.grantId}">
+<td>${g.actAs.name ?? g.actAs.email}</td><td>${g.level}</td><td>${g.environment}</td>
+<td>${g.grantedBy.name ?? g.grantedBy.email}</td>
+<td><time datetime="${g.expiresAt}">${g.expiresAt.replace('T', ' ').slice(0, 19)} UTC</time></td>
+<td class="left">${timeLeft(g.expiresAt, now)}</td>
+<td><form method="post" action="/grants/${g.grantId}/revoke"><input type="hidden" name="csrf" value="${user.csrf}">
+<button type="submit">Revoke</button></form></td></tr>`,
+  );
+  return layout(
+    'Dashboard',
+    html`${flash ? html`<p class="notice" role="status">${flash}</p>` : ''}
+<h1>Support login access</h1>
+<p><a href="/grants/new">Grant login access</a></p>
+<h2>Active grants</h2>
+${
+  grants.length
+    ? html`<table><thead><tr><th>Support acts as</th><th>Level</th><th>Environment</th><th>Granted by</th><th>Ends</th><th>Time left</th><th></th></tr></thead>
+<tbody>${rows}</tbody></table>`
+    : html`<p class="muted" id="no-grants">Support has no access to your account right now.</p>`
+}`,
+    user,
+  );
+}

@@ -1,0 +1,35 @@
+import { html, type SafeHtml } from '../html';
+
+const STYLE = `
+body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d2433;background:#f6f7f9}
+header{background:#1d2433;color:#fff;padding:.75rem 1.5rem;display:flex;gap:1rem;align-items:center}
+header a,header button{color:#fff}header .who{margin-left:auto}
+main{max-width:60rem;margin:1.5rem auto;padding:0 1.5rem}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #dde1e8}
+.card{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:1rem 1.5rem;margin:1rem 0}
+label{display:block;margin:.75rem 0 .25rem;font-weight:600}input,select{font:inherit;padding:.35rem}
+.error{color:#a4161a}.notice{background:#e7f5ec;border:1px solid #9bd3ae;padding:.5rem 1rem;border-radius:6px}
+.field-error{color:#a4161a;display:block;margin-top:.25rem}button{font:inherit;cursor:pointer}
+.inline{display:inline}.muted{color:#5b6475}
+`;
+
+export interface PageUser {
+  name: string;
+  email: string;
+  orgName: string;
+  csrf: string;
+}
+
+/** The portal's page frame; every page goes through it. */
+export function layout(title: string, body: SafeHtml, user?: PageUser): string {
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${title} · Support Access</title><style>${STYLE}</style></head>
+<body><header><strong>Support Access</strong>${
+    user
+      ? html`<span>${user.orgName}</span><a href="/">Dashboard</a><span class="who">${user.name} (${user.email})</span>
+<form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${user.csrf}"><button type="submit">Sign out</button></form>`
+      : ''
+  }</header>
+<main>${body}</main></body></html>`.toString();
+}

@@ -1,0 +1,12 @@
+/** What the `expire` worker receives when a one-time schedule fires. */
+export type ExpiryTarget = { type: 'grant'; orgId: string; id: string };
+
+/** One-time schedules that end things at the second they are due. */
+export interface Scheduler {
+  /** Creates or moves the schedule `name` to fire once at `at` with `target` as input. */
+  scheduleAt(name: string, at: Date, target: ExpiryTarget): Promise<void>;
+  /** Deletes it; deleting one that is already gone is not an error. */
+  cancel(name: string): Promise<void>;
+}
+
+export const grantScheduleName = (grantId: string): string => `grant-${grantId}`;

@@ -1,0 +1,78 @@
+import { agentToken } from '../../infra/local/token';
+import { CookieJar, jarFetch, signInThrough } from '../../infra/local/oidc-login';
+import { DEMO_PASSWORD } from '../../infra/local/layout';
+import { layout } from './fixtures';
+
+const base = layout.urls.portal;
+
+/** An agent calling the support API with a bearer token from the staff issuer. */
+export class AgentClient {
+  private constructor(
+    readonly email: string,
+    readonly token: string,
+  ) {}
+
+  static async signIn(email: string): Promise<AgentClient> {
+    return new AgentClient(email, await agentToken(layout.urls.staffIssuer, email));
+  }
+
+  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+}
+
+/** A customer user signed in to the portal through the real OIDC flow, with a cookie jar. */
+export class PortalClient {
+  readonly jar = new CookieJar();
+  private constructor(readonly email: string) {}
+
+  static async signIn(email: string): Promise<PortalClient> {
+    const client = new PortalClient(email);
+    const start = await jarFetch(client.jar, `${base}/login`);
+    const callback = await signInThrough(client.jar, start.headers.get('location')!, `${base}/auth/callback`, email, DEMO_PASSWORD);
+    const done = await jarFetch(client.jar, callback);
+    if (done.status !== 303) throw new Error(`Portal sign-in for ${email} failed: ${done.status} ${await done.text()}`);
+    return client;
+  }
+
+  async get(path: string): Promise<{ status: number; html: string; location: string | null }> {
+    const res = await jarFetch(this.jar, `${base}${path}`);
+    return { status: res.status, html: await res.text(), location: res.headers.get('location') };
+  }
+
+  /** The CSRF token the portal put in its forms. */
+  async csrf(): Promise<string> {
+    const page = await this.get('/');
+    const token = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1];
+    if (!token) throw new Error(`No CSRF token on the dashboard (${page.status})`);
+    return token;
+  }
+
+  async post(path: string, fields: Record<string, string>, options: { csrf?: string | null } = {}): Promise<{ status: number; html: string; location: string | null }> {
+    const csrf = options.csrf === undefined ? await this.csrf() : options.csrf;
+    const form = new URLSearchParams({ ...fields, ...(csrf === null ? {} : { csrf }) });
+    const res = await jarFetch(this.jar, `${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    return { status: res.status, html: await res.text(), location: res.headers.get('location') };
+  }
+}
+
+/** A request with no credentials at all. */
+export async function anonymous(method: string, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${base}${path}`, { method, redirect: 'manual', ...init });
+}

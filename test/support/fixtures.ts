@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { orgKey } from '../../shared/adapters/dynamodb/keys/org';
+import { userKey } from '../../shared/adapters/dynamodb/keys/user';
+import type { Org, UserProfile } from '../../shared/domain/model';
+import { testLayout } from './stack-config';
+
+export const layout = testLayout();
+
+/** Direct access to the test stack's DynamoDB Local, for arranging and for assessing writes. */
+export const db = createDocumentClient(
+  new DynamoDBClient({ endpoint: layout.urls.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+);
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+export interface GivenOrg {
+  org: Org;
+  admin: UserProfile;
+  user: UserProfile;
+}
+
+/** A fresh org of its own (so tests never see each other's data), with an admin and a user. */
+export async function givenOrg(overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = {}): Promise<GivenOrg> {
+  const orgId = uniqueId('org');
+  const org: Org = {
+    orgId,
+    name: `Org ${orgId}`,
+    plan: 'paid',
+    environments: ['production'],
+    status: 'active',
+    ...overrides,
+    settings: {
+      remoteAccessPolicy: 'approval_needed',
+      allowNonAdminGrants: false,
+      defaultGrantHours: 120,
+      maxGrantHours: 336,
+      authorizedContacts: [`security@${orgId}.test`],
+      supportProfile: { level: 'monitor', workspaces: 'all' },
+      requiredApprovals: 1,
+      ...settings,
+    },
+  };
+  const admin: UserProfile = { email: `admin@${orgId}.test`, orgId, name: 'Test Admin', role: 'admin', level: 'admin', workspaces: 'all' };
+  const user: UserProfile = { email: `user@${orgId}.test`, orgId, name: 'Test User', role: 'user', level: 'manage', workspaces: ['sales'] };
+  await db.send(new PutCommand({ TableName: layout.tableName, Item: { ...orgKey(orgId), type: 'org', ...org } }));
+  for (const u of [admin, user]) await db.send(new PutCommand({ TableName: layout.tableName, Item: { ...userKey(u.email), type: 'user', ...u } }));
+  return { org, admin, user };
+}
+
+/**
+ * Everything stored for an org: its partition, its audit trail and its outbox notices.
+ * Tests compare snapshots to prove a refused request wrote nothing. (A test-only Scan.)
+ */
+export async function orgItems(orgId: string): Promise<Record<string, unknown>[]> {
+  const partition = async (pk: string) =>
+    (await db.send(new QueryCommand({ TableName: layout.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }))).Items ?? [];
+  const notices = (
+    await db.send(new ScanCommand({ TableName: layout.tableName, FilterExpression: 'orgId = :o AND #t = :n', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':o': orgId, ':n': 'notice' }, ConsistentRead: true }))
+  ).Items ?? [];
+  // A notice's delivery status changes as the mailer works; what matters is which exist.
+  return [...(await partition(`ORG#${orgId}`)), ...(await partition(`AUDIT#${orgId}`)), ...notices.map((n) => ({ pk: n.pk }))];
+}
+
+export async function getItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+  const out = await db.send(new QueryCommand({ TableName: layout.tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': pk, ':sk': sk }, ConsistentRead: true }));
+  return out.Items?.[0];
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails naming `what`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
