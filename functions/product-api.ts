@@ -1,13 +1,12 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { requireEnv } from '../shared/config';
-import { LocalKeySigner } from '../shared/adapters/local-key-signer';
+import { signerFromEnv } from '../shared/adapters/runtime';
 import { errorResponder } from '../shared/http/middlewares';
 import { json } from '../shared/http/problem';
 import { dispatch } from '../shared/http/routes';
 
-const signer = new LocalKeySigner(requireEnv('SIGNING_KEY_FILE'));
+const signer = signerFromEnv();
 
 const routes = dispatch<'product-api'>({
   /** Public keys for verifying session tokens; cacheable, rotation keeps old keys listed. */

@@ -7,8 +7,7 @@ import { isActive, mayAgentUse } from '../shared/domain/grant-rules';
 import { loadOrg } from '../shared/domain/grant-service';
 import type { Grant } from '../shared/domain/model';
 import { startSession } from '../shared/domain/session-service';
-import { LocalKeySigner } from '../shared/adapters/local-key-signer';
-import { grantDepsFromEnv } from '../shared/adapters/runtime';
+import { grantDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
 import { agentOf } from '../shared/http/agent';
 import { errorResponder } from '../shared/http/middlewares';
 import { json } from '../shared/http/problem';
@@ -17,7 +16,7 @@ import { dispatch } from '../shared/http/routes';
 
 const deps = {
   ...grantDepsFromEnv(),
-  signer: new LocalKeySigner(requireEnv('SIGNING_KEY_FILE')),
+  signer: signerFromEnv(),
   token: { issuer: requireEnv('TOKEN_ISSUER'), audience: requireEnv('TOKEN_AUDIENCE') },
 };
 

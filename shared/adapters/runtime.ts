@@ -1,7 +1,11 @@
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { systemClock } from '../domain/clock';
 import type { GrantDeps } from '../domain/grant-service';
-import { limitsFromEnv, requireEnv } from '../config';
+import { limitsFromEnv, optionalEnv, requireEnv } from '../config';
+import type { TokenSigner } from '../ports/token-signer';
+import { KmsSigner } from './kms-signer';
+import { LocalKeySigner } from './local-key-signer';
 import { newId } from '../ports/ids';
 import { createDocumentClient } from './dynamodb/client';
 import { DynamoStore } from './dynamodb/store';
@@ -36,4 +40,10 @@ export function grantDepsFromEnv(): GrantDeps {
     limits: limitsFromEnv(),
     log,
   };
+}
+
+/** The session-token signer: KMS in AWS (`SIGNING_KEY_ID`), a key file locally (`SIGNING_KEY_FILE`). */
+export function signerFromEnv(): TokenSigner {
+  const keyId = optionalEnv('SIGNING_KEY_ID');
+  return keyId ? new KmsSigner(new KMSClient({}), keyId) : new LocalKeySigner(requireEnv('SIGNING_KEY_FILE'));
 }

@@ -63,7 +63,7 @@ export function parseDurationHours(
 
 function formatSeconds(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}`;
-  return `${seconds} seconds`;
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }
 
 export const levelRank = (level: Level): number => LEVELS.indexOf(level);

@@ -1,0 +1,60 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { resolve } from 'node:path';
+import { FUNCTION_ENTRIES, type FunctionName } from '../local/functions';
+
+/** The esbuild settings every function is bundled with (also what `npm run bench` measures). */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  mainFields: ['module', 'main'],
+  // ESM bundles still meet CommonJS dependencies that call require().
+  banner: "import { createRequire as __sa_createRequire } from 'module'; const require = __sa_createRequire(import.meta.url);",
+};
+
+export interface SupportFunctionProps {
+  name: FunctionName;
+  /** Only where something must know the name before the function exists. */
+  functionName?: string;
+  environment: Record<string, string>;
+  logRetention: RetentionDays;
+  timeout?: Duration;
+  memorySize?: number;
+}
+
+/**
+ * The house Lambda: Node.js 22 on ARM64, bundled locally by esbuild (no Docker), source maps on,
+ * an explicit log group, and helpers that grant and set the environment together.
+ */
+export class SupportFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: SupportFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
+    super(scope, id, {
+      entry: resolve(process.cwd(), FUNCTION_ENTRIES[props.name]),
+      handler: 'handler',
+      functionName: props.functionName,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: BUNDLING,
+    });
+  }
+
+  /** Grants access to the table and tells the function its name, in one call. */
+  bindTable(table: ITable, access: 'read' | 'readWrite'): this {
+    if (access === 'read') table.grantReadData(this);
+    else table.grantReadWriteData(this);
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    return this;
+  }
+}

@@ -1,0 +1,118 @@
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config/stage-config';
+import { Database } from '../constructs/database';
+import { ExpiryScheduler } from '../constructs/expiry-scheduler';
+import { SupportHttpApi } from '../constructs/http-api';
+import { Issuer } from '../constructs/identity';
+import { OutboxMailer } from '../constructs/outbox-mailer';
+import { SupportFunction } from '../constructs/support-function';
+
+export interface SupportAccessStackProps extends StackProps {
+  config: StageConfig;
+}
+
+/** Session tokens are for the customer's product; it checks this audience. */
+export const TOKEN_AUDIENCE = 'product';
+
+/** The whole product in one stack, composed of one construct per concern. */
+export class SupportAccessStack extends Stack {
+  constructor(scope: Construct, id: string, props: SupportAccessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = closestRetention(config.logRetentionDays);
+    const { table } = new Database(this, 'Database');
+    const http = new SupportHttpApi(this, 'Http');
+    const portalUrl = http.api.apiEndpoint;
+
+    const customer = new Issuer(this, 'CustomerIssuer', {
+      configured: config.customerIssuer,
+      domainPrefix: `support-access-${config.stage}-customers-${this.account}`,
+      callbackUrls: [`${portalUrl}/auth/callback`],
+    });
+    const staff = new Issuer(this, 'StaffIssuer', {
+      configured: config.staffIssuer,
+      domainPrefix: `support-access-${config.stage}-staff-${this.account}`,
+      callbackUrls: ['http://localhost:8976/callback'],
+    });
+
+    const limits = {
+      PLATFORM_MAX_GRANT_HOURS: String(config.platformMaxGrantHours),
+      MIN_GRANT_SECONDS: String(config.minGrantSeconds),
+      SESSION_MINUTES: String(config.sessionMinutes),
+      PORTAL_URL: portalUrl,
+    };
+
+    // The expire function is named up front so schedules can target it without a reference cycle.
+    const expireName = `support-access-${config.stage}-expire`;
+    const expireArn = this.formatArn({ service: 'lambda', resource: 'function', resourceName: expireName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const expire = new SupportFunction(this, 'Expire', { name: 'expire', functionName: expireName, environment: limits, logRetention });
+    const scheduler = new ExpiryScheduler(this, 'ExpiryScheduler', { target: expire, stage: config.stage });
+    const schedulerEnv = { ...scheduler.environment(expire), EXPIRE_FUNCTION_ARN: expireArn };
+    for (const [k, v] of Object.entries(schedulerEnv)) expire.addEnvironment(k, v);
+    expire.bindTable(table, 'readWrite');
+
+    const signingKey = new Key(this, 'SessionSigningKey', {
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      description: 'Signs "log in as" session tokens (ES256); the private key never leaves KMS',
+    });
+    const sessionSecret = new Secret(this, 'PortalSessionSecret', {
+      description: 'Signs the portal session cookie',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+
+    const portal = new SupportFunction(this, 'Portal', {
+      name: 'portal',
+      logRetention,
+      environment: {
+        ...limits,
+        ...schedulerEnv,
+        CUSTOMER_ISSUER: customer.url,
+        CUSTOMER_CLIENT_ID: customer.clientId,
+        SESSION_SECRET_ARN: sessionSecret.secretArn,
+      },
+    }).bindTable(table, 'readWrite');
+    scheduler.grantManage(portal);
+    sessionSecret.grantRead(portal);
+
+    const supportApi = new SupportFunction(this, 'SupportApi', {
+      name: 'support-api',
+      logRetention,
+      environment: { ...limits, ...schedulerEnv, SIGNING_KEY_ID: signingKey.keyArn, TOKEN_ISSUER: portalUrl, TOKEN_AUDIENCE },
+    }).bindTable(table, 'readWrite');
+    scheduler.grantManage(supportApi);
+    signingKey.grant(supportApi, 'kms:Sign', 'kms:GetPublicKey');
+
+    const productApi = new SupportFunction(this, 'ProductApi', {
+      name: 'product-api',
+      logRetention,
+      environment: { SIGNING_KEY_ID: signingKey.keyArn },
+    }).bindTable(table, 'read');
+    signingKey.grant(productApi, 'kms:GetPublicKey');
+
+    const stream = new SupportFunction(this, 'Stream', {
+      name: 'stream',
+      logRetention,
+      environment: { PORTAL_URL: portalUrl, MAIL_FROM: config.mailFrom },
+    }).bindTable(table, 'readWrite');
+    new OutboxMailer(this, 'Outbox', { table, sender: stream, mailFrom: config.mailFrom });
+
+    http.addRoutes({ portal, 'support-api': supportApi, 'product-api': productApi }, { issuer: staff.url, audience: staff.clientId });
+
+    new CfnOutput(this, 'PortalUrl', { value: `${portalUrl}/` });
+    new CfnOutput(this, 'JwksUrl', { value: `${portalUrl}/.well-known/jwks.json` });
+    new CfnOutput(this, 'StaffIssuerUrl', { value: staff.url });
+    new CfnOutput(this, 'StaffClientId', { value: staff.clientId });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+  }
+}
+
+/** CloudWatch accepts only certain retention periods; take the nearest not below the config. */
+function closestRetention(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0).sort((a, b) => a - b);
+  return (allowed.find((d) => d >= days) ?? RetentionDays.TEN_YEARS) as RetentionDays;
+}

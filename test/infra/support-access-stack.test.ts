@@ -1,0 +1,148 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { stageConfig, StageConfigError } from '../../infra/config/stage-config';
+import { SupportAccessStack } from '../../infra/stacks/support-access-stack';
+import { TABLE } from '../../shared/adapters/dynamodb/table-definition';
+import { ROUTES } from '../../shared/http/routes';
+
+/** Synthesizes the stack without bundling (esbuild is exercised by `npm run synth`). */
+function synth(overrides: Record<string, unknown> = {}): Template {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new SupportAccessStack(app, 'Test', { config: stageConfig('prod', overrides), env: { account: '123456789012', region: 'eu-west-1' } });
+  return Template.fromStack(stack);
+}
+
+/** The statements of the policy attached to the role of the function whose logical id starts with `prefix`. */
+function actionsOf(template: Template, prefix: string): string[] {
+  const functions = template.findResources('AWS::Lambda::Function');
+  const [, fn] = Object.entries(functions).find(([id]) => id.startsWith(prefix))!;
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+    (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
+  );
+  return policies.flatMap((p) => (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat()));
+}
+
+describe('SupportAccessStack', () => {
+  const template = synth();
+
+  test('the table has the shared keys, sparse indexes, TTL in epoch seconds, a stream and PITR', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: Object.values(TABLE.indexes).map((i) => Match.objectLike({ IndexName: i.name })),
+    });
+  });
+
+  test('every function runs Node.js 22 on ARM64 with an explicit log group', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(5);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], LoggingConfig: { LogGroup: expect.anything() } });
+    }
+  });
+
+  test('EventBridge Scheduler assumes a role that may only invoke expire and write to its dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'support-access-prod' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] },
+    });
+    const roles = template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] } } });
+    const roleId = Object.keys(roles)[0]!;
+    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))!;
+    const statements = policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
+    const actions = statements.flatMap((s) => [s.Action].flat()).sort();
+    expect(actions).toEqual(['lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    const invoke = statements.find((s) => s.Action === 'lambda:InvokeFunction')!;
+    expect(JSON.stringify(invoke.Resource)).toMatch(/"Expire[0-9A-F]{8}"/);
+    expect(JSON.stringify(invoke.Resource)).not.toMatch(/Portal|SupportApi|Stream/);
+  });
+
+  test('functions that schedule expiries may create, update and delete schedules and pass only that role', () => {
+    for (const prefix of ['Portal', 'SupportApi']) {
+      const actions = actionsOf(template, prefix);
+      expect(actions).toEqual(expect.arrayContaining(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'iam:PassRole']));
+    }
+    expect(actionsOf(template, 'ProductApi')).not.toContain('scheduler:CreateSchedule');
+  });
+
+  test('least privilege: only the support API signs, only the stream sends email, the product API only reads', () => {
+    expect(actionsOf(template, 'SupportApi')).toContain('kms:Sign');
+    expect(actionsOf(template, 'Portal')).not.toContain('kms:Sign');
+    expect(actionsOf(template, 'ProductApi')).not.toContain('kms:Sign');
+    expect(actionsOf(template, 'ProductApi')).not.toContain('dynamodb:PutItem');
+    expect(actionsOf(template, 'Stream')).toEqual(expect.arrayContaining(['ses:SendEmail']));
+    for (const prefix of ['Portal', 'SupportApi', 'ProductApi', 'Expire']) expect(actionsOf(template, prefix)).not.toContain('ses:SendEmail');
+  });
+
+  test('every shared route exists; staff routes sit behind the JWT authorizer, the rest do not', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Audience: [Match.anyValue()], Issuer: Match.anyValue() },
+    });
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationType: string });
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    for (const route of ROUTES) {
+      const found = routes.find((r) => r.RouteKey === `${route.method} ${route.path}`)!;
+      expect(found.AuthorizationType).toBe(route.auth === 'staff-jwt' ? 'JWT' : 'NONE');
+    }
+  });
+
+  test('the stream feeds the mailer with bisect-on-error, partial batch failures and an on-failure queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  test('both dead-letter queues are alarmed', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+  });
+
+  test('the signing key is an asymmetric P-256 KMS key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+  });
+
+  test('SES sends from the configured identity', () => {
+    const t = synth({ mailFrom: 'help@vendor.example' });
+    t.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'help@vendor.example' });
+  });
+
+  test('Cognito pools are created when no issuer is configured, and not when one is', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 2);
+    const t = synth({ staffIssuer: { url: 'https://login.vendor.example', clientId: 'agents' } });
+    t.resourceCountIs('AWS::Cognito::UserPool', 1);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Audience: ['agents'], Issuer: 'https://login.vendor.example' } });
+  });
+});
+
+describe('stage config', () => {
+  test.each([
+    [{ platformMaxGrantHours: 5000 }, 'platformMaxGrantHours'],
+    [{ defaultMaxGrantHours: 5000 }, 'defaultMaxGrantHours'],
+    [{ sessionMinutes: 60 }, 'sessionMinutes'],
+    [{ mailFrom: 'not-an-address' }, 'mailFrom'],
+    [{ platformMaxGrantHours: 'lots' }, 'platformMaxGrantHours'],
+  ])('%o is refused, naming %s', (override, field) => {
+    expect(() => stageConfig('prod', override)).toThrow(StageConfigError);
+    expect(() => stageConfig('prod', override)).toThrow(new RegExp(`^Invalid stage config: ${field} `));
+  });
+
+  test('an unknown stage is refused', () => {
+    expect(() => stageConfig('qa')).toThrow('Invalid stage config: stage must be one of dev, test, prod');
+  });
+
+  test('numbers from cdk context arrive as strings and are accepted', () => {
+    expect(stageConfig('prod', { platformMaxGrantHours: '720' }).platformMaxGrantHours).toBe(720);
+  });
+});

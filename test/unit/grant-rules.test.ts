@@ -1,0 +1,172 @@
+import fc from 'fast-check';
+import {
+  allowedEnvironments,
+  assertMayGrant,
+  assertMayRevoke,
+  assertNotImpersonated,
+  expiryFrom,
+  inactiveReason,
+  isActive,
+  mayAgentUse,
+  parseDurationHours,
+  parseEnvironment,
+  parseLevel,
+} from '../../shared/domain/grant-rules';
+import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
+import type { Grant, Org, PlatformLimits, UserProfile } from '../../shared/domain/model';
+
+const limits: PlatformLimits = { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15 };
+
+const org = (overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = {}): Org => ({
+  orgId: 'o1',
+  name: 'Org',
+  plan: 'paid',
+  environments: ['production'],
+  status: 'active',
+  ...overrides,
+  settings: {
+    remoteAccessPolicy: 'approval_needed',
+    allowNonAdminGrants: false,
+    defaultGrantHours: 120,
+    maxGrantHours: 336,
+    authorizedContacts: [],
+    supportProfile: { level: 'monitor', workspaces: 'all' },
+    requiredApprovals: 1,
+    ...settings,
+  },
+});
+
+const admin: UserProfile = { email: 'a@o.test', orgId: 'o1', name: 'A', role: 'admin', level: 'admin', workspaces: 'all' };
+const user: UserProfile = { email: 'u@o.test', orgId: 'o1', name: 'U', role: 'user', level: 'manage', workspaces: ['sales'] };
+
+const grant = (overrides: Partial<Grant> = {}): Grant => ({
+  orgId: 'o1',
+  grantId: 'g1',
+  kind: 'user',
+  grantedBy: { id: admin.email, email: admin.email },
+  actAs: { id: admin.email, email: admin.email },
+  level: 'manage',
+  workspaces: 'all',
+  environment: 'production',
+  caseIds: [],
+  personnel: [],
+  status: 'active',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  expiresAt: '2026-01-01T10:00:00.000Z',
+  ...overrides,
+});
+
+describe('a grant is active exactly while status is active and now < expiresAt', () => {
+  test('one millisecond before expiry: active; at the expiry instant: expired', () => {
+    const g = grant();
+    expect(isActive(g, new Date(Date.parse(g.expiresAt) - 1))).toBe(true);
+    expect(isActive(g, new Date(g.expiresAt))).toBe(false);
+    expect(inactiveReason(g, new Date(g.expiresAt))).toBe('expired');
+  });
+
+  test('a revoked grant is inactive whatever the time, and says so', () => {
+    const g = grant({ status: 'revoked' });
+    expect(isActive(g, new Date('2026-01-01T01:00:00Z'))).toBe(false);
+    expect(inactiveReason(g, new Date('2026-01-01T01:00:00Z'))).toBe('revoked');
+  });
+
+  test('property: active ⇔ status active and now before expiry', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('active', 'revoked', 'expired', 'ended' as const), fc.integer({ min: -1e7, max: 1e7 }), (status, offset) => {
+        const g = grant({ status });
+        const now = new Date(Date.parse(g.expiresAt) + offset);
+        expect(isActive(g, now)).toBe(status === 'active' && offset < 0);
+      }),
+    );
+  });
+});
+
+describe('duration', () => {
+  test.each([[undefined], [''], ['  ']])('missing (%p) is refused naming the field', (raw) => {
+    expect(() => parseDurationHours(raw, org(), limits)).toThrow(expect.objectContaining({ field: 'durationHours', message: expect.stringContaining('required') }));
+  });
+
+  test.each([['abc'], ['1e999'], ['NaN']])('not a number (%p) is refused', (raw) => {
+    expect(() => parseDurationHours(raw, org(), limits)).toThrow(ValidationError);
+  });
+
+  test.each([['0'], ['-1'], ['0.5']])('below one hour (%p) is refused', (raw) => {
+    expect(() => parseDurationHours(raw, org(), limits)).toThrow('at least 1 hour');
+  });
+
+  test('the org maximum applies when it is below the platform cap, and the cap when it is above', () => {
+    expect(parseDurationHours('336', org(), limits)).toBe(336 * 3600);
+    expect(() => parseDurationHours('337', org(), limits)).toThrow('at most 336 hours');
+    const generous = org({}, { maxGrantHours: 9999 });
+    expect(() => parseDurationHours('4321', generous, limits)).toThrow('at most 4320 hours');
+  });
+
+  test('property: an accepted duration is within [minimum, min(org max, platform cap)]', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -100, max: 10000, noNaN: true }), fc.integer({ min: 1, max: 9000 }), fc.integer({ min: 1, max: 4320 }), (hours, orgMax, cap) => {
+        const o = org({}, { maxGrantHours: orgMax });
+        const l = { ...limits, maxGrantHours: cap };
+        let seconds: number | undefined;
+        try {
+          seconds = parseDurationHours(String(hours), o, l);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ValidationError);
+          return;
+        }
+        expect(seconds).toBeGreaterThanOrEqual(l.minGrantSeconds);
+        expect(seconds / 3600).toBeLessThanOrEqual(Math.min(orgMax, cap) + 1 / 3600);
+      }),
+    );
+  });
+});
+
+describe('level, environment, plan, role', () => {
+  test('a granter may grant their own level or below, never above', () => {
+    expect(parseLevel('monitor', user)).toBe('monitor');
+    expect(parseLevel('manage', user)).toBe('manage');
+    expect(() => parseLevel('admin', user)).toThrow(ForbiddenError);
+    expect(() => parseLevel('root', admin)).toThrow(ValidationError);
+    expect(parseLevel(undefined, user)).toBe('manage');
+  });
+
+  test('sandbox only for exactly one production and one sandbox', () => {
+    expect(allowedEnvironments(org({ environments: ['production'] }))).toEqual(['production']);
+    expect(allowedEnvironments(org({ environments: ['production', 'sandbox'] }))).toEqual(['production', 'sandbox']);
+    expect(allowedEnvironments(org({ environments: ['production', 'sandbox', 'sandbox'] }))).toEqual(['production']);
+    expect(() => parseEnvironment('sandbox', org())).toThrow('Sandbox access is only possible');
+    expect(parseEnvironment('sandbox', org({ environments: ['sandbox', 'production'] }))).toBe('sandbox');
+  });
+
+  test.each([['free'], ['trial']] as const)('the %s plan may not grant', (plan) => {
+    expect(() => assertMayGrant(org({ plan }), admin)).toThrow(`not available on the ${plan} plan`);
+  });
+
+  test('non-admins grant only when the org allows it', () => {
+    expect(() => assertMayGrant(org(), user)).toThrow('Only an administrator');
+    expect(() => assertMayGrant(org({}, { allowNonAdminGrants: true }), user)).not.toThrow();
+  });
+
+  test('nobody grants from inside a "log in as" session', () => {
+    expect(() => assertNotImpersonated('agent-1')).toThrow(expect.objectContaining({ code: 'impersonated_session' }));
+    expect(() => assertNotImpersonated(undefined)).not.toThrow();
+  });
+
+  test('the granter or any admin may revoke; another user may not', () => {
+    expect(() => assertMayRevoke(grant(), admin)).not.toThrow();
+    const byUser = grant({ grantedBy: { id: user.email, email: user.email } });
+    expect(() => assertMayRevoke(byUser, user)).not.toThrow();
+    expect(() => assertMayRevoke(grant(), user)).toThrow(expect.objectContaining({ code: 'not_granter' }));
+  });
+
+  test('any agent may use a user grant without a case; case grants only their personnel', () => {
+    const agent = { id: 'alex', email: 'alex@v.test' };
+    expect(mayAgentUse(grant(), agent)).toBe(true);
+    expect(mayAgentUse(grant({ kind: 'case', caseIds: ['c1'], personnel: [{ id: 'bea', email: 'b@v.test' }] }), agent)).toBe(false);
+    expect(mayAgentUse(grant({ kind: 'case', caseIds: ['c1'], personnel: [agent] }), agent)).toBe(true);
+  });
+
+  test('expiry is rounded up to the whole second, so a one-second schedule never fires early', () => {
+    expect(expiryFrom(new Date('2026-01-01T00:00:00.250Z'), 3).toISOString()).toBe('2026-01-01T00:00:04.000Z');
+    expect(expiryFrom(new Date('2026-01-01T00:00:00.000Z'), 3).toISOString()).toBe('2026-01-01T00:00:03.000Z');
+  });
+});
