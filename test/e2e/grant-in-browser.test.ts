@@ -1,0 +1,62 @@
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../infra/local/layout';
+import { launchBrowser } from '../support/browser';
+import { getItem, givenOrg, layout, type GivenOrg } from '../support/fixtures';
+
+/** Signs in through the real portal → OIDC provider → portal redirect chain. */
+async function signIn(page: Page, email: string) {
+  await page.goto(`${layout.urls.portal}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${layout.urls.portal}/`);
+}
+
+describe.each([
+  ['with JavaScript', true],
+  ['without JavaScript', false],
+])('a customer grants and revokes login access in a real browser, %s', (_label, javaScriptEnabled) => {
+  let browser: Browser;
+  let given: GivenOrg;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    given = await givenOrg();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('sign in, grant, see it listed with time left, revoke, see it gone', async () => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+
+    await signIn(page, given.admin.email);
+    await page.getByRole('heading', { name: 'Support login access' }).waitFor();
+    await page.getByText('Support has no access to your account right now.').waitFor();
+
+    await page.getByRole('link', { name: 'Grant login access' }).click();
+    expect(await page.getByLabel(/Duration/).inputValue()).toBe('120');
+    await page.getByLabel(/Duration/).fill('0');
+    await page.getByRole('button', { name: 'Grant access' }).click();
+    expect(await page.locator('#durationHours-error').textContent()).toContain('at least');
+
+    await page.getByLabel(/Duration/).fill('4');
+    await page.getByLabel('Access level').selectOption('monitor');
+    await page.getByRole('button', { name: 'Grant access' }).click();
+    await page.getByRole('status').getByText('Login access granted').waitFor();
+
+    const row = page.locator('tr[data-grant]');
+    expect(await row.count()).toBe(1);
+    expect(await row.locator('td').nth(1).textContent()).toBe('monitor');
+    expect(await row.locator('td.left').textContent()).toMatch(/^(3 h 5\d min|4 h 0 min)$/);
+    const grantId = await row.getAttribute('data-grant');
+    expect((await getItem(`ORG#${given.org.orgId}`, `GRANT#${grantId}`))?.status).toBe('active');
+
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('status').getByText('Login access revoked').waitFor();
+    expect(await page.locator('tr[data-grant]').count()).toBe(0);
+    expect((await getItem(`ORG#${given.org.orgId}`, `GRANT#${grantId}`))?.status).toBe('revoked');
+    await context.close();
+  });
+});
