@@ -53,7 +53,15 @@ export async function startDynamoDb(layout: LocalLayout, children: Children): Pr
   const client = localDynamoClient(layout);
   await waitFor('DynamoDB Local', async () => {
     if (exited) throw new StartupError(`DynamoDB Local exited: ${output().split('\n').filter(Boolean).slice(-1)[0] ?? 'no output'}`);
-    await client.send(new ListTablesCommand({}));
+    try {
+      await client.send(new ListTablesCommand({}));
+    } catch (error) {
+      // Up, but failing every request: its files are unreadable.
+      if ((error as Error).name === 'InternalFailure') {
+        throw new StartupError(`DynamoDB Local cannot read its files in ${dbPath}; the data folder looks corrupt — delete ${layout.dataDir} to start fresh.`);
+      }
+      throw error;
+    }
   }).catch((error) => {
     if (exited) {
       throw new StartupError(

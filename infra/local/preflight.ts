@@ -41,6 +41,7 @@ export async function waitFor(what: string, probe: () => Promise<unknown>, timeo
       await probe();
       return;
     } catch (error) {
+      if (error instanceof StartupError) throw error;
       last = error;
       await new Promise((r) => setTimeout(r, 150));
     }
