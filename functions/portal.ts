@@ -3,9 +3,10 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { optionalEnv, requireEnv } from '../shared/config';
 import { DomainError, ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/domain/errors';
-import { allowedEnvironments, maxGrantHours } from '../shared/domain/grant-rules';
-import { createUserGrant, listActiveGrants, loadOrg, revokeGrant } from '../shared/domain/grant-service';
+import { allowedEnvironments, assertMayGrant, assertNotImpersonated, grantableWorkspaces, maxGrantHours } from '../shared/domain/grant-rules';
+import { createUserGrant, extendGrant, listActiveGrants, loadOrg, revokeGrant } from '../shared/domain/grant-service';
 import { LEVELS, type Org, type UserProfile } from '../shared/domain/model';
+import { profileFromClaims, type ProfileClaims } from '../shared/domain/profile-claims';
 import { OidcSignIn } from '../shared/adapters/oidc-client';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
 import { sessionSecret } from '../shared/adapters/secrets';
@@ -23,6 +24,8 @@ const deps = grantDepsFromEnv();
 const portalUrl = requireEnv('PORTAL_URL');
 const oidc = new OidcSignIn(requireEnv('CUSTOMER_ISSUER'), requireEnv('CUSTOMER_CLIENT_ID'), `${portalUrl}/auth/callback`);
 const secureCookies = optionalEnv('COOKIE_SECURE') !== 'false';
+/** In AWS the user's level and workspaces may come from the customer issuer's claims. */
+const profileClaimNames = { level: optionalEnv('PROFILE_LEVEL_CLAIM'), workspaces: optionalEnv('PROFILE_WORKSPACES_CLAIM') };
 const sealer = sessionSecret().then((secret) => new CookieSealer(secret, secureCookies));
 
 const SESSION_COOKIE = 'sa_session';
@@ -36,6 +39,8 @@ interface PortalSession {
   name: string;
   /** The agent, when this portal session was itself started through "log in as". */
   actor?: string;
+  /** Level and workspaces from the issuer's claims, when the stage maps them. */
+  profile?: ProfileClaims;
 }
 interface SignInState {
   state: string;
@@ -76,8 +81,9 @@ async function visitor(event: APIGatewayProxyEventV2): Promise<Visitor> {
   const seal = await sealer;
   const session = seal.open<PortalSession>(cookies(event)[SESSION_COOKIE], deps.clock.now());
   if (!session) throw new UnauthenticatedError();
-  const user = await deps.store.getUser(session.email);
-  if (!user) throw new ForbiddenError('no_profile', `${session.email} is not set up for Support Access.`);
+  const stored = await deps.store.getUser(session.email);
+  if (!stored) throw new ForbiddenError('no_profile', `${session.email} is not set up for Support Access.`);
+  const user = { ...stored, ...session.profile };
   const org = await loadOrg(deps.store, user.orgId);
   return {
     user,
@@ -96,10 +102,24 @@ async function postedForm(event: APIGatewayProxyEventV2, who: Visitor): Promise<
   return form;
 }
 
+/** Why this visitor may not grant at all (plan, role, impersonation), or undefined. */
+function cannotGrant(who: Visitor): string | undefined {
+  try {
+    assertNotImpersonated(who.session.actor);
+    assertMayGrant(who.org, who.user);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ForbiddenError) return error.message;
+    throw error;
+  }
+}
+
 function grantForm(who: Visitor, values: Record<string, string>, errors: Record<string, string>, formError?: string) {
   return grantFormPage(who.page, {
     levels: LEVELS.filter((_, i) => i <= LEVELS.indexOf(who.user.level)),
     environments: allowedEnvironments(who.org),
+    wholeAccount: who.user.workspaces === 'all',
+    workspaces: grantableWorkspaces(who.org, who.user),
     defaultHours: Math.min(who.org.settings.defaultGrantHours, maxGrantHours(who.org, deps.limits)),
     maxHours: maxGrantHours(who.org, deps.limits),
     values,
@@ -111,6 +131,7 @@ function grantForm(who: Visitor, values: Record<string, string>, errors: Record<
 const FLASH: Record<string, string> = {
   granted: 'Login access granted. Support can now log in as you until it ends.',
   revoked: 'Login access revoked. Support can no longer use it.',
+  extended: 'Login access extended.',
 };
 
 const routes = dispatch<'portal'>({
@@ -118,7 +139,7 @@ const routes = dispatch<'portal'>({
     const who = await visitor(event);
     const grants = await listActiveGrants(deps, who.user);
     const flash = FLASH[event.queryStringParameters?.done ?? ''];
-    return page(200, dashboardPage(who.page, grants, deps.clock.now(), flash));
+    return page(200, dashboardPage(who.page, { grants, now: deps.clock.now(), flash, cannotGrant: cannotGrant(who), maxHours: maxGrantHours(who.org, deps.limits) }));
   },
 
   'GET /login': async (event) => {
@@ -141,7 +162,13 @@ const routes = dispatch<'portal'>({
         seal.clear(SIGNIN_COOKIE),
       ]);
     }
-    const session: PortalSession = { sid: newSessionId(), email: user.email, name: user.name, actor: identity.actor };
+    const session: PortalSession = {
+      sid: newSessionId(),
+      email: user.email,
+      name: user.name,
+      actor: identity.actor,
+      profile: profileFromClaims(identity.claims, profileClaimNames),
+    };
     return redirect(state.returnTo, [
       seal.clear(SIGNIN_COOKIE),
       seal.cookie(SESSION_COOKIE, seal.seal(session, SESSION_SECONDS, deps.clock.now()), SESSION_SECONDS),
@@ -156,6 +183,8 @@ const routes = dispatch<'portal'>({
 
   'GET /grants/new': async (event) => {
     const who = await visitor(event);
+    const reason = cannotGrant(who);
+    if (reason) return page(403, messagePage('Login access unavailable', reason, who.page));
     return page(200, grantForm(who, {}, {}));
   },
 
@@ -177,6 +206,13 @@ const routes = dispatch<'portal'>({
     await postedForm(event, who);
     await revokeGrant(deps, who.user, pathParam(event, 'grantId'));
     return redirect('/?done=revoked');
+  },
+
+  'POST /grants/{grantId}/extend': async (event) => {
+    const who = await visitor(event);
+    const form = await postedForm(event, who);
+    await extendGrant(deps, who.user, pathParam(event, 'grantId'), form.durationHours);
+    return redirect('/?done=extended');
   },
 });
 

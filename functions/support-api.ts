@@ -3,6 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { requireEnv } from '../shared/config';
 import { ValidationError } from '../shared/domain/errors';
+import { decideAccess, parseAccessQuery } from '../shared/domain/access-decision';
 import { isActive, mayAgentUse } from '../shared/domain/grant-rules';
 import { loadOrg } from '../shared/domain/grant-service';
 import type { Grant } from '../shared/domain/model';
@@ -45,6 +46,16 @@ const routes = dispatch<'support-api'>({
     const now = deps.clock.now();
     const grants = (await deps.store.listActiveGrants(orgId, now)).filter((g) => isActive(g, now) && mayAgentUse(g, agent));
     return json(200, { grants: grants.map(grantView) });
+  },
+
+  /** May this agent act at this level, in this workspace and environment, right now? */
+  'GET /support/orgs/{orgId}/access': async (event) => {
+    const agent = agentOf(event);
+    const orgId = pathParam(event, 'orgId');
+    const query = parseAccessQuery(event.queryStringParameters ?? {});
+    await loadOrg(deps.store, orgId);
+    const now = deps.clock.now();
+    return json(200, { ...query, decidedAt: now.toISOString(), ...decideAccess(await deps.store.listActiveGrants(orgId, now), agent, query, now) });
   },
 
   'POST /support/orgs/{orgId}/grants/{grantId}/sessions': async (event) => {

@@ -12,6 +12,10 @@ for (const issuer of ['customerIssuer', 'staffIssuer']) {
   if (url) overrides[issuer] = { url, clientId: app.node.tryGetContext(`${issuer}ClientId`) };
 }
 
+const levelClaim = app.node.tryGetContext('profileLevelClaim');
+const workspacesClaim = app.node.tryGetContext('profileWorkspacesClaim');
+if (levelClaim || workspacesClaim) overrides.profileClaims = { level: levelClaim, workspaces: workspacesClaim };
+
 try {
   const config = stageConfig(stage, overrides);
   new SupportAccessStack(app, `SupportAccess-${config.stage}`, {

@@ -31,6 +31,8 @@ export interface StageConfig {
   staffIssuer?: IssuerConfig;
   /** Where alarms go. */
   alarmEmail?: string;
+  /** Claim names in the customer issuer's ID token that carry a user's level and workspaces. */
+  profileClaims?: { level?: string; workspaces?: string };
   /** Days CloudWatch keeps function logs. */
   logRetentionDays: number;
 }
@@ -109,7 +111,7 @@ export function stageConfig(name: string, overrides: Record<string, unknown> = {
   if (!base) throw new StageConfigError('stage', `must be one of ${Object.keys(STAGES).join(', ')}, got "${name}".`);
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined || !(key in BASE || key === 'customerIssuer' || key === 'staffIssuer' || key === 'alarmEmail')) continue;
+    if (value === undefined || !(key in BASE || ['customerIssuer', 'staffIssuer', 'alarmEmail', 'profileClaims'].includes(key))) continue;
     merged[key] = NUMERIC_FIELDS.has(key as keyof StageConfig) && typeof value === 'string' ? Number(value) : value;
   }
   return validateStageConfig(merged as unknown as StageConfig);

@@ -44,7 +44,7 @@ export async function jarFetch(jar: CookieJar, url: string, init: RequestInit = 
  * Follows redirects from `startUrl` through the issuer's sign-in form until a redirect leaves
  * for `stopAt` (the client's redirect URI); returns that final URL without fetching it.
  */
-export async function signInThrough(jar: CookieJar, startUrl: string, stopAt: string, email: string, password: string): Promise<string> {
+export async function signInThrough(jar: CookieJar, startUrl: string, stopAt: string, email: string, password: string, extra: Record<string, string> = {}): Promise<string> {
   let url = startUrl;
   for (let hop = 0; hop < 20; hop++) {
     if (url.startsWith(stopAt)) return url;
@@ -60,7 +60,7 @@ export async function signInThrough(jar: CookieJar, startUrl: string, stopAt: st
     const post = await jarFetch(jar, new URL(action, url).toString(), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email, password }).toString(),
+      body: new URLSearchParams({ email, password, ...extra }).toString(),
     });
     const next = post.headers.get('location');
     if (!next) throw new Error(`Sign-in as ${email} was refused (${post.status}).`);

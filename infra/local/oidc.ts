@@ -32,7 +32,7 @@ async function issuerKeys(dataDir: string, name: string): Promise<JWK[]> {
   return JSON.parse(readFileSync(path, 'utf8')) as JWK[];
 }
 
-function loginPage(title: string, uid: string, error?: string, email = ''): string {
+function loginPage(title: string, uid: string, error?: string, email = '', impersonation = false): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:16px system-ui,sans-serif;max-width:26rem;margin:3rem auto}label{display:block;margin-top:1rem}input{font:inherit;width:100%}</style></head>
 <body><h1>${escapeHtml(title)}</h1><p>Local identity provider. Demo accounts use the password <code>demo</code>.</p>
@@ -40,6 +40,8 @@ ${error ? `<p role="alert" style="color:#a4161a">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/interaction/${escapeHtml(uid)}/login">
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" value="${escapeHtml(email)}" required>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+${impersonation ? `<details><summary>Simulate a "log in as" session</summary>
+<label for="actingAgent">Support agent acting as this user</label><input id="actingAgent" name="actingAgent" type="email"></details>` : ''}
 <p><button type="submit">Sign in</button></p></form></body></html>`;
 }
 
@@ -63,25 +65,35 @@ async function startIssuer(
     /** The directory: finds an account by sign-in email. */
     findByEmail: (email: string) => Promise<Account | undefined>;
     client: Record<string, unknown>;
+    /** The customer issuer can mark a sign-in as made through "log in as" (an RFC 8693 `act` claim). */
+    impersonation?: boolean;
   },
 ): Promise<Server> {
   const subPrefix = `${options.name}-`;
-  const subOf = (email: string) => `${subPrefix}${email}`;
+  const ACT = '|act|';
+  const subOf = (email: string, agent?: string) => `${subPrefix}${email}${agent ? `${ACT}${agent}` : ''}`;
   const provider = new Provider(options.url, {
     clients: [options.client as never],
     jwks: { keys: await issuerKeys(layout.dataDir, options.name) } as never,
     cookies: { keys: [`${options.name}-local-cookie-key-0123456789`] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub', 'act'], email: ['email', 'email_verified'], profile: ['name'] },
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
     ttl: { IdToken: 8 * 3600, AccessToken: 3600, Session: 8 * 3600, Grant: 8 * 3600, Interaction: 600, AuthorizationCode: 60 },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx: unknown, id: string) {
-      const account = id.startsWith(subPrefix) ? await options.findByEmail(id.slice(subPrefix.length)) : undefined;
+      const [email, agent] = id.slice(subPrefix.length).split(ACT);
+      const account = id.startsWith(subPrefix) && email ? await options.findByEmail(email) : undefined;
       if (!account) return undefined;
       return {
         accountId: id,
-        claims: async () => ({ sub: id, email: account.email, email_verified: true, name: account.name }),
+        claims: async () => ({
+          sub: subOf(account.email),
+          email: account.email,
+          email_verified: true,
+          name: account.name,
+          ...(agent ? { act: { sub: agent } } : {}),
+        }),
       };
     },
   } as never);
@@ -92,7 +104,7 @@ async function startIssuer(
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error('interaction mismatch');
     if (req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(options.title, uid));
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(options.title, uid, undefined, '', options.impersonation));
       return;
     }
     if (action !== 'login') throw new Error('unknown interaction action');
@@ -100,13 +112,15 @@ async function startIssuer(
     const email = (form.get('email') ?? '').trim().toLowerCase();
     const account = email ? await options.findByEmail(email) : undefined;
     if (!account || form.get('password') !== DEMO_PASSWORD) {
-      res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(options.title, uid, 'Unknown email or wrong password.', email));
+      res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(options.title, uid, 'Unknown email or wrong password.', email, options.impersonation));
       return;
     }
-    const grant = new provider.Grant({ accountId: subOf(account.email), clientId: details.params.client_id as string });
+    const agent = options.impersonation ? (form.get('actingAgent') ?? '').trim().toLowerCase() || undefined : undefined;
+    const accountId = subOf(account.email, agent);
+    const grant = new provider.Grant({ accountId, clientId: details.params.client_id as string });
     grant.addOIDCScope('openid email profile');
     const grantId = await grant.save();
-    await provider.interactionFinished(req, res, { login: { accountId: subOf(account.email) }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId } }, { mergeWithLastSubmission: false });
   }
 
   const server = createServer((req, res) => {
@@ -127,6 +141,7 @@ export async function startIdentityProviders(layout: LocalLayout, store: Store):
     title: 'Sign in to your account',
     url: layout.urls.customerIssuer,
     port: layout.ports.customerIdp,
+    impersonation: true,
     // Every customer user the table knows can sign in (password "demo").
     findByEmail: async (email) => {
       const user = await store.getUser(email);

@@ -10,7 +10,7 @@ export interface DemoAgent {
 export function demoOrgs(stage: StageConfig): Org[] {
   const settings = (contacts: string[]): Org['settings'] => ({
     remoteAccessPolicy: 'approval_needed',
-    allowNonAdminGrants: false,
+    allowNonAdminGrants: true,
     defaultGrantHours: stage.defaultGrantHours,
     maxGrantHours: stage.defaultMaxGrantHours,
     authorizedContacts: contacts,
@@ -23,6 +23,7 @@ export function demoOrgs(stage: StageConfig): Org[] {
       name: 'Acme Inc',
       plan: 'paid',
       environments: ['production', 'sandbox'],
+      workspaces: ['finance', 'sales', 'support'],
       status: 'active',
       settings: settings(['security@acme.test']),
     },
@@ -31,6 +32,7 @@ export function demoOrgs(stage: StageConfig): Org[] {
       name: 'Freebird (free plan)',
       plan: 'free',
       environments: ['production'],
+      workspaces: ['main'],
       status: 'active',
       settings: settings([]),
     },

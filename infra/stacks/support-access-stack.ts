@@ -74,6 +74,8 @@ export class SupportAccessStack extends Stack {
         CUSTOMER_ISSUER: customer.url,
         CUSTOMER_CLIENT_ID: customer.clientId,
         SESSION_SECRET_ARN: sessionSecret.secretArn,
+        ...(config.profileClaims?.level ? { PROFILE_LEVEL_CLAIM: config.profileClaims.level } : {}),
+        ...(config.profileClaims?.workspaces ? { PROFILE_WORKSPACES_CLAIM: config.profileClaims.workspaces } : {}),
       },
     }).bindTable(table, 'readWrite');
     scheduler.grantManage(portal);

@@ -13,6 +13,8 @@ export interface OidcIdentity {
   name?: string;
   /** Set when the identity was itself obtained through "log in as" (RFC 8693 actor claim). */
   actor?: string;
+  /** Every claim of the ID token, for stage-mapped profile claims. */
+  claims: Record<string, unknown>;
 }
 
 /** The portal's OIDC relying party: authorization code + PKCE against the customer issuer. */
@@ -66,6 +68,6 @@ export class OidcSignIn {
       throw new Error('The identity provider did not return a verified email.');
     }
     const act = claims.act as { sub?: string } | undefined;
-    return { sub: claims.sub, email: claims.email.toLowerCase(), name: claims.name as string | undefined, actor: act?.sub };
+    return { sub: claims.sub, email: claims.email.toLowerCase(), name: claims.name as string | undefined, actor: act?.sub, claims };
   }
 }

@@ -7,6 +7,7 @@ import type {
   Person,
   PlatformLimits,
   UserProfile,
+  Workspaces,
 } from './model';
 import { ENVIRONMENTS, LEVELS } from './model';
 
@@ -128,10 +129,10 @@ export function assertMayGrant(org: Org, granter: UserProfile): void {
   }
 }
 
-/** The granter or any admin of the grant's org may revoke it. */
-export function assertMayRevoke(grant: Grant, user: UserProfile): void {
+/** The granter or any admin of the grant's org may revoke or extend it. */
+export function assertMayManage(grant: Grant, user: UserProfile): void {
   if (user.role === 'admin' || grant.grantedBy.email === user.email) return;
-  throw new ForbiddenError('not_granter', 'Only the person who granted this access or an administrator can revoke it.');
+  throw new ForbiddenError('not_granter', 'Only the person who granted this access or an administrator can change it.');
 }
 
 /** An agent may use a user grant with no linked case, or any grant naming them as personnel. */
@@ -153,4 +154,87 @@ export function assertNotImpersonated(actor: string | undefined): void {
       'You cannot grant login access while you are logged in through someone else\'s login access.',
     );
   }
+}
+
+/** The workspaces a user may hand on: all of the org's, or their own list. */
+export function grantableWorkspaces(org: Org, granter: UserProfile): string[] {
+  return granter.workspaces === 'all' ? org.workspaces : granter.workspaces.filter((w) => org.workspaces.includes(w));
+}
+
+/**
+ * The grant's scope: the whole account (`all`) only for a granter who has the whole account,
+ * otherwise a non-empty list of known workspaces the granter has (Celigo: a non-admin's grant
+ * is bounded by their own access).
+ */
+export function parseWorkspaces(scope: unknown, workspaces: unknown, org: Org, granter: UserProfile): Workspaces {
+  const whole = scope === undefined || scope === '' || scope === 'all';
+  if (whole) {
+    if (granter.workspaces !== 'all') {
+      throw new ForbiddenError(
+        'scope_above_granter',
+        'You can only grant access to the workspaces you have yourself; choose workspaces instead of the whole account.',
+      );
+    }
+    return 'all';
+  }
+  if (scope !== 'workspaces') throw new ValidationError('scope', 'Scope must be "all" (whole account) or "workspaces".');
+  const list = [...new Set((Array.isArray(workspaces) ? workspaces : String(workspaces ?? '').split(',')).map((w) => String(w).trim()).filter(Boolean))];
+  if (list.length === 0) throw new ValidationError('workspaces', 'Choose at least one workspace.');
+  const unknown = list.filter((w) => !org.workspaces.includes(w));
+  if (unknown.length) throw new ValidationError('workspaces', `Unknown workspace: ${unknown.join(', ')}.`, 'unknown_workspace');
+  const mine = grantableWorkspaces(org, granter);
+  const foreign = list.filter((w) => !mine.includes(w));
+  if (foreign.length) {
+    throw new ForbiddenError('workspace_above_granter', `You do not have access to workspace ${foreign.join(', ')}, so you cannot grant it.`);
+  }
+  return list.sort();
+}
+
+export interface GrantRequest {
+  durationHours?: unknown;
+  level?: unknown;
+  environment?: unknown;
+  scope?: unknown;
+  workspaces?: unknown;
+}
+
+export interface ValidGrantRequest {
+  seconds: number;
+  level: Level;
+  workspaces: Workspaces;
+  environment: Environment;
+}
+
+/** Every rule a new user grant must satisfy, checked in the order a person would fix them. */
+export function validateGrantRequest(
+  org: Org,
+  granter: UserProfile,
+  input: GrantRequest,
+  limits: PlatformLimits,
+  context: { actor?: string } = {},
+): ValidGrantRequest {
+  assertNotImpersonated(context.actor);
+  assertMayGrant(org, granter);
+  return {
+    seconds: parseDurationHours(input.durationHours, org, limits),
+    level: parseLevel(input.level, granter),
+    workspaces: parseWorkspaces(input.scope, input.workspaces, org, granter),
+    environment: parseEnvironment(input.environment, org),
+  };
+}
+
+/** Whether a grant covers an action at `level` in `workspace` (undefined: account-wide) and `environment`. */
+export function covers(grant: Grant, level: Level, workspace: string | undefined, environment: Environment): boolean {
+  return (
+    levelRank(grant.level) >= levelRank(level) &&
+    grant.environment === environment &&
+    (grant.workspaces === 'all' || (workspace !== undefined && grant.workspaces.includes(workspace)))
+  );
+}
+
+/** Extending: the new end is counted from now and may not pass the cap counted from now. */
+export function extendedExpiry(grant: Grant, rawHours: unknown, org: Org, limits: PlatformLimits, now: Date): Date {
+  assertActive(grant, now);
+  const seconds = parseDurationHours(rawHours, org, limits);
+  return expiryFrom(now, seconds);
 }

@@ -3,14 +3,12 @@ import type { Clock } from './clock';
 import { ConcurrentChangeError, NotFoundError } from './errors';
 import {
   assertActive,
-  assertMayGrant,
-  assertMayRevoke,
-  assertNotImpersonated,
+  assertMayManage,
   expiryFrom,
+  extendedExpiry,
   isActive,
-  parseDurationHours,
-  parseEnvironment,
-  parseLevel,
+  validateGrantRequest,
+  type GrantRequest,
 } from './grant-rules';
 import type { Actor, EndReason, Grant, Org, PlatformLimits, Session, UserProfile } from './model';
 import type { Notice } from './notices';
@@ -29,11 +27,7 @@ export interface GrantDeps {
   log?: { error(message: string, detail: Record<string, unknown>): void };
 }
 
-export interface GrantRequest {
-  durationHours?: unknown;
-  level?: unknown;
-  environment?: unknown;
-}
+export type { GrantRequest };
 
 export async function loadOrg(store: Store, orgId: string): Promise<Org> {
   const org = await store.getOrg(orgId);
@@ -97,12 +91,8 @@ export async function createUserGrant(
   input: GrantRequest,
   context: { actor?: string } = {},
 ): Promise<Grant> {
-  assertNotImpersonated(context.actor);
   const org = await loadOrg(deps.store, granter.orgId);
-  assertMayGrant(org, granter);
-  const seconds = parseDurationHours(input.durationHours, org, deps.limits);
-  const level = parseLevel(input.level, granter);
-  const environment = parseEnvironment(input.environment, org);
+  const { seconds, level, workspaces, environment } = validateGrantRequest(org, granter, input, deps.limits, context);
   const now = deps.clock.now();
   const grant: Grant = {
     orgId: org.orgId,
@@ -111,7 +101,7 @@ export async function createUserGrant(
     grantedBy: person(granter),
     actAs: person(granter),
     level,
-    workspaces: granter.workspaces,
+    workspaces,
     environment,
     caseIds: [],
     personnel: [],
@@ -133,14 +123,47 @@ export async function createUserGrant(
     ],
     notices: [grantNotice(deps, org, grant, 'grant-created', {})],
   });
-  await bestEffort(deps, 'create', grant, () =>
+  await scheduleExpiry(deps, grant);
+  return grant;
+}
+
+const scheduleExpiry = (deps: GrantDeps, grant: Grant) =>
+  bestEffort(deps, 'at expiry', grant, () =>
     deps.scheduler.scheduleAt(grantScheduleName(grant.grantId), new Date(grant.expiresAt), {
       type: 'grant',
       orgId: grant.orgId,
       id: grant.grantId,
     }),
   );
-  return grant;
+
+/** Extends an active grant to `durationHours` from now (never past the cap from now); the schedule moves. */
+export async function extendGrant(deps: GrantDeps, user: UserProfile, grantId: string, durationHours: unknown): Promise<Grant> {
+  const grant = await loadGrant(deps.store, user.orgId, grantId);
+  assertMayManage(grant, user);
+  const org = await loadOrg(deps.store, user.orgId);
+  const now = deps.clock.now();
+  const expiresAt = extendedExpiry(grant, durationHours, org, deps.limits, now).toISOString();
+  const extended: Grant = { ...grant, expiresAt };
+  await deps.store.commit({
+    orgId: grant.orgId,
+    writes: [{ kind: 'grant', grant: extended, expect: { status: 'active' } }],
+    audit: [
+      {
+        at: now.toISOString(),
+        actor: userActor(user),
+        action: 'grant.extended',
+        target: { type: 'grant', id: grantId },
+        before: { expiresAt: grant.expiresAt },
+        after: { expiresAt },
+      },
+    ],
+    notices: [grantNotice(deps, org, extended, 'grant-extended', { previousExpiresAt: grant.expiresAt })],
+  }).catch((error) => {
+    if (error instanceof ConcurrentChangeError) return retryAfterRace(deps, user.orgId, grantId);
+    throw error;
+  });
+  await scheduleExpiry(deps, extended);
+  return extended;
 }
 
 /** Active grants of the org; a non-admin sees only the grants that act as them. */
@@ -196,7 +219,7 @@ async function endGrant(
 /** Revokes a grant: the granter or any admin of its org (Salesforce, Celigo). */
 export async function revokeGrant(deps: GrantDeps, user: UserProfile, grantId: string): Promise<Grant> {
   const grant = await loadGrant(deps.store, user.orgId, grantId);
-  assertMayRevoke(grant, user);
+  assertMayManage(grant, user);
   assertActive(grant, deps.clock.now());
   const ended = await endGrant(deps, grant, 'revoked', userActor(user)).catch((error) => {
     if (error instanceof ConcurrentChangeError) return retryAfterRace(deps, user.orgId, grantId);

@@ -33,6 +33,8 @@ export interface Org {
   name: string;
   plan: Plan;
   environments: Environment[];
+  /** The org's workspaces, by id; grants may be scoped to some of them. */
+  workspaces: string[];
   status: 'active' | 'suspended';
   settings: OrgSettings;
 }

@@ -8,4 +8,4 @@ export interface Notice {
   createdAt: string;
 }
 
-export type NoticeTemplate = 'grant-created' | 'grant-ended';
+export type NoticeTemplate = 'grant-created' | 'grant-extended' | 'grant-ended';

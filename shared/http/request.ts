@@ -29,12 +29,14 @@ export function jsonBody(event: APIGatewayProxyEventV2): Record<string, unknown>
   return parsed as Record<string, unknown>;
 }
 
-/** An HTML form body (application/x-www-form-urlencoded). */
+/** An HTML form body (application/x-www-form-urlencoded); repeated fields (checkboxes) join with ",". */
 export function formBody(event: APIGatewayProxyEventV2): Record<string, string> {
   if (contentType(event) !== 'application/x-www-form-urlencoded') {
     throw new ValidationError('content-type', 'Forms must be posted as application/x-www-form-urlencoded.', 'unsupported_content_type');
   }
-  return Object.fromEntries(new URLSearchParams(bodyText(event)));
+  const form: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(bodyText(event))) form[key] = key in form ? `${form[key]},${value}` : value;
+  return form;
 }
 
 /** Cookies from payload 2.0's `cookies` array (falling back to the header). */

@@ -14,9 +14,11 @@ export const ROUTES = [
   { method: 'GET', path: '/grants/new', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/grants', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/grants/{grantId}/revoke', fn: 'portal', auth: 'none' },
+  { method: 'POST', path: '/grants/{grantId}/extend', fn: 'portal', auth: 'none' },
   // support-api: agents, bearer JWT from the staff issuer (API Gateway JWT authorizer)
   { method: 'GET', path: '/support/orgs/{orgId}/grants', fn: 'support-api', auth: 'staff-jwt' },
   { method: 'POST', path: '/support/orgs/{orgId}/grants/{grantId}/sessions', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'GET', path: '/support/orgs/{orgId}/access', fn: 'support-api', auth: 'staff-jwt' },
   // product-api: the customer-facing product verifies session tokens
   { method: 'GET', path: '/.well-known/jwks.json', fn: 'product-api', auth: 'none' },
 ] as const;

@@ -29,6 +29,14 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
       'Support will never ask for a password. You can revoke this access at any time from the portal.',
     ],
   }),
+  'grant-extended': (d) => ({
+    subject: `Support login access extended for ${d.orgName}`,
+    lines: [
+      `${d.grantedBy}'s grant of support login access to ${d.orgName} (acting as ${d.actAs}) was extended.`,
+      `It now ends at ${when(d.expiresAt)} instead of ${when(d.previousExpiresAt)}.`,
+      'You can revoke this access at any time from the portal.',
+    ],
+  }),
   'grant-ended': (d) => ({
     subject: `Support login access ended for ${d.orgName}`,
     lines: [

@@ -38,10 +38,12 @@ export class PortalClient {
   readonly jar = new CookieJar();
   private constructor(readonly email: string) {}
 
-  static async signIn(email: string): Promise<PortalClient> {
+  /** `actingAgent`: sign in the way a "log in as" session would, with an actor claim. */
+  static async signIn(email: string, options: { actingAgent?: string } = {}): Promise<PortalClient> {
     const client = new PortalClient(email);
     const start = await jarFetch(client.jar, `${base}/login`);
-    const callback = await signInThrough(client.jar, start.headers.get('location')!, `${base}/auth/callback`, email, DEMO_PASSWORD);
+    const extra: Record<string, string> = options.actingAgent ? { actingAgent: options.actingAgent } : {};
+    const callback = await signInThrough(client.jar, start.headers.get('location')!, `${base}/auth/callback`, email, DEMO_PASSWORD, extra);
     const done = await jarFetch(client.jar, callback);
     if (done.status !== 303) throw new Error(`Portal sign-in for ${email} failed: ${done.status} ${await done.text()}`);
     return client;

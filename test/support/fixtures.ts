@@ -30,6 +30,7 @@ export async function givenOrg(overrides: Partial<Org> = {}, settings: Partial<O
     name: `Org ${orgId}`,
     plan: 'paid',
     environments: ['production'],
+    workspaces: ['finance', 'sales', 'support'],
     status: 'active',
     ...overrides,
     settings: {

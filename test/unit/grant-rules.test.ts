@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import {
   allowedEnvironments,
   assertMayGrant,
-  assertMayRevoke,
+  assertMayManage,
   assertNotImpersonated,
   expiryFrom,
   inactiveReason,
@@ -22,6 +22,7 @@ const org = (overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = 
   name: 'Org',
   plan: 'paid',
   environments: ['production'],
+  workspaces: ['finance', 'sales', 'support'],
   status: 'active',
   ...overrides,
   settings: {
@@ -152,10 +153,10 @@ describe('level, environment, plan, role', () => {
   });
 
   test('the granter or any admin may revoke; another user may not', () => {
-    expect(() => assertMayRevoke(grant(), admin)).not.toThrow();
+    expect(() => assertMayManage(grant(), admin)).not.toThrow();
     const byUser = grant({ grantedBy: { id: user.email, email: user.email } });
-    expect(() => assertMayRevoke(byUser, user)).not.toThrow();
-    expect(() => assertMayRevoke(grant(), user)).toThrow(expect.objectContaining({ code: 'not_granter' }));
+    expect(() => assertMayManage(byUser, user)).not.toThrow();
+    expect(() => assertMayManage(grant(), user)).toThrow(expect.objectContaining({ code: 'not_granter' }));
   });
 
   test('any agent may use a user grant without a case; case grants only their personnel', () => {

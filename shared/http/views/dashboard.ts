@@ -17,25 +17,39 @@ export function timeLeft(expiresAt: string, now: Date): string {
   return `${s} s`;
 }
 
-export function dashboardPage(user: PageUser, grants: Grant[], now: Date, flash?: string): string {
+export interface DashboardModel {
+  grants: Grant[];
+  now: Date;
+  flash?: string;
+  /** Why this user cannot grant, when they cannot. */
+  cannotGrant?: string;
+  maxHours: number;
+}
+
+export function dashboardPage(user: PageUser, model: DashboardModel): string {
+  const { grants, now, flash } = model;
   const rows = grants.map(
     (g) => html`<tr data-grant="${g.grantId}">
-<td>${g.actAs.name ?? g.actAs.email}</td><td>${g.level}</td><td>${g.environment}</td>
+<td>${g.actAs.name ?? g.actAs.email}</td><td>${g.level}</td>
+<td class="scope">${g.workspaces === 'all' ? 'whole account' : g.workspaces.join(', ')}</td><td>${g.environment}</td>
 <td>${g.grantedBy.name ?? g.grantedBy.email}</td>
 <td><time datetime="${g.expiresAt}">${g.expiresAt.replace('T', ' ').slice(0, 19)} UTC</time></td>
 <td class="left">${timeLeft(g.expiresAt, now)}</td>
 <td><form method="post" action="/grants/${g.grantId}/revoke"><input type="hidden" name="csrf" value="${user.csrf}">
-<button type="submit">Revoke</button></form></td></tr>`,
+<button type="submit">Revoke</button></form>
+<form method="post" action="/grants/${g.grantId}/extend" class="extend"><input type="hidden" name="csrf" value="${user.csrf}">
+<label>Extend to <input name="durationHours" size="4" inputmode="decimal" aria-label="Hours from now"> h from now</label>
+<button type="submit">Extend</button></form></td></tr>`,
   );
   return layout(
     'Dashboard',
     html`${flash ? html`<p class="notice" role="status">${flash}</p>` : ''}
 <h1>Support login access</h1>
-<p><a href="/grants/new">Grant login access</a></p>
+${model.cannotGrant ? html`<p class="muted" id="cannot-grant">${model.cannotGrant}</p>` : html`<p><a href="/grants/new">Grant login access</a></p>`}
 <h2>Active grants</h2>
 ${
   grants.length
-    ? html`<table><thead><tr><th>Support acts as</th><th>Level</th><th>Environment</th><th>Granted by</th><th>Ends</th><th>Time left</th><th></th></tr></thead>
+    ? html`<table><thead><tr><th>Support acts as</th><th>Level</th><th>Scope</th><th>Environment</th><th>Granted by</th><th>Ends</th><th>Time left</th><th></th></tr></thead>
 <tbody>${rows}</tbody></table>`
     : html`<p class="muted" id="no-grants">Support has no access to your account right now.</p>`
 }`,
