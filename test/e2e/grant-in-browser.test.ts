@@ -60,3 +60,45 @@ describe.each([
     await context.close();
   });
 });
+
+describe('a non-admin grants within their own workspaces, and an admin extends it', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('only the user’s workspaces are offered; the admin sees and extends the grant', async () => {
+    const given = await givenOrg({}, { allowNonAdminGrants: true });
+    const userContext = await browser.newContext();
+    const userPage = await userContext.newPage();
+    await signIn(userPage, given.user.email);
+    await userPage.getByRole('link', { name: 'Grant login access' }).click();
+    const offered = await userPage.locator('input[name="workspaces"]').evaluateAll((inputs) => inputs.map((i) => (i as unknown as { value: string }).value));
+    expect(offered).toEqual(['sales']);
+    expect(await userPage.locator('input[name="scope"][value="all"]').count()).toBe(0);
+    await userPage.getByLabel(/Duration/).fill('2');
+    await userPage.getByLabel('sales').check();
+    await userPage.getByRole('button', { name: 'Grant access' }).click();
+    await userPage.getByRole('status').getByText('Login access granted').waitFor();
+    expect(await userPage.locator('tr[data-grant] td.scope').textContent()).toBe('sales');
+    await userContext.close();
+
+    const adminContext = await browser.newContext();
+    const adminPage = await adminContext.newPage();
+    await signIn(adminPage, given.admin.email);
+    const row = adminPage.locator('tr[data-grant]');
+    expect(await row.count()).toBe(1);
+    const grantId = await row.getAttribute('data-grant');
+    await row.getByLabel('Hours from now').fill('24');
+    await row.getByRole('button', { name: 'Extend' }).click();
+    await adminPage.getByRole('status').getByText('Login access extended').waitFor();
+    expect(await adminPage.locator('tr[data-grant] td.left').textContent()).toMatch(/^(23 h 5\d min|1 d 0 h)$/);
+    const stored = await getItem(`ORG#${given.org.orgId}`, `GRANT#${grantId}`);
+    expect((Date.parse(stored!.expiresAt as string) - Date.now()) / 3_600_000).toBeCloseTo(24, 1);
+    await adminContext.close();
+  });
+});
