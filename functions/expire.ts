@@ -1,3 +1,4 @@
+import { expireRequest } from '../shared/domain/access-requests';
 import { expireGrant } from '../shared/domain/grant-service';
 import { grantDepsFromEnv, log } from '../shared/adapters/runtime';
 import type { ExpiryTarget } from '../shared/ports/scheduler';
@@ -9,8 +10,10 @@ const deps = grantDepsFromEnv();
  * expires; a schedule that fired before the expiry second throws, so Scheduler retries it.
  */
 export async function handler(event: ExpiryTarget): Promise<{ outcome: string }> {
-  if (event?.type !== 'grant' || !event.orgId || !event.id) throw new Error('Unknown expiry target.');
-  const outcome = await expireGrant(deps, event.orgId, event.id, 'scheduler');
+  if (!event?.orgId || !event.id) throw new Error('Unknown expiry target.');
+  const expire = { grant: expireGrant, request: expireRequest }[event.type];
+  if (!expire) throw new Error(`Unknown expiry target type ${String(event.type)}.`);
+  const outcome = await expire(deps, event.orgId, event.id, 'scheduler');
   log.info('expire', { target: event.type, id: event.id, outcome });
   if (outcome === 'not_due') throw new Error(`Grant ${event.id} is not due yet; retrying.`);
   return { outcome };

@@ -2,105 +2,52 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { optionalEnv, requireEnv } from '../shared/config';
-import { DomainError, ForbiddenError, UnauthenticatedError, ValidationError } from '../shared/domain/errors';
+import { lockedReason, defaultRemoteAccess } from '../shared/domain/case-rules';
+import { loadCase, openCase, setRemoteAccess, solveCase } from '../shared/domain/case-service';
+import { DomainError, ForbiddenError, ValidationError } from '../shared/domain/errors';
 import { allowedEnvironments, assertMayGrant, assertNotImpersonated, grantableWorkspaces, maxGrantHours } from '../shared/domain/grant-rules';
-import { createUserGrant, extendGrant, listActiveGrants, loadOrg, revokeGrant } from '../shared/domain/grant-service';
-import { LEVELS, type Org, type UserProfile } from '../shared/domain/model';
-import { profileFromClaims, type ProfileClaims } from '../shared/domain/profile-claims';
+import { createUserGrant, extendGrant, listActiveGrants, revokeGrant, userActor } from '../shared/domain/grant-service';
+import { LEVELS } from '../shared/domain/model';
+import { updateSettings } from '../shared/domain/org-settings';
+import { profileFromClaims } from '../shared/domain/profile-claims';
 import { OidcSignIn } from '../shared/adapters/oidc-client';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
 import { sessionSecret } from '../shared/adapters/secrets';
 import { errorResponder } from '../shared/http/middlewares';
+import { htmlPage as page, PortalSessions, redirect, renderHtmlError, SESSION_COOKIE, SESSION_SECONDS, type PortalSession, type Visitor } from '../shared/http/portal-session';
 import { statusOf } from '../shared/http/problem';
-import { cookies, formBody, pathParam } from '../shared/http/request';
+import { cookies, pathParam } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
 import { CookieSealer, newSessionId } from '../shared/http/signed-cookie';
+import { caseDetailPage, caseFormPage, casesPage } from '../shared/http/views/cases';
 import { dashboardPage } from '../shared/http/views/dashboard';
 import { grantFormPage } from '../shared/http/views/grant-form';
-import type { PageUser } from '../shared/http/views/layout';
 import { messagePage } from '../shared/http/views/message-page';
+import { settingsPage } from '../shared/http/views/settings';
 
 const deps = grantDepsFromEnv();
 const portalUrl = requireEnv('PORTAL_URL');
 const oidc = new OidcSignIn(requireEnv('CUSTOMER_ISSUER'), requireEnv('CUSTOMER_CLIENT_ID'), `${portalUrl}/auth/callback`);
-const secureCookies = optionalEnv('COOKIE_SECURE') !== 'false';
+const sessions = new PortalSessions(
+  deps.store,
+  deps.clock,
+  sessionSecret().then((secret) => new CookieSealer(secret, optionalEnv('COOKIE_SECURE') !== 'false')),
+);
 /** In AWS the user's level and workspaces may come from the customer issuer's claims. */
 const profileClaimNames = { level: optionalEnv('PROFILE_LEVEL_CLAIM'), workspaces: optionalEnv('PROFILE_WORKSPACES_CLAIM') };
-const sealer = sessionSecret().then((secret) => new CookieSealer(secret, secureCookies));
 
-const SESSION_COOKIE = 'sa_session';
 const SIGNIN_COOKIE = 'sa_signin';
-const SESSION_SECONDS = 8 * 3600;
 const SIGNIN_SECONDS = 600;
 
-interface PortalSession {
-  sid: string;
-  email: string;
-  name: string;
-  /** The agent, when this portal session was itself started through "log in as". */
-  actor?: string;
-  /** Level and workspaces from the issuer's claims, when the stage maps them. */
-  profile?: ProfileClaims;
-}
 interface SignInState {
   state: string;
   nonce: string;
   codeVerifier: string;
   returnTo: string;
 }
-interface Visitor {
-  user: UserProfile;
-  org: Org;
-  session: PortalSession;
-  page: PageUser;
-}
-
-const page = (statusCode: number, body: string, setCookies: string[] = []): APIGatewayProxyResultV2 => ({
-  statusCode,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; form-action 'self' *",
-  },
-  cookies: setCookies,
-  body,
-});
-
-const redirect = (location: string, setCookies: string[] = []): APIGatewayProxyResultV2 => ({
-  statusCode: 303,
-  headers: { location, 'cache-control': 'no-store' },
-  cookies: setCookies,
-});
 
 /** Only same-site paths, never `//host`. */
-const safeReturnTo = (value: string | undefined): string =>
-  value && value.startsWith('/') && !value.startsWith('//') ? value : '/';
-
-async function visitor(event: APIGatewayProxyEventV2): Promise<Visitor> {
-  const seal = await sealer;
-  const session = seal.open<PortalSession>(cookies(event)[SESSION_COOKIE], deps.clock.now());
-  if (!session) throw new UnauthenticatedError();
-  const stored = await deps.store.getUser(session.email);
-  if (!stored) throw new ForbiddenError('no_profile', `${session.email} is not set up for Support Access.`);
-  const user = { ...stored, ...session.profile };
-  const org = await loadOrg(deps.store, user.orgId);
-  return {
-    user,
-    org,
-    session,
-    page: { name: user.name, email: user.email, orgName: org.name, csrf: seal.csrfToken(session.sid) },
-  };
-}
-
-/** Every POST carries the session's CSRF token. */
-async function postedForm(event: APIGatewayProxyEventV2, who: Visitor): Promise<Record<string, string>> {
-  const form = formBody(event);
-  if (!(await sealer).checkCsrf(who.session.sid, form.csrf)) {
-    throw new ForbiddenError('csrf_failed', 'This form has expired or did not come from this site. Reload the page and try again.');
-  }
-  return form;
-}
+const safeReturnTo = (value: string | undefined): string => (value && value.startsWith('/') && !value.startsWith('//') ? value : '/');
 
 /** Why this visitor may not grant at all (plan, role, impersonation), or undefined. */
 function cannotGrant(who: Visitor): string | undefined {
@@ -128,29 +75,54 @@ function grantForm(who: Visitor, values: Record<string, string>, errors: Record<
   });
 }
 
+function caseForm(who: Visitor, values: Record<string, string>, errors: Record<string, string>, formError?: string) {
+  return caseFormPage(who.page, {
+    environments: allowedEnvironments(who.org),
+    defaultAccess: defaultRemoteAccess(who.org),
+    locked: lockedReason(who.org, who.user),
+    values,
+    errors,
+    formError,
+  });
+}
+
+/** Runs a form action; validation errors re-render the form (400), refusals show it with the reason. */
+async function formAction(action: () => Promise<APIGatewayProxyResultV2>, rerender: (errors: Record<string, string>, formError?: string) => string) {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof ValidationError) return page(400, rerender({ [error.field]: error.message }));
+    if (error instanceof DomainError) return page(statusOf(error), rerender({}, error.message));
+    throw error;
+  }
+}
+
 const FLASH: Record<string, string> = {
   granted: 'Login access granted. Support can now log in as you until it ends.',
   revoked: 'Login access revoked. Support can no longer use it.',
   extended: 'Login access extended.',
+  opened: 'Case opened.',
+  changed: 'Remote access for this case changed.',
+  solved: 'Case marked solved. Support access for it has ended.',
 };
+const flashOf = (event: APIGatewayProxyEventV2) => FLASH[event.queryStringParameters?.done ?? ''];
 
 const routes = dispatch<'portal'>({
   'GET /': async (event) => {
-    const who = await visitor(event);
+    const who = await sessions.visitor(event);
     const grants = await listActiveGrants(deps, who.user);
-    const flash = FLASH[event.queryStringParameters?.done ?? ''];
-    return page(200, dashboardPage(who.page, { grants, now: deps.clock.now(), flash, cannotGrant: cannotGrant(who), maxHours: maxGrantHours(who.org, deps.limits) }));
+    return page(200, dashboardPage(who.page, { grants, now: deps.clock.now(), flash: flashOf(event), cannotGrant: cannotGrant(who), maxHours: maxGrantHours(who.org, deps.limits) }));
   },
 
   'GET /login': async (event) => {
+    const seal = await sessions.sealer;
     const start = await oidc.start();
     const state: SignInState = { ...start, returnTo: safeReturnTo(event.queryStringParameters?.returnTo) };
-    const value = (await sealer).seal(state, SIGNIN_SECONDS, deps.clock.now());
-    return redirect(start.url, [(await sealer).cookie(SIGNIN_COOKIE, value, SIGNIN_SECONDS)]);
+    return redirect(start.url, [seal.cookie(SIGNIN_COOKIE, seal.seal(state, SIGNIN_SECONDS, deps.clock.now()), SIGNIN_SECONDS)]);
   },
 
   'GET /auth/callback': async (event) => {
-    const seal = await sealer;
+    const seal = await sessions.sealer;
     const query = (event.queryStringParameters ?? {}) as Record<string, string>;
     const state = seal.open<SignInState>(cookies(event)[SIGNIN_COOKIE], deps.clock.now());
     if (query.error) return page(400, messagePage('Sign-in failed', `The identity provider said: ${query.error_description ?? query.error}.`));
@@ -158,9 +130,7 @@ const routes = dispatch<'portal'>({
     const identity = await oidc.finish(query, state);
     const user = await deps.store.getUser(identity.email);
     if (!user) {
-      return page(403, messagePage('No access', `${identity.email} is not set up for Support Access. Ask your administrator to add you.`), [
-        seal.clear(SIGNIN_COOKIE),
-      ]);
+      return page(403, messagePage('No access', `${identity.email} is not set up for Support Access. Ask your administrator to add you.`), [seal.clear(SIGNIN_COOKIE)]);
     }
     const session: PortalSession = {
       sid: newSessionId(),
@@ -169,66 +139,114 @@ const routes = dispatch<'portal'>({
       actor: identity.actor,
       profile: profileFromClaims(identity.claims, profileClaimNames),
     };
-    return redirect(state.returnTo, [
-      seal.clear(SIGNIN_COOKIE),
-      seal.cookie(SESSION_COOKIE, seal.seal(session, SESSION_SECONDS, deps.clock.now()), SESSION_SECONDS),
-    ]);
+    return redirect(state.returnTo, [seal.clear(SIGNIN_COOKIE), seal.cookie(SESSION_COOKIE, seal.seal(session, SESSION_SECONDS, deps.clock.now()), SESSION_SECONDS)]);
   },
 
   'POST /logout': async (event) => {
-    const who = await visitor(event);
-    await postedForm(event, who);
-    return page(200, messagePage('Signed out', 'You are signed out of Support Access.'), [(await sealer).clear(SESSION_COOKIE)]);
+    const who = await sessions.visitor(event);
+    await sessions.postedForm(event, who);
+    return page(200, messagePage('Signed out', 'You are signed out of Support Access.'), [(await sessions.sealer).clear(SESSION_COOKIE)]);
   },
 
   'GET /grants/new': async (event) => {
-    const who = await visitor(event);
+    const who = await sessions.visitor(event);
     const reason = cannotGrant(who);
     if (reason) return page(403, messagePage('Login access unavailable', reason, who.page));
     return page(200, grantForm(who, {}, {}));
   },
 
   'POST /grants': async (event) => {
-    const who = await visitor(event);
-    const form = await postedForm(event, who);
-    try {
-      await createUserGrant(deps, who.user, form, { actor: who.session.actor });
-      return redirect('/?done=granted');
-    } catch (error) {
-      if (error instanceof ValidationError) return page(400, grantForm(who, form, { [error.field]: error.message }));
-      if (error instanceof DomainError) return page(statusOf(error), grantForm(who, form, {}, error.message));
-      throw error;
-    }
+    const who = await sessions.visitor(event);
+    const form = await sessions.postedForm(event, who);
+    return formAction(
+      async () => {
+        await createUserGrant(deps, who.user, form, { actor: who.session.actor });
+        return redirect('/?done=granted');
+      },
+      (errors, formError) => grantForm(who, form, errors, formError),
+    );
   },
 
   'POST /grants/{grantId}/revoke': async (event) => {
-    const who = await visitor(event);
-    await postedForm(event, who);
+    const who = await sessions.visitor(event);
+    await sessions.postedForm(event, who);
     await revokeGrant(deps, who.user, pathParam(event, 'grantId'));
     return redirect('/?done=revoked');
   },
 
   'POST /grants/{grantId}/extend': async (event) => {
-    const who = await visitor(event);
-    const form = await postedForm(event, who);
+    const who = await sessions.visitor(event);
+    const form = await sessions.postedForm(event, who);
     await extendGrant(deps, who.user, pathParam(event, 'grantId'), form.durationHours);
     return redirect('/?done=extended');
   },
-});
 
-/** Portal errors: sign-in redirects for GETs, a readable page for everything else. */
-function renderPortalError(error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyResultV2 {
-  if (error instanceof UnauthenticatedError) {
-    if (event.requestContext.http.method === 'GET') {
-      return redirect(`/login?returnTo=${encodeURIComponent(event.rawPath)}`);
-    }
-    return page(401, messagePage('Please sign in', 'Your session has ended. Sign in again, then retry.'));
-  }
-  if (error instanceof DomainError) return page(statusOf(error), messagePage('That did not work', error.message));
-  return page(500, messagePage('Something went wrong', 'Something went wrong on our side. Nothing was changed.'));
-}
+  'GET /settings': async (event) => {
+    const who = await sessions.visitor(event);
+    if (who.user.role !== 'admin') throw new ForbiddenError('admins_only', 'Only an administrator can see and change the organization\'s settings.');
+    return page(200, settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, errors: {}, saved: event.queryStringParameters?.done === 'saved' }));
+  },
+
+  'POST /settings': async (event) => {
+    const who = await sessions.visitor(event);
+    const form = await sessions.postedForm(event, who);
+    return formAction(
+      async () => {
+        await updateSettings(deps, who.user, form);
+        return redirect('/settings?done=saved');
+      },
+      (errors) => settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, values: form, errors }),
+    );
+  },
+
+  'GET /cases': async (event) => {
+    const who = await sessions.visitor(event);
+    const all = await deps.store.listCases(who.org.orgId);
+    const visible = who.user.role === 'admin' ? all : all.filter((c) => c.contact.email === who.user.email);
+    return page(200, casesPage(who.page, visible, flashOf(event)));
+  },
+
+  'GET /cases/new': async (event) => {
+    const who = await sessions.visitor(event);
+    return page(200, caseForm(who, {}, {}));
+  },
+
+  'POST /cases': async (event) => {
+    const who = await sessions.visitor(event);
+    const form = await sessions.postedForm(event, who);
+    return formAction(
+      async () => redirect(`/cases/${(await openCase(deps, who.user, form)).caseId}?done=opened`),
+      (errors, formError) => caseForm(who, form, errors, formError),
+    );
+  },
+
+  'GET /cases/{caseId}': async (event) => {
+    const who = await sessions.visitor(event);
+    const c = await loadCase(deps, who.org.orgId, pathParam(event, 'caseId'));
+    const mayChange = who.user.role === 'admin' || c.contact.email === who.user.email;
+    if (!mayChange) throw new ForbiddenError('not_case_contact', 'Only the case contact or an administrator can see this case.');
+    const grants = (await deps.store.listActiveGrants(who.org.orgId, deps.clock.now())).filter((g) => g.caseIds.includes(c.caseId));
+    return page(200, caseDetailPage(who.page, { case: c, grants, mayChange, locked: lockedReason(who.org, who.user), flash: flashOf(event) }));
+  },
+
+  'POST /cases/{caseId}/remote-access': async (event) => {
+    const who = await sessions.visitor(event);
+    const form = await sessions.postedForm(event, who);
+    const caseId = pathParam(event, 'caseId');
+    await setRemoteAccess(deps, who.user, caseId, form.remoteAccess);
+    return redirect(`/cases/${caseId}?done=changed`);
+  },
+
+  'POST /cases/{caseId}/solve': async (event) => {
+    const who = await sessions.visitor(event);
+    await sessions.postedForm(event, who);
+    const caseId = pathParam(event, 'caseId');
+    await solveCase(deps, userActor(who.user), who.org.orgId, caseId, who.user);
+    return redirect(`/cases/${caseId}?done=solved`);
+  },
+});
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(httpHeaderNormalizer())
-  .use(errorResponder({ render: renderPortalError }))
+  .use(errorResponder({ render: renderHtmlError }))
   .handler(routes);

@@ -18,7 +18,8 @@ const deps = {
   outbox: new DynamoOutbox(documentClient, requireEnv('TABLE_NAME')),
   mailer: new SesMailer(new SESv2Client({}), requireEnv('MAIL_FROM')),
   clock: systemClock,
-  render: (notice: Notice) => renderNotice(notice, { portalUrl }),
+  render: (notice: Notice, link?: string) => renderNotice(notice, { portalUrl, link }),
+  portalUrl,
 };
 
 const image = (img: Record<string, StreamAttributeValue> | undefined) =>

@@ -4,9 +4,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { requireEnv } from '../shared/config';
 import { ValidationError } from '../shared/domain/errors';
 import { decideAccess, parseAccessQuery } from '../shared/domain/access-decision';
+import { requestPermission } from '../shared/domain/access-requests';
+import { activateCaseAccess, addPersonnel, caseAccess } from '../shared/domain/case-grants';
+import { loadCase, openCaseByEmail, solveCase } from '../shared/domain/case-service';
+import { agentActor } from '../shared/domain/grant-service';
 import { isActive, mayAgentUse } from '../shared/domain/grant-rules';
 import { loadOrg } from '../shared/domain/grant-service';
-import type { Grant } from '../shared/domain/model';
+import type { AccessRequest, Case, Grant } from '../shared/domain/model';
 import { startSession } from '../shared/domain/session-service';
 import { grantDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
 import { agentOf } from '../shared/http/agent';
@@ -36,7 +40,65 @@ const grantView = (g: Grant) => ({
   expiresAt: g.expiresAt,
 });
 
+/** What an agent sees of a case. */
+const caseView = (c: Case) => ({
+  caseId: c.caseId,
+  orgId: c.orgId,
+  subject: c.subject,
+  description: c.description,
+  environment: c.environment,
+  contact: c.contact.email,
+  channel: c.channel,
+  remoteAccess: c.remoteAccess,
+  status: c.status,
+  pendingRequestId: c.pendingRequestId,
+  history: c.history,
+  createdAt: c.createdAt,
+});
+
+const requestView = (r: AccessRequest) => ({
+  requestId: r.requestId,
+  caseId: r.caseId,
+  status: r.status,
+  justification: r.justification,
+  requiredApprovals: r.requiredApprovals,
+  askedOf: r.askedOf,
+  createdAt: r.createdAt,
+  expiresAt: r.expiresAt,
+});
+
 const routes = dispatch<'support-api'>({
+  /** The email channel: a case a customer wrote in about; it starts denied. */
+  'POST /support/orgs/{orgId}/cases': async (event) =>
+    json(201, caseView(await openCaseByEmail(deps, agentOf(event), pathParam(event, 'orgId'), jsonBody(event)))),
+
+  'GET /support/orgs/{orgId}/cases/{caseId}': async (event) => {
+    agentOf(event);
+    return json(200, caseView(await loadCase(deps, pathParam(event, 'orgId'), pathParam(event, 'caseId'))));
+  },
+
+  'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': async (event) =>
+    json(201, requestView(await requestPermission(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'caseId'), jsonBody(event)))),
+
+  'POST /support/orgs/{orgId}/cases/{caseId}/activate': async (event) => {
+    const { grant, created } = await activateCaseAccess(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'caseId'), jsonBody(event));
+    return json(created ? 201 : 200, { ...grantView(grant), personnel: grant.personnel.map((p) => p.email) });
+  },
+
+  'POST /support/orgs/{orgId}/cases/{caseId}/resolve': async (event) => {
+    const agent = agentOf(event);
+    const result = await solveCase(deps, agentActor(agent), pathParam(event, 'orgId'), pathParam(event, 'caseId'));
+    return json(200, { case: caseView(result.case), endedGrants: result.ended.map((g) => g.grantId) });
+  },
+
+  'GET /support/orgs/{orgId}/cases/{caseId}/access': async (event) =>
+    json(200, await caseAccess(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'caseId'))),
+
+  'POST /support/orgs/{orgId}/grants/{grantId}/personnel': async (event) => {
+    const grant = await addPersonnel(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'grantId'), jsonBody(event));
+    return json(200, { ...grantView(grant), personnel: grant.personnel.map((p) => p.email) });
+  },
+
   'GET /support/orgs/{orgId}/grants': async (event) => {
     const agent = agentOf(event);
     const orgId = pathParam(event, 'orgId');

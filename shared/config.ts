@@ -24,5 +24,6 @@ export function limitsFromEnv(): PlatformLimits {
     maxGrantHours: numberEnv('PLATFORM_MAX_GRANT_HOURS'),
     minGrantSeconds: numberEnv('MIN_GRANT_SECONDS'),
     sessionMinutes: numberEnv('SESSION_MINUTES'),
+    requestExpiryHours: numberEnv('REQUEST_EXPIRY_HOURS'),
   };
 }

@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 /** Every Lambda of the product and its module; CDK bundles the same entries. */
 export const FUNCTION_ENTRIES = {
   portal: 'functions/portal.ts',
+  approvals: 'functions/approvals.ts',
   'support-api': 'functions/support-api.ts',
   'product-api': 'functions/product-api.ts',
   expire: 'functions/expire.ts',

@@ -62,6 +62,7 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     PLATFORM_MAX_GRANT_HOURS: String(stage.platformMaxGrantHours),
     MIN_GRANT_SECONDS: String(stage.minGrantSeconds),
     SESSION_MINUTES: String(stage.sessionMinutes),
+    REQUEST_EXPIRY_HOURS: String(stage.requestExpiryHours),
     SCHEDULE_GROUP: 'support-access',
     EXPIRE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:expire',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',

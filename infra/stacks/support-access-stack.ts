@@ -43,6 +43,7 @@ export class SupportAccessStack extends Stack {
       PLATFORM_MAX_GRANT_HOURS: String(config.platformMaxGrantHours),
       MIN_GRANT_SECONDS: String(config.minGrantSeconds),
       SESSION_MINUTES: String(config.sessionMinutes),
+      REQUEST_EXPIRY_HOURS: String(config.requestExpiryHours),
       PORTAL_URL: portalUrl,
     };
 
@@ -81,6 +82,14 @@ export class SupportAccessStack extends Stack {
     scheduler.grantManage(portal);
     sessionSecret.grantRead(portal);
 
+    const approvals = new SupportFunction(this, 'Approvals', {
+      name: 'approvals',
+      logRetention,
+      environment: { ...limits, ...schedulerEnv, SESSION_SECRET_ARN: sessionSecret.secretArn },
+    }).bindTable(table, 'readWrite');
+    scheduler.grantManage(approvals);
+    sessionSecret.grantRead(approvals);
+
     const supportApi = new SupportFunction(this, 'SupportApi', {
       name: 'support-api',
       logRetention,
@@ -103,7 +112,7 @@ export class SupportAccessStack extends Stack {
     }).bindTable(table, 'readWrite');
     new OutboxMailer(this, 'Outbox', { table, sender: stream, mailFrom: config.mailFrom });
 
-    http.addRoutes({ portal, 'support-api': supportApi, 'product-api': productApi }, { issuer: staff.url, audience: staff.clientId });
+    http.addRoutes({ portal, approvals, 'support-api': supportApi, 'product-api': productApi }, { issuer: staff.url, audience: staff.clientId });
 
     new CfnOutput(this, 'PortalUrl', { value: `${portalUrl}/` });
     new CfnOutput(this, 'JwksUrl', { value: `${portalUrl}/.well-known/jwks.json` });

@@ -138,7 +138,7 @@ export function assertMayManage(grant: Grant, user: UserProfile): void {
 /** An agent may use a user grant with no linked case, or any grant naming them as personnel. */
 export function mayAgentUse(grant: Grant, agent: Person): boolean {
   if (grant.kind === 'user' && grant.caseIds.length === 0) return true;
-  return grant.personnel.some((p) => p.id === agent.id);
+  return grant.personnel.some((p) => p.email === agent.email);
 }
 
 /** A grant's expiry: whole seconds, so schedules (second granularity) never fire early. */

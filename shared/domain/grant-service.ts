@@ -10,12 +10,12 @@ import {
   validateGrantRequest,
   type GrantRequest,
 } from './grant-rules';
-import type { Actor, EndReason, Grant, Org, PlatformLimits, Session, UserProfile } from './model';
+import type { Actor, EndReason, Grant, Org, Person, PlatformLimits, Session, UserProfile } from './model';
 import type { Notice } from './notices';
 import type { IdFactory } from '../ports/ids';
 import type { Scheduler } from '../ports/scheduler';
 import { grantScheduleName } from '../ports/scheduler';
-import type { Store, Write } from '../ports/store';
+import type { Change, Store, Write } from '../ports/store';
 
 /** What grant operations need; handlers wire real adapters, tests wire what they like. */
 export interface GrantDeps {
@@ -41,15 +41,20 @@ export async function loadGrant(store: Store, orgId: string, grantId: string): P
   return grant;
 }
 
-const userActor = (u: UserProfile): Actor => ({ type: 'user', id: u.email, email: u.email });
+export const userActor = (u: UserProfile): Actor => ({ type: 'user', id: u.email, email: u.email });
+export const agentActor = (a: Person): Actor => ({ type: 'agent', id: a.id, email: a.email });
 const person = (u: UserProfile) => ({ id: u.email, email: u.email, name: u.name });
 
-/** Who hears about a grant: the user support acts as and the org's authorized contacts. */
+/**
+ * Who hears about a grant: the org's authorized contacts, and the user support acts as (a user
+ * grant) or the contact of the case that allowed it (a case grant).
+ */
 export function grantRecipients(org: Org, grant: Grant): string[] {
-  return [...new Set([grant.actAs.email, ...org.settings.authorizedContacts].map((e) => e.toLowerCase()))];
+  const person = grant.kind === 'user' ? grant.actAs.email : grant.grantedBy.email;
+  return [...new Set([person, ...org.settings.authorizedContacts].map((e) => e.toLowerCase()))];
 }
 
-function grantNotice(
+export function grantNotice(
   deps: GrantDeps,
   org: Org,
   grant: Grant,
@@ -66,7 +71,7 @@ function grantNotice(
       orgName: org.name,
       grantId: grant.grantId,
       grantedBy: grant.grantedBy.name ?? grant.grantedBy.email,
-      actAs: grant.actAs.email,
+      actAs: grant.kind === 'user' ? grant.actAs.email : (grant.actAs.name ?? grant.actAs.email),
       level: grant.level,
       environment: grant.environment,
       expiresAt: grant.expiresAt,
@@ -76,11 +81,11 @@ function grantNotice(
 }
 
 /** Schedules are a second layer only: a failure is logged, reads and the sweep still end access. */
-async function bestEffort(deps: GrantDeps, what: string, grant: Grant, op: () => Promise<void>) {
+export async function bestEffort(deps: GrantDeps, what: string, grant: { grantId?: string; requestId?: string }, op: () => Promise<void>) {
   try {
     await op();
   } catch (error) {
-    deps.log?.error(`schedule ${what} failed`, { grantId: grant.grantId, error: String(error) });
+    deps.log?.error(`schedule ${what} failed`, { ...grant, error: String(error) });
   }
 }
 
@@ -127,8 +132,8 @@ export async function createUserGrant(
   return grant;
 }
 
-const scheduleExpiry = (deps: GrantDeps, grant: Grant) =>
-  bestEffort(deps, 'at expiry', grant, () =>
+export const scheduleExpiry = (deps: GrantDeps, grant: Grant) =>
+  bestEffort(deps, 'at expiry', { grantId: grant.grantId }, () =>
     deps.scheduler.scheduleAt(grantScheduleName(grant.grantId), new Date(grant.expiresAt), {
       type: 'grant',
       orgId: grant.orgId,
@@ -173,33 +178,25 @@ export async function listActiveGrants(deps: GrantDeps, viewer: UserProfile): Pr
   return viewer.role === 'admin' ? grants : grants.filter((g) => g.actAs.email === viewer.email);
 }
 
-/**
- * Ends an active grant (revoke, expiry, case solved) and every session on it, in one transaction
- * with its audit event and notice. Returns the ended grant.
- */
-async function endGrant(
+/** The parts of ending one grant: the grant, its live sessions, its audit event and notice. */
+export async function endGrantParts(
   deps: GrantDeps,
+  org: Org,
   grant: Grant,
   reason: EndReason,
   actor: Actor,
   extraAudit: Partial<AuditEntry> = {},
-): Promise<Grant> {
-  const org = await loadOrg(deps.store, grant.orgId);
+): Promise<Omit<Change, 'orgId'> & { ended: Grant }> {
   const now = deps.clock.now().toISOString();
   const status = reason === 'revoked' ? 'revoked' : reason === 'expired' ? 'expired' : 'ended';
   const ended: Grant = { ...grant, status, endedAt: now, endedBy: actor, endReason: reason };
-  const sessions = (await deps.store.listSessionsOfGrant(grant.orgId, grant.grantId)).filter(
-    (s) => s.status === 'active',
-  );
-  const writes: Write[] = [
-    { kind: 'grant', grant: ended, expect: { status: 'active' } },
-    ...sessions.map(
-      (s): Write => ({ kind: 'session', session: { ...s, status: 'ended' }, expect: { status: 'active' } }),
-    ),
-  ];
-  await deps.store.commit({
-    orgId: grant.orgId,
-    writes,
+  const sessions = (await deps.store.listSessionsOfGrant(grant.orgId, grant.grantId)).filter((s) => s.status === 'active');
+  return {
+    ended,
+    writes: [
+      { kind: 'grant', grant: ended, expect: { status: 'active' } },
+      ...sessions.map((s): Write => ({ kind: 'session', session: { ...s, status: 'ended' }, expect: { status: 'active' } })),
+    ],
     audit: [
       {
         at: now,
@@ -212,7 +209,14 @@ async function endGrant(
       },
     ],
     notices: [grantNotice(deps, org, ended, 'grant-ended', { reason })],
-  });
+  };
+}
+
+/** Ends an active grant and every session on it, in one transaction with its audit event and notice. */
+async function endGrant(deps: GrantDeps, grant: Grant, reason: EndReason, actor: Actor): Promise<Grant> {
+  const org = await loadOrg(deps.store, grant.orgId);
+  const { ended, ...change } = await endGrantParts(deps, org, grant, reason, actor);
+  await deps.store.commit({ orgId: grant.orgId, ...change });
   return ended;
 }
 

@@ -37,6 +37,8 @@ export interface Org {
   workspaces: string[];
   status: 'active' | 'suspended';
   settings: OrgSettings;
+  /** Bumped on every settings change (optimistic concurrency). */
+  version?: number;
 }
 
 /** A customer user as the portal knows them. */
@@ -101,4 +103,73 @@ export interface PlatformLimits {
   minGrantSeconds: number;
   /** Longest "log in as" token. */
   sessionMinutes: number;
+  /** How long a permission request stays open. */
+  requestExpiryHours: number;
+}
+
+export const REMOTE_ACCESS = ['allowed', 'denied'] as const;
+export type RemoteAccess = (typeof REMOTE_ACCESS)[number];
+
+/** One change of a case's remote-access choice. */
+export interface RemoteAccessChange {
+  at: string;
+  by: string;
+  from: RemoteAccess | null;
+  to: RemoteAccess;
+}
+
+/** A support case; remote access to the org for it is `allowed` or `denied` (Marketo). */
+export interface Case {
+  orgId: string;
+  caseId: string;
+  subject: string;
+  description: string;
+  environment: Environment;
+  /** The customer user the case is for; they may approve access to it. */
+  contact: Person;
+  channel: 'portal' | 'email';
+  remoteAccess: RemoteAccess;
+  status: 'open' | 'solved';
+  history: RemoteAccessChange[];
+  /** The open permission request, so a second one is refused while it is pending. */
+  pendingRequestId?: string;
+  createdAt: string;
+  solvedAt?: string;
+  version: number;
+}
+
+export interface Approval {
+  by: string;
+  at: string;
+  decision: 'approve' | 'deny';
+  comment?: string;
+}
+
+/** An agent's request for permission to access a denied case (Marketo, Resolver). */
+export interface AccessRequest {
+  orgId: string;
+  requestId: string;
+  caseId: string;
+  agent: Person;
+  justification: string;
+  status: 'pending' | 'approved' | 'denied' | 'expired';
+  requiredApprovals: number;
+  /** Who was asked (case contact and authorized contacts); they hear the outcome. */
+  askedOf: string[];
+  decisions: Approval[];
+  createdAt: string;
+  expiresAt: string;
+  decidedAt?: string;
+  version: number;
+}
+
+/** An emailed approval link, stored only as the SHA-256 of its 256-bit token; single use. */
+export interface ApprovalToken {
+  tokenHash: string;
+  orgId: string;
+  requestId: string;
+  recipient: string;
+  expiresAt: string;
+  usedAt?: string;
+  usedBy?: string;
 }

@@ -8,4 +8,15 @@ export interface Notice {
   createdAt: string;
 }
 
-export type NoticeTemplate = 'grant-created' | 'grant-extended' | 'grant-ended';
+export type NoticeTemplate =
+  | 'grant-created'
+  | 'grant-extended'
+  | 'grant-ended'
+  | 'permission-requested'
+  | 'request-decided'
+  | 'request-expired'
+  | 'case-access-activated'
+  | 'personnel-added';
+
+/** Templates whose email carries a single-use approval link, issued when it is sent. */
+export const LINKED_TEMPLATES: ReadonlySet<NoticeTemplate> = new Set(['permission-requested']);

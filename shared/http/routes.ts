@@ -15,10 +15,28 @@ export const ROUTES = [
   { method: 'POST', path: '/grants', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/grants/{grantId}/revoke', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/grants/{grantId}/extend', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/settings', fn: 'portal', auth: 'none' },
+  { method: 'POST', path: '/settings', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/cases', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/cases/new', fn: 'portal', auth: 'none' },
+  { method: 'POST', path: '/cases', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/cases/{caseId}', fn: 'portal', auth: 'none' },
+  { method: 'POST', path: '/cases/{caseId}/remote-access', fn: 'portal', auth: 'none' },
+  { method: 'POST', path: '/cases/{caseId}/solve', fn: 'portal', auth: 'none' },
+  // approvals: the pages emailed links open (sign-in required; only POST decides)
+  { method: 'GET', path: '/approvals/{token}', fn: 'approvals', auth: 'none' },
+  { method: 'POST', path: '/approvals/{token}', fn: 'approvals', auth: 'none' },
   // support-api: agents, bearer JWT from the staff issuer (API Gateway JWT authorizer)
   { method: 'GET', path: '/support/orgs/{orgId}/grants', fn: 'support-api', auth: 'staff-jwt' },
   { method: 'POST', path: '/support/orgs/{orgId}/grants/{grantId}/sessions', fn: 'support-api', auth: 'staff-jwt' },
   { method: 'GET', path: '/support/orgs/{orgId}/access', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'POST', path: '/support/orgs/{orgId}/cases', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'GET', path: '/support/orgs/{orgId}/cases/{caseId}', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'POST', path: '/support/orgs/{orgId}/cases/{caseId}/access-requests', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'POST', path: '/support/orgs/{orgId}/cases/{caseId}/activate', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'POST', path: '/support/orgs/{orgId}/cases/{caseId}/resolve', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'GET', path: '/support/orgs/{orgId}/cases/{caseId}/access', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'POST', path: '/support/orgs/{orgId}/grants/{grantId}/personnel', fn: 'support-api', auth: 'staff-jwt' },
   // product-api: the customer-facing product verifies session tokens
   { method: 'GET', path: '/.well-known/jwks.json', fn: 'product-api', auth: 'none' },
 ] as const;

@@ -4,6 +4,8 @@ import { html, type SafeHtml } from '../http/html';
 
 export interface MailContext {
   portalUrl: string;
+  /** The recipient's own approval link, for notices that carry one. */
+  link?: string;
 }
 
 const when = (iso: string | undefined) => (iso ? `${iso.replace('T', ' ').slice(0, 19)} UTC` : 'unknown');
@@ -17,7 +19,11 @@ const END_REASONS: Record<string, string> = {
 interface Rendered {
   subject: string;
   lines: string[];
+  /** The call to action; the portal's dashboard when absent. */
+  action?: { label: string; url: (context: MailContext, d: Record<string, string>) => string };
 }
+
+const OUTCOME: Record<string, string> = { approved: 'approved', denied: 'denied' };
 
 /** Each notice's wording, written for a customer who has never seen the product. */
 const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rendered> = {
@@ -37,6 +43,45 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
       'You can revoke this access at any time from the portal.',
     ],
   }),
+  'permission-requested': (d) => ({
+    subject: `Support asks to access ${d.orgName} for case "${d.caseSubject}"`,
+    lines: [
+      `${d.agent} from the support team asks for permission to access your account ${d.orgName} to work on the case "${d.caseSubject}".`,
+      `Why: ${d.justification}`,
+      `If you approve, support may activate access for this case; it lasts while the case is open and is recorded in your audit trail. ${Number(d.requiredApprovals) > 1 ? `Your organization needs ${d.requiredApprovals} approvers.` : ''}`.trim(),
+      `This request expires at ${when(d.expiresAt)}. The link works once and asks you to sign in; nothing happens until you choose Approve or Deny.`,
+    ],
+    action: { label: 'Review the request', url: (c) => c.link ?? `${c.portalUrl}/` },
+  }),
+  'request-decided': (d) => ({
+    subject: `Access request for case "${d.caseSubject}" was ${OUTCOME[d.outcome ?? ''] ?? d.outcome}`,
+    lines: [
+      d.audience === 'agent'
+        ? `Your request to access ${d.orgName} for the case "${d.caseSubject}" was ${d.outcome} by ${d.decidedBy}.`
+        : `The request from ${d.agent} to access ${d.orgName} for the case "${d.caseSubject}" was ${d.outcome} by ${d.decidedBy}. There is nothing left for you to decide.`,
+      d.comment ? `Comment: ${d.comment}` : '',
+      d.outcome === 'approved' && d.audience === 'agent' ? 'You can now activate access for the case.' : '',
+    ].filter(Boolean),
+  }),
+  'request-expired': (d) => ({
+    subject: `Access request for case "${d.caseSubject}" expired`,
+    lines: [`Your request to access ${d.orgName} for the case "${d.caseSubject}" expired at ${when(d.expiresAt)} without a decision. You can ask again.`],
+  }),
+  'case-access-activated': (d) => ({
+    subject: `Support now has access to ${d.orgName} for case "${d.caseSubject}"`,
+    lines: [
+      `${d.agent} from the support team activated access to ${d.orgName} for the case "${d.caseSubject}".`,
+      d.reason ? `Why: ${d.reason}` : '',
+      `Support acts as ${d.actAs} (${d.level} level) in ${d.environment}. Access lasts while the case is open, at most until ${when(d.expiresAt)}.`,
+    ].filter(Boolean),
+  }),
+  'personnel-added': (d) => ({
+    subject: `Another support agent was added to case "${d.caseSubject}"`,
+    lines: [
+      `${d.agent} added ${d.added} to the support team with access to ${d.orgName} for the case "${d.caseSubject}".`,
+      `Access still ends when the case is solved, at most at ${when(d.expiresAt)}.`,
+    ],
+  }),
   'grant-ended': (d) => ({
     subject: `Support login access ended for ${d.orgName}`,
     lines: [
@@ -48,13 +93,14 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
 
 /** Renders a notice into HTML and text; every value is escaped in the HTML part. */
 export function renderNotice(notice: Notice, context: MailContext): Email {
-  const { subject, lines } = TEMPLATES[notice.template](notice.data);
-  const link = `${context.portalUrl}/`;
+  const { subject, lines, action } = TEMPLATES[notice.template](notice.data);
+  const link = action ? action.url(context, notice.data) : `${context.portalUrl}/`;
+  const label = action?.label ?? 'Open Support Access';
   const paragraphs: SafeHtml[] = lines.map((line) => html`<p>${line}</p>`);
   const body = html`<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1d2433">
-<h2>${subject}</h2>${paragraphs}<p><a href="${link}">Open Support Access</a></p>
+<h2>${subject}</h2>${paragraphs}<p><a href="${link}">${label}</a></p>
 <p style="color:#5b6475;font-size:13px">You receive this because you are a user or authorized contact of ${notice.data.orgName}.</p>
 </body></html>`;
-  const text = [...lines, '', `Open Support Access: ${link}`].join('\n');
+  const text = [...lines, '', `${label}: ${link}`].join('\n');
   return { to: notice.to, subject, html: body.toString(), text };
 }

@@ -1,5 +1,5 @@
 /** What the `expire` worker receives when a one-time schedule fires. */
-export type ExpiryTarget = { type: 'grant'; orgId: string; id: string };
+export type ExpiryTarget = { type: 'grant' | 'request'; orgId: string; id: string };
 
 /** One-time schedules that end things at the second they are due. */
 export interface Scheduler {

@@ -1,11 +1,18 @@
 import type { AuditEntry, AuditEvent } from '../domain/audit';
-import type { Grant, GrantStatus, Org, Session, UserProfile } from '../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, Session, UserProfile } from '../domain/model';
 import type { Notice } from '../domain/notices';
 
-/** One entity write inside a change; `expect` is the condition it is written under. */
+/** The condition an entity is written under: new, in a given status, or at a given version. */
+export type Expect = 'new' | { status: string } | { version: number } | { unused: true };
+
+/** One entity write inside a change. */
 export type Write =
-  | { kind: 'grant'; grant: Grant; expect: 'new' | { status: GrantStatus } }
-  | { kind: 'session'; session: Session; expect: 'new' | { status: Session['status'] } };
+  | { kind: 'grant'; grant: Grant; expect: Expect }
+  | { kind: 'session'; session: Session; expect: Expect }
+  | { kind: 'org'; org: Org; expect: Expect }
+  | { kind: 'case'; case: Case; expect: Expect }
+  | { kind: 'request'; request: AccessRequest; expect: Expect }
+  | { kind: 'token'; token: ApprovalToken; expect: Expect };
 
 /** A state change: entity writes, their audit events and notices, all or nothing. */
 export interface Change {
@@ -23,6 +30,10 @@ export interface Store {
   /** Grants whose status is active and whose expiry is after `now` (key condition, not a filter). */
   listActiveGrants(orgId: string, now: Date): Promise<Grant[]>;
   listSessionsOfGrant(orgId: string, grantId: string): Promise<Session[]>;
+  getCase(orgId: string, caseId: string): Promise<Case | undefined>;
+  listCases(orgId: string): Promise<Case[]>;
+  getRequest(orgId: string, requestId: string): Promise<AccessRequest | undefined>;
+  getApprovalToken(tokenHash: string): Promise<ApprovalToken | undefined>;
   /** Commits a change in one transaction; throws ConcurrentChangeError when a condition fails. */
   commit(change: Change): Promise<void>;
   listAudit(orgId: string): Promise<AuditEvent[]>;

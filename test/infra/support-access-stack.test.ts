@@ -4,6 +4,7 @@ import { stageConfig, StageConfigError } from '../../infra/config/stage-config';
 import { SupportAccessStack } from '../../infra/stacks/support-access-stack';
 import { TABLE } from '../../shared/adapters/dynamodb/table-definition';
 import { ROUTES } from '../../shared/http/routes';
+import { FUNCTION_ENTRIES } from '../../infra/local/functions';
 
 /** Synthesizes the stack without bundling (esbuild is exercised by `npm run synth`). */
 function synth(overrides: Record<string, unknown> = {}): Template {
@@ -42,7 +43,7 @@ describe('SupportAccessStack', () => {
 
   test('every function runs Node.js 22 on ARM64 with an explicit log group', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], LoggingConfig: { LogGroup: expect.anything() } });
     }
@@ -65,7 +66,7 @@ describe('SupportAccessStack', () => {
   });
 
   test('functions that schedule expiries may create, update and delete schedules and pass only that role', () => {
-    for (const prefix of ['Portal', 'SupportApi']) {
+    for (const prefix of ['Portal', 'Approvals', 'SupportApi']) {
       const actions = actionsOf(template, prefix);
       expect(actions).toEqual(expect.arrayContaining(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'iam:PassRole']));
     }
@@ -78,7 +79,7 @@ describe('SupportAccessStack', () => {
     expect(actionsOf(template, 'ProductApi')).not.toContain('kms:Sign');
     expect(actionsOf(template, 'ProductApi')).not.toContain('dynamodb:PutItem');
     expect(actionsOf(template, 'Stream')).toEqual(expect.arrayContaining(['ses:SendEmail']));
-    for (const prefix of ['Portal', 'SupportApi', 'ProductApi', 'Expire']) expect(actionsOf(template, prefix)).not.toContain('ses:SendEmail');
+    for (const prefix of ['Portal', 'Approvals', 'SupportApi', 'ProductApi', 'Expire']) expect(actionsOf(template, prefix)).not.toContain('ses:SendEmail');
   });
 
   test('every shared route exists; staff routes sit behind the JWT authorizer, the rest do not', () => {

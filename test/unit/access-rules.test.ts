@@ -6,7 +6,7 @@ import { ENVIRONMENTS, LEVELS, PLANS, type Grant, type Org, type UserProfile } f
 import { profileFromClaims } from '../../shared/domain/profile-claims';
 
 const WORKSPACES = ['finance', 'sales', 'support'];
-const limits = { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15 };
+const limits = { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 };
 
 const arbOrg: fc.Arbitrary<Org> = fc.record({
   plan: fc.constantFrom(...PLANS),
@@ -119,7 +119,7 @@ describe('the access decision', () => {
         (grants, level, workspace, environment) => {
           const decision = decideAccess(grants, agent, { level, workspace, environment }, now);
           const usable = (g: Grant) =>
-            g.status === 'active' && Date.parse(g.expiresAt) > now.getTime() && (g.kind === 'user' ? true : g.personnel.some((p) => p.id === agent.id));
+            g.status === 'active' && Date.parse(g.expiresAt) > now.getTime() && (g.kind === 'user' ? true : g.personnel.some((p) => p.email === agent.email));
           const coveringIds = grants.filter((g) => usable(g) && covers(g, level, workspace, environment)).map((g) => g.grantId);
           expect(decision.allowed).toBe(coveringIds.length > 0);
           if (decision.allowed) expect(coveringIds).toContain(decision.grantId);

@@ -15,7 +15,7 @@ import {
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import type { Grant, Org, PlatformLimits, UserProfile } from '../../shared/domain/model';
 
-const limits: PlatformLimits = { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15 };
+const limits: PlatformLimits = { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 };
 
 const org = (overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = {}): Org => ({
   orgId: 'o1',

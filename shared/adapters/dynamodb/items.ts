@@ -1,11 +1,15 @@
 import { epochSeconds } from '../../domain/clock';
-import type { Grant, Session } from '../../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, Session } from '../../domain/model';
 import type { Notice } from '../../domain/notices';
 import type { AuditEvent } from '../../domain/audit';
 import { activeGrantIndexKeys, grantKey } from './keys/grant';
 import { sessionKey } from './keys/session';
 import { noticeKey } from './keys/notice';
 import { auditEventKey } from './keys/audit';
+import { approvalTokenKey } from './keys/approval-token';
+import { caseKey } from './keys/case';
+import { orgKey } from './keys/org';
+import { pendingRequestIndexKeys, requestKey } from './keys/request';
 
 /** How long a sent notice is kept for idempotency before TTL removes it. */
 const NOTICE_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -38,6 +42,31 @@ export function noticeItem(notice: Notice): Record<string, unknown> {
     status: 'pending',
     ttl: epochSeconds(notice.createdAt) + NOTICE_RETENTION_SECONDS,
   };
+}
+
+export function orgItem(org: Org): Record<string, unknown> {
+  return { ...orgKey(org.orgId), type: 'org', ...org };
+}
+
+export function caseItem(c: Case): Record<string, unknown> {
+  return { ...caseKey(c.orgId, c.caseId), type: 'case', ...c };
+}
+
+/** Requests and their links are kept a while after they end, then TTL removes them. */
+const REQUEST_RETENTION_SECONDS = 30 * 24 * 3600;
+
+export function requestItem(r: AccessRequest): Record<string, unknown> {
+  return {
+    ...requestKey(r.orgId, r.requestId),
+    type: 'request',
+    ...r,
+    ttl: epochSeconds(r.expiresAt) + REQUEST_RETENTION_SECONDS,
+    ...(r.status === 'pending' ? pendingRequestIndexKeys(r.orgId, r.requestId, r.expiresAt) : {}),
+  };
+}
+
+export function tokenItem(t: ApprovalToken): Record<string, unknown> {
+  return { ...approvalTokenKey(t.tokenHash), type: 'approval-token', ...t, ttl: epochSeconds(t.expiresAt) + REQUEST_RETENTION_SECONDS };
 }
 
 export function auditItem(event: AuditEvent): Record<string, unknown> {

@@ -1,5 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ApprovalToken } from '../../domain/model';
+import { tokenItem } from './items';
 import type { Outbox } from '../../ports/outbox';
 import { noticeKey } from './keys/notice';
 
@@ -46,6 +48,10 @@ export class DynamoOutbox implements Outbox {
         ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString() },
       }),
     );
+  }
+
+  async saveApprovalToken(token: ApprovalToken): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: tokenItem(token), ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   async release(noticeId: string): Promise<void> {

@@ -3,14 +3,17 @@ import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../domain/audit';
 import { ConcurrentChangeError } from '../../domain/errors';
-import type { Grant, Org, Session, UserProfile } from '../../domain/model';
-import type { Change, Store, Write } from '../../ports/store';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, Session, UserProfile } from '../../domain/model';
+import type { Change, Expect, Store, Write } from '../../ports/store';
+import { approvalTokenKey } from './keys/approval-token';
+import { CASE_PREFIX, caseKey } from './keys/case';
+import { requestKey } from './keys/request';
 import { auditHeadKey, auditPartition, AUDIT_EVENT_PREFIX } from './keys/audit';
 import { activeGrantsOfOrg, grantKey } from './keys/grant';
 import { orgKey } from './keys/org';
 import { sessionsOfGrantPrefix } from './keys/session';
 import { userKey } from './keys/user';
-import { auditItem, fromItem, grantItem, noticeItem, sessionItem } from './items';
+import { auditItem, caseItem, fromItem, grantItem, noticeItem, orgItem, requestItem, sessionItem, tokenItem } from './items';
 import { TABLE } from './table-definition';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -53,6 +56,26 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': sessionsOfGrantPrefix(grantId) },
       ConsistentRead: true,
     });
+  }
+
+  async getCase(orgId: string, caseId: string): Promise<Case | undefined> {
+    return this.get<Case>(caseKey(orgId, caseId));
+  }
+
+  async listCases(orgId: string): Promise<Case[]> {
+    return this.query<Case>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': CASE_PREFIX },
+      ScanIndexForward: false,
+    });
+  }
+
+  async getRequest(orgId: string, requestId: string): Promise<AccessRequest | undefined> {
+    return this.get<AccessRequest>(requestKey(orgId, requestId));
+  }
+
+  async getApprovalToken(tokenHash: string): Promise<ApprovalToken | undefined> {
+    return this.get<ApprovalToken>(approvalTokenKey(tokenHash));
   }
 
   async listAudit(orgId: string): Promise<AuditEvent[]> {
@@ -111,20 +134,8 @@ export class DynamoStore implements Store {
     };
   }
 
-  private put(item: Record<string, unknown>, expect: Write['expect']): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: item,
-        ...(expect === 'new'
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : {
-              ConditionExpression: '#status = :expected',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':expected': expect.status },
-            }),
-      },
-    };
+  private put(item: Record<string, unknown>, expect: Expect): TransactItem {
+    return { Put: { TableName: this.tableName, Item: item, ...condition(expect) } };
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
@@ -150,7 +161,36 @@ function entityItem(write: Write): Record<string, unknown> {
       return grantItem(write.grant);
     case 'session':
       return sessionItem(write.session);
+    case 'org':
+      return orgItem(write.org);
+    case 'case':
+      return caseItem(write.case);
+    case 'request':
+      return requestItem(write.request);
+    case 'token':
+      return tokenItem(write.token);
   }
+}
+
+interface Condition {
+  ConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+/** The write condition for each kind of expectation. */
+function condition(expect: Expect): Condition {
+  if (expect === 'new') return { ConditionExpression: 'attribute_not_exists(pk)' };
+  if ('status' in expect) {
+    return { ConditionExpression: '#status = :expected', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':expected': expect.status } };
+  }
+  if ('unused' in expect) return { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt)' };
+  // Version 0 also matches items written before they carried a version (seeded orgs).
+  return {
+    ConditionExpression: expect.version === 0 ? 'attribute_not_exists(#v) OR #v = :v' : '#v = :v',
+    ExpressionAttributeNames: { '#v': 'version' },
+    ExpressionAttributeValues: { ':v': expect.version },
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,256 @@
+import { createHash } from 'node:crypto';
+import { assertOpen, mayApprove, parseComment, parseJustification, whoMayApprove } from './case-rules';
+import { loadCase } from './case-service';
+import { ConcurrentChangeError, ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { agentActor, bestEffort, loadOrg, userActor, type GrantDeps } from './grant-service';
+import type { AccessRequest, Approval, ApprovalToken, Case, Org, Person, UserProfile } from './model';
+import type { Notice } from './notices';
+import type { Write } from '../ports/store';
+
+/** A dead approval link: the page says which of these it is (410). */
+export class ApprovalLinkGoneError extends DomainError {
+  readonly kind = 'gone' as const;
+  constructor(readonly why: 'unknown' | 'used' | 'expired' | 'decided', message: string) {
+    super(`link_${why}`, message);
+  }
+}
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+export const requestScheduleName = (requestId: string) => `request-${requestId}`;
+
+export async function loadRequest(deps: GrantDeps, orgId: string, requestId: string): Promise<AccessRequest> {
+  const r = await deps.store.getRequest(orgId, requestId);
+  if (!r) throw new NotFoundError('request', requestId);
+  return r;
+}
+
+const isPending = (r: AccessRequest, now: Date) => r.status === 'pending' && now.getTime() < Date.parse(r.expiresAt);
+
+function requestNotice(deps: GrantDeps, org: Org, c: Case, r: AccessRequest, template: Notice['template'], to: string[], data: Record<string, string> = {}): Notice {
+  return {
+    noticeId: deps.ids(),
+    orgId: org.orgId,
+    template,
+    to,
+    createdAt: deps.clock.now().toISOString(),
+    data: {
+      orgName: org.name,
+      requestId: r.requestId,
+      caseId: c.caseId,
+      caseSubject: c.subject,
+      agent: r.agent.name ? `${r.agent.name} (${r.agent.email})` : r.agent.email,
+      justification: r.justification,
+      expiresAt: r.expiresAt,
+      requiredApprovals: String(r.requiredApprovals),
+      ...data,
+    },
+  };
+}
+
+/**
+ * An agent asks for access to a denied case. The case contact and the authorized contacts each
+ * get an email with their own single-use link (issued when the email is sent); the request
+ * expires after the stage's request-expiry hours. One pending request per case.
+ */
+export async function requestPermission(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: Record<string, unknown>): Promise<AccessRequest> {
+  const justification = parseJustification(input.justification);
+  const org = await loadOrg(deps.store, orgId);
+  const c = await loadCase(deps, orgId, caseId);
+  assertOpen(c);
+  if (c.remoteAccess === 'allowed') {
+    throw new ConflictError('case_already_allowed', `Remote access to case ${caseId} is already allowed; activate access instead (POST .../cases/${caseId}/activate).`);
+  }
+  const now = deps.clock.now();
+  if (c.pendingRequestId) {
+    const pending = await deps.store.getRequest(orgId, c.pendingRequestId);
+    if (pending && isPending(pending, now)) {
+      throw new ConflictError('request_pending', `Request ${pending.requestId} for this case is still waiting for approval (until ${pending.expiresAt}).`);
+    }
+  }
+  const askedOf = [...new Set([c.contact.email, ...org.settings.authorizedContacts].map((e) => e.toLowerCase()))];
+  const request: AccessRequest = {
+    orgId,
+    requestId: deps.ids(),
+    caseId,
+    agent,
+    justification,
+    status: 'pending',
+    requiredApprovals: org.settings.requiredApprovals,
+    askedOf,
+    decisions: [],
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + deps.limits.requestExpiryHours * 3_600_000).toISOString(),
+    version: 1,
+  };
+  await deps.store.commit({
+    orgId,
+    writes: [
+      { kind: 'request', request, expect: 'new' },
+      { kind: 'case', case: { ...c, pendingRequestId: request.requestId, version: c.version + 1 }, expect: { version: c.version } },
+    ],
+    audit: [
+      {
+        at: request.createdAt,
+        actor: agentActor(agent),
+        action: 'request.created',
+        target: { type: 'request', id: request.requestId },
+        caseId,
+        justification,
+        after: { askedOf, requiredApprovals: request.requiredApprovals, expiresAt: request.expiresAt },
+      },
+    ],
+    // One notice per recipient: each carries its own link.
+    notices: askedOf.map((to) => requestNotice(deps, org, c, request, 'permission-requested', [to])),
+  });
+  await bestEffort(deps, 'request expiry', { requestId: request.requestId }, () =>
+    deps.scheduler.scheduleAt(requestScheduleName(request.requestId), new Date(request.expiresAt), { type: 'request', orgId, id: request.requestId }),
+  );
+  return request;
+}
+
+/** Issues the single-use link for one emailed recipient; only the hash is stored. */
+export function approvalToken(raw: string, notice: Notice, expiresAt: string): ApprovalToken {
+  return { tokenHash: hashToken(raw), orgId: notice.orgId, requestId: notice.data.requestId!, recipient: notice.to[0]!, expiresAt };
+}
+
+export interface ApprovalView {
+  org: Org;
+  case: Case;
+  request: AccessRequest;
+  token: ApprovalToken;
+  eligible: boolean;
+  whoMayApprove: string;
+  alreadyDecidedByYou: boolean;
+}
+
+/** What the approval page shows; reading never changes anything (mail scanners prefetch links). */
+export async function viewApproval(deps: GrantDeps, user: UserProfile, rawToken: string): Promise<ApprovalView> {
+  const token = await deps.store.getApprovalToken(hashToken(rawToken));
+  if (!token) throw new ApprovalLinkGoneError('unknown', 'This approval link is not valid. Use the link from the most recent email.');
+  const now = deps.clock.now();
+  if (token.usedAt) throw new ApprovalLinkGoneError('used', `This approval link was already used (${token.usedAt.replace('T', ' ').slice(0, 19)} UTC). Each link works once.`);
+  const request = await loadRequest(deps, token.orgId, token.requestId);
+  if (request.status !== 'pending') throw new ApprovalLinkGoneError('decided', `This request was already ${request.status}.`);
+  if (now.getTime() >= Date.parse(request.expiresAt) || now.getTime() >= Date.parse(token.expiresAt)) {
+    throw new ApprovalLinkGoneError('expired', `This request expired at ${request.expiresAt.replace('T', ' ').slice(0, 19)} UTC. Support can ask again.`);
+  }
+  const org = await loadOrg(deps.store, token.orgId);
+  const c = await loadCase(deps, token.orgId, request.caseId);
+  return {
+    org,
+    case: c,
+    request,
+    token,
+    eligible: mayApprove(org, c, user),
+    whoMayApprove: whoMayApprove(org, c),
+    alreadyDecidedByYou: request.decisions.some((d) => d.by === user.email),
+  };
+}
+
+/**
+ * Approves or denies through a link: an eligible, signed-in approver; each person counts once;
+ * `requiredApprovals` distinct approvals allow the case, any deny ends the request. The link is
+ * used up. When decided, the agent and the other people asked are told.
+ */
+export async function decideRequest(
+  deps: GrantDeps,
+  user: UserProfile,
+  rawToken: string,
+  input: { decision?: unknown; comment?: unknown },
+): Promise<AccessRequest> {
+  const view = await viewApproval(deps, user, rawToken);
+  const { org, request, token } = view;
+  const c = view.case;
+  if (!view.eligible) throw new ForbiddenError('not_eligible_approver', view.whoMayApprove);
+  if (input.decision !== 'approve' && input.decision !== 'deny') throw new ValidationError('decision', 'Choose approve or deny.');
+  const decision: Approval['decision'] = input.decision;
+  const comment = parseComment(input.comment, false) || undefined;
+  if (view.alreadyDecidedByYou) throw new ConflictError('already_decided', `You already approved this request; it needs ${request.requiredApprovals - approvals(request)} more approver(s).`);
+  const now = deps.clock.now().toISOString();
+  const decisions: Approval[] = [...request.decisions, { by: user.email, at: now, decision, comment }];
+  const approvedCount = decisions.filter((d) => d.decision === 'approve').length;
+  const status: AccessRequest['status'] = decision === 'deny' ? 'denied' : approvedCount >= request.requiredApprovals ? 'approved' : 'pending';
+  const updated: AccessRequest = { ...request, decisions, status, ...(status !== 'pending' ? { decidedAt: now } : {}), version: request.version + 1 };
+  const writes: Write[] = [
+    { kind: 'request', request: updated, expect: { version: request.version } },
+    { kind: 'token', token: { ...token, usedAt: now, usedBy: user.email }, expect: { unused: true } },
+  ];
+  if (status !== 'pending') {
+    const allowed = status === 'approved';
+    writes.push({
+      kind: 'case',
+      case: {
+        ...c,
+        pendingRequestId: undefined,
+        ...(allowed ? { remoteAccess: 'allowed', history: [...c.history, { at: now, by: decisions.filter((d) => d.decision === 'approve').map((d) => d.by).join(', '), from: c.remoteAccess, to: 'allowed' as const }] } : {}),
+        version: c.version + 1,
+      },
+      expect: { version: c.version },
+    });
+  }
+  const others = request.askedOf.filter((e) => e !== user.email);
+  await deps.store
+    .commit({
+      orgId: org.orgId,
+      writes,
+      audit: [
+        {
+          at: now,
+          actor: userActor(user),
+          action: decision === 'approve' ? 'request.approved_by' : 'request.denied_by',
+          target: { type: 'request', id: request.requestId },
+          caseId: c.caseId,
+          justification: comment,
+          before: { status: request.status, approvals: approvals(request) },
+          after: { status, approvals: approvedCount },
+        },
+        ...(status === 'approved'
+          ? [{ at: now, actor: userActor(user), action: 'case.remote_access_changed', target: { type: 'case', id: c.caseId }, caseId: c.caseId, before: { remoteAccess: c.remoteAccess }, after: { remoteAccess: 'allowed' } }]
+          : []),
+      ],
+      notices:
+        status === 'pending'
+          ? []
+          : [
+              requestNotice(deps, org, c, updated, 'request-decided', [request.agent.email], { outcome: status, decidedBy: user.email, comment: comment ?? '', audience: 'agent' }),
+              ...(others.length ? [requestNotice(deps, org, c, updated, 'request-decided', others, { outcome: status, decidedBy: user.email, comment: comment ?? '', audience: 'approvers' })] : []),
+            ],
+    })
+    .catch((error) => {
+      if (error instanceof ConcurrentChangeError) throw new ConflictError('request_changed', 'Someone decided this request at the same moment; reload the page to see where it stands.');
+      throw error;
+    });
+  if (status !== 'pending') {
+    await bestEffort(deps, 'request cancel', { requestId: request.requestId }, () => deps.scheduler.cancel(requestScheduleName(request.requestId)));
+  }
+  return updated;
+}
+
+const approvals = (r: AccessRequest) => r.decisions.filter((d) => d.decision === 'approve').length;
+
+/** The scheduler's target for requests: marks a still-pending, overdue request expired and tells the agent. */
+export async function expireRequest(deps: GrantDeps, orgId: string, requestId: string, by: string): Promise<'expired' | 'not_due' | 'already_ended' | 'missing'> {
+  const request = await deps.store.getRequest(orgId, requestId);
+  if (!request) return 'missing';
+  if (request.status !== 'pending') return 'already_ended';
+  const now = deps.clock.now();
+  if (now.getTime() < Date.parse(request.expiresAt)) return 'not_due';
+  const org = await loadOrg(deps.store, orgId);
+  const c = await loadCase(deps, orgId, request.caseId);
+  const expired: AccessRequest = { ...request, status: 'expired', decidedAt: now.toISOString(), version: request.version + 1 };
+  try {
+    await deps.store.commit({
+      orgId,
+      writes: [
+        { kind: 'request', request: expired, expect: { version: request.version } },
+        ...(c.pendingRequestId === requestId ? [{ kind: 'case' as const, case: { ...c, pendingRequestId: undefined, version: c.version + 1 }, expect: { version: c.version } }] : []),
+      ],
+      audit: [{ at: now.toISOString(), actor: { type: 'system', id: by }, action: 'request.expired', target: { type: 'request', id: requestId }, caseId: c.caseId }],
+      notices: [requestNotice(deps, org, c, expired, 'request-expired', [request.agent.email])],
+    });
+    return 'expired';
+  } catch (error) {
+    if (error instanceof ConcurrentChangeError) return 'already_ended';
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+import { ForbiddenError, ValidationError } from './errors';
+import type { Case, Org, RemoteAccess, UserProfile } from './model';
+import { REMOTE_ACCESS } from './model';
+
+/** Pure rules of cases and their remote-access choice (Marketo's policy, Resolver's contacts). */
+
+/** What a new case starts with: `all_cases` → allowed; `approval_needed` and `never` → denied. */
+export function defaultRemoteAccess(org: Org): RemoteAccess {
+  return org.settings.remoteAccessPolicy === 'all_cases' ? 'allowed' : 'denied';
+}
+
+export function parseRemoteAccess(raw: unknown, org: Org): RemoteAccess {
+  if (raw === undefined || raw === '') return defaultRemoteAccess(org);
+  if (!REMOTE_ACCESS.includes(raw as RemoteAccess)) throw new ValidationError('remoteAccess', 'Remote access must be "allowed" or "denied".');
+  return raw as RemoteAccess;
+}
+
+/** Why a user cannot set `allowed` on a case, or undefined (under `never`, only admins can). */
+export function lockedReason(org: Org, user: UserProfile): string | undefined {
+  if (org.settings.remoteAccessPolicy === 'never' && user.role !== 'admin') {
+    return "This organization's remote-access policy is Never: only an administrator can allow support to access a case.";
+  }
+  return undefined;
+}
+
+export function assertMayChoose(org: Org, user: UserProfile, value: RemoteAccess): void {
+  const reason = value === 'allowed' ? lockedReason(org, user) : undefined;
+  if (reason) throw new ForbiddenError('policy_never', reason);
+}
+
+/** The case contact or an org admin may change a case; nobody else. */
+export function assertMayChangeCase(c: Case, user: UserProfile): void {
+  if (user.role !== 'admin' && c.contact.email !== user.email) {
+    throw new ForbiddenError('not_case_contact', `Only the case contact (${c.contact.email}) or an administrator can change this case.`);
+  }
+}
+
+/** Who may approve a permission request: the case contact or any admin; under `never`, admins only. */
+export function mayApprove(org: Org, c: Case, user: UserProfile): boolean {
+  if (user.orgId !== org.orgId) return false;
+  if (user.role === 'admin') return true;
+  return org.settings.remoteAccessPolicy !== 'never' && c.contact.email === user.email;
+}
+
+export function whoMayApprove(org: Org, c: Case): string {
+  return org.settings.remoteAccessPolicy === 'never'
+    ? `Only an administrator of ${org.name} can approve this request (the organization's policy is Never).`
+    : `Only the case contact (${c.contact.email}) or an administrator of ${org.name} can approve this request.`;
+}
+
+export function assertOpen(c: Case): void {
+  if (c.status !== 'open') throw new ForbiddenError('case_solved', `Case ${c.caseId} is solved; nothing more can happen on it.`);
+}
+
+const text = (raw: unknown, field: string, label: string, max: number, required = true): string => {
+  const value = typeof raw === 'string' ? raw.trim() : '';
+  if (required && !value) throw new ValidationError(field, `${label} is required.`);
+  if (value.length > max) throw new ValidationError(field, `${label} must be at most ${max} characters.`);
+  return value;
+};
+
+export const parseSubject = (raw: unknown) => text(raw, 'subject', 'Subject', 200);
+export const parseDescription = (raw: unknown) => text(raw, 'description', 'Description', 5000, false);
+export const parseJustification = (raw: unknown) => text(raw, 'justification', 'A justification (why support needs access)', 1000);
+export const parseComment = (raw: unknown, required: boolean) => text(raw, 'comment', 'A comment', 1000, required);

@@ -1,0 +1,151 @@
+import type { AuditEntry } from './audit';
+import { assertMayChangeCase, assertMayChoose, assertOpen, parseDescription, parseRemoteAccess, parseSubject } from './case-rules';
+import { ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { parseEnvironment } from './grant-rules';
+import { agentActor, endGrantParts, loadOrg, userActor, type GrantDeps } from './grant-service';
+import type { Actor, Case, Grant, Org, Person, RemoteAccess, UserProfile } from './model';
+import { grantScheduleName } from '../ports/scheduler';
+import type { Write } from '../ports/store';
+
+export async function loadCase(deps: GrantDeps, orgId: string, caseId: string): Promise<Case> {
+  const c = await deps.store.getCase(orgId, caseId);
+  if (!c) throw new NotFoundError('case', caseId);
+  return c;
+}
+
+/** A case's history line for a remote-access change. */
+const change = (at: string, by: string, from: RemoteAccess | null, to: RemoteAccess) => ({ at, by, from, to });
+
+async function createCase(deps: GrantDeps, org: Org, c: Case, actor: Actor): Promise<Case> {
+  await deps.store.commit({
+    orgId: org.orgId,
+    writes: [{ kind: 'case', case: c, expect: 'new' }],
+    audit: [
+      {
+        at: c.createdAt,
+        actor,
+        action: 'case.opened',
+        target: { type: 'case', id: c.caseId },
+        caseId: c.caseId,
+        after: { subject: c.subject, channel: c.channel, remoteAccess: c.remoteAccess, environment: c.environment },
+      },
+    ],
+    notices: [],
+  });
+  return c;
+}
+
+/** A customer opens a case in the portal and chooses remote access (the policy's default). */
+export async function openCase(deps: GrantDeps, user: UserProfile, input: Record<string, unknown>): Promise<Case> {
+  const org = await loadOrg(deps.store, user.orgId);
+  const subject = parseSubject(input.subject);
+  const description = parseDescription(input.description);
+  const environment = parseEnvironment(input.environment, org);
+  const remoteAccess = parseRemoteAccess(input.remoteAccess, org);
+  assertMayChoose(org, user, remoteAccess);
+  const now = deps.clock.now().toISOString();
+  return createCase(deps, org, {
+    orgId: org.orgId,
+    caseId: deps.ids(),
+    subject,
+    description,
+    environment,
+    contact: { id: user.email, email: user.email, name: user.name },
+    channel: 'portal',
+    remoteAccess,
+    status: 'open',
+    history: [change(now, user.email, null, remoteAccess)],
+    createdAt: now,
+    version: 1,
+  }, userActor(user));
+}
+
+/** A case from the email channel: it starts denied; support must request permission. */
+export async function openCaseByEmail(deps: GrantDeps, agent: Person, orgId: string, input: Record<string, unknown>): Promise<Case> {
+  const org = await loadOrg(deps.store, orgId);
+  const subject = parseSubject(input.subject);
+  const description = parseDescription(input.description);
+  const environment = parseEnvironment(input.environment, org);
+  const email = typeof input.contactEmail === 'string' ? input.contactEmail.trim().toLowerCase() : '';
+  if (!email) throw new ValidationError('contactEmail', 'contactEmail is required: the customer user who wrote in.');
+  const contact = await deps.store.getUser(email);
+  if (!contact || contact.orgId !== orgId) throw new ValidationError('contactEmail', `${email} is not a user of this organization.`);
+  const now = deps.clock.now().toISOString();
+  return createCase(deps, org, {
+    orgId,
+    caseId: deps.ids(),
+    subject,
+    description,
+    environment,
+    contact: { id: contact.email, email: contact.email, name: contact.name },
+    channel: 'email',
+    remoteAccess: 'denied',
+    status: 'open',
+    history: [change(now, agent.email, null, 'denied')],
+    createdAt: now,
+    version: 1,
+  }, agentActor(agent));
+}
+
+/** The case contact or an admin switches remote access; under `never` only admins may allow it. */
+export async function setRemoteAccess(deps: GrantDeps, user: UserProfile, caseId: string, raw: unknown): Promise<Case> {
+  const org = await loadOrg(deps.store, user.orgId);
+  const c = await loadCase(deps, user.orgId, caseId);
+  assertMayChangeCase(c, user);
+  assertOpen(c);
+  if (raw !== 'allowed' && raw !== 'denied') throw new ValidationError('remoteAccess', 'Remote access must be "allowed" or "denied".');
+  const to = raw;
+  assertMayChoose(org, user, to);
+  if (to === c.remoteAccess) return c;
+  const now = deps.clock.now().toISOString();
+  const updated: Case = { ...c, remoteAccess: to, history: [...c.history, change(now, user.email, c.remoteAccess, to)], version: c.version + 1 };
+  await deps.store.commit({
+    orgId: org.orgId,
+    writes: [{ kind: 'case', case: updated, expect: { version: c.version } }],
+    audit: [
+      {
+        at: now,
+        actor: userActor(user),
+        action: 'case.remote_access_changed',
+        target: { type: 'case', id: caseId },
+        caseId,
+        before: { remoteAccess: c.remoteAccess },
+        after: { remoteAccess: to },
+      },
+    ],
+    notices: [],
+  });
+  return updated;
+}
+
+/**
+ * Solves a case. In the same transaction, every active case grant whose linked cases are now
+ * all solved ends (sessions too); a grant still linked to an open case continues (Resolver).
+ */
+export async function solveCase(deps: GrantDeps, actor: Actor, orgId: string, caseId: string, user?: UserProfile): Promise<{ case: Case; ended: Grant[] }> {
+  const org = await loadOrg(deps.store, orgId);
+  const c = await loadCase(deps, orgId, caseId);
+  if (user) assertMayChangeCase(c, user);
+  if (c.status === 'solved') throw new ForbiddenError('case_solved', `Case ${caseId} is already solved.`);
+  const now = deps.clock.now();
+  const solved: Case = { ...c, status: 'solved', solvedAt: now.toISOString(), version: c.version + 1 };
+  const linked = (await deps.store.listActiveGrants(orgId, now)).filter((g) => g.kind === 'case' && g.caseIds.includes(caseId));
+  const writes: Write[] = [{ kind: 'case', case: solved, expect: { version: c.version } }];
+  const audit: AuditEntry[] = [{ at: now.toISOString(), actor, action: 'case.solved', target: { type: 'case', id: caseId }, caseId }];
+  const notices = [];
+  const ended: Grant[] = [];
+  for (const grant of linked) {
+    const others = await Promise.all(grant.caseIds.filter((id) => id !== caseId).map((id) => deps.store.getCase(orgId, id)));
+    if (others.some((o) => o?.status === 'open')) continue;
+    const parts = await endGrantParts(deps, org, grant, 'case_solved', actor, { caseId });
+    writes.push(...parts.writes);
+    audit.push(...parts.audit);
+    notices.push(...parts.notices);
+    ended.push(parts.ended);
+  }
+  await deps.store.commit({ orgId, writes, audit, notices });
+  for (const g of ended) {
+    await deps.scheduler.cancel(grantScheduleName(g.grantId)).catch((error) => deps.log?.error('schedule cancel failed', { grantId: g.grantId, error: String(error) }));
+  }
+  return { case: solved, ended };
+}

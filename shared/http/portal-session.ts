@@ -1,0 +1,92 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { Clock } from '../domain/clock';
+import { DomainError, ForbiddenError, UnauthenticatedError } from '../domain/errors';
+import { loadOrg } from '../domain/grant-service';
+import type { Org, UserProfile } from '../domain/model';
+import type { ProfileClaims } from '../domain/profile-claims';
+import type { Store } from '../ports/store';
+import { statusOf } from './problem';
+import { cookies, formBody } from './request';
+import type { CookieSealer } from './signed-cookie';
+import type { PageUser } from './views/layout';
+import { messagePage } from './views/message-page';
+
+export const SESSION_COOKIE = 'sa_session';
+export const SESSION_SECONDS = 8 * 3600;
+
+/** What the portal's session cookie holds (signed, HttpOnly). */
+export interface PortalSession {
+  sid: string;
+  email: string;
+  name: string;
+  /** The agent, when this portal session was itself started through "log in as". */
+  actor?: string;
+  /** Level and workspaces from the issuer's claims, when the stage maps them. */
+  profile?: ProfileClaims;
+}
+
+/** A signed-in customer user, their org, and what every page needs of them. */
+export interface Visitor {
+  user: UserProfile;
+  org: Org;
+  session: PortalSession;
+  page: PageUser;
+}
+
+export const htmlPage = (statusCode: number, body: string, setCookies: string[] = []): APIGatewayProxyResultV2 => ({
+  statusCode,
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; form-action 'self' *",
+  },
+  cookies: setCookies,
+  body,
+});
+
+export const redirect = (location: string, setCookies: string[] = []): APIGatewayProxyResultV2 => ({
+  statusCode: 303,
+  headers: { location, 'cache-control': 'no-store' },
+  cookies: setCookies,
+});
+
+/** Reads the signed session cookie of the portal (and of the approval pages, which share it). */
+export class PortalSessions {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    readonly sealer: Promise<CookieSealer>,
+  ) {}
+
+  async visitor(event: APIGatewayProxyEventV2): Promise<Visitor> {
+    const seal = await this.sealer;
+    const session = seal.open<PortalSession>(cookies(event)[SESSION_COOKIE], this.clock.now());
+    if (!session) throw new UnauthenticatedError();
+    const stored = await this.store.getUser(session.email);
+    if (!stored) throw new ForbiddenError('no_profile', `${session.email} is not set up for Support Access.`);
+    const user = { ...stored, ...session.profile };
+    const org = await loadOrg(this.store, user.orgId);
+    return { user, org, session, page: { name: user.name, email: user.email, orgName: org.name, csrf: seal.csrfToken(session.sid), role: user.role } };
+  }
+
+  /** Every POST carries the session's CSRF token. */
+  async postedForm(event: APIGatewayProxyEventV2, who: Visitor): Promise<Record<string, string>> {
+    const form = formBody(event);
+    if (!(await this.sealer).checkCsrf(who.session.sid, form.csrf)) {
+      throw new ForbiddenError('csrf_failed', 'This form has expired or did not come from this site. Reload the page and try again.');
+    }
+    return form;
+  }
+}
+
+/** HTML errors: sign-in redirects for GETs, a readable page with the right status for the rest. */
+export function renderHtmlError(error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyResultV2 {
+  if (error instanceof UnauthenticatedError) {
+    if (event.requestContext.http.method === 'GET') return redirect(`/login?returnTo=${encodeURIComponent(event.rawPath)}`);
+    return htmlPage(401, messagePage('Please sign in', 'Your session has ended. Sign in again, then retry.'));
+  }
+  if (error instanceof DomainError) return htmlPage(statusOf(error), messagePage('That did not work', error.message));
+  return htmlPage(500, messagePage('Something went wrong', 'Something went wrong on our side. Nothing was changed.'));
+}
