@@ -165,12 +165,10 @@ export async function decideRequest(
   if (input.decision !== 'approve' && input.decision !== 'deny') throw new ValidationError('decision', 'Choose approve or deny.');
   const decision: Approval['decision'] = input.decision;
   const comment = parseComment(input.comment, false) || undefined;
-  if (view.alreadyDecidedByYou) throw new ConflictError('already_decided', `You already approved this request; it needs ${request.requiredApprovals - approvals(request)} more approver(s).`);
   const now = deps.clock.now().toISOString();
-  const decisions: Approval[] = [...request.decisions, { by: user.email, at: now, decision, comment }];
-  const approvedCount = decisions.filter((d) => d.decision === 'approve').length;
-  const status: AccessRequest['status'] = decision === 'deny' ? 'denied' : approvedCount >= request.requiredApprovals ? 'approved' : 'pending';
-  const updated: AccessRequest = { ...request, decisions, status, ...(status !== 'pending' ? { decidedAt: now } : {}), version: request.version + 1 };
+  const updated = applyDecision(request, { by: user.email, at: now, decision, comment });
+  const { status, decisions } = updated;
+  const approvedCount = approvals(updated);
   const writes: Write[] = [
     { kind: 'request', request: updated, expect: { version: request.version } },
     { kind: 'token', token: { ...token, usedAt: now, usedBy: user.email }, expect: { unused: true } },
@@ -226,7 +224,22 @@ export async function decideRequest(
   return updated;
 }
 
-const approvals = (r: AccessRequest) => r.decisions.filter((d) => d.decision === 'approve').length;
+export const approvals = (r: AccessRequest) => r.decisions.filter((d) => d.decision === 'approve').length;
+
+/**
+ * One person's decision on a pending request: each person counts once; `requiredApprovals`
+ * distinct approvals approve it; any deny ends it.
+ */
+export function applyDecision(request: AccessRequest, decision: Approval): AccessRequest {
+  if (request.status !== 'pending') throw new ConflictError('request_decided', `This request is already ${request.status}.`);
+  if (request.decisions.some((d) => d.by === decision.by)) {
+    throw new ConflictError('already_decided', `You already approved this request; it needs ${request.requiredApprovals - approvals(request)} more approver(s).`);
+  }
+  const decisions = [...request.decisions, decision];
+  const approved = decisions.filter((d) => d.decision === 'approve').length;
+  const status: AccessRequest['status'] = decision.decision === 'deny' ? 'denied' : approved >= request.requiredApprovals ? 'approved' : 'pending';
+  return { ...request, decisions, status, ...(status !== 'pending' ? { decidedAt: decision.at } : {}), version: request.version + 1 };
+}
 
 /** The scheduler's target for requests: marks a still-pending, overdue request expired and tells the agent. */
 export async function expireRequest(deps: GrantDeps, orgId: string, requestId: string, by: string): Promise<'expired' | 'not_due' | 'already_ended' | 'missing'> {
