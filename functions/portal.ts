@@ -2,13 +2,13 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { optionalEnv, requireEnv } from '../shared/config';
-import { lockedReason, defaultRemoteAccess } from '../shared/domain/case-rules';
+import { assertMayChangeCase, defaultRemoteAccess, lockedReason } from '../shared/domain/case-rules';
 import { loadCase, openCase, setRemoteAccess, solveCase } from '../shared/domain/case-service';
 import { DomainError, ForbiddenError, ValidationError } from '../shared/domain/errors';
 import { allowedEnvironments, assertMayGrant, assertNotImpersonated, grantableWorkspaces, maxGrantHours } from '../shared/domain/grant-rules';
 import { createUserGrant, extendGrant, listActiveGrants, revokeGrant, userActor } from '../shared/domain/grant-service';
 import { LEVELS } from '../shared/domain/model';
-import { updateSettings } from '../shared/domain/org-settings';
+import { assertMayManageSettings, updateSettings } from '../shared/domain/org-settings';
 import { profileFromClaims } from '../shared/domain/profile-claims';
 import { OidcSignIn } from '../shared/adapters/oidc-client';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
@@ -183,19 +183,20 @@ const routes = dispatch<'portal'>({
 
   'GET /settings': async (event) => {
     const who = await sessions.visitor(event);
-    if (who.user.role !== 'admin') throw new ForbiddenError('admins_only', 'Only an administrator can see and change the organization\'s settings.');
+    assertMayManageSettings(who.user);
     return page(200, settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, errors: {}, saved: event.queryStringParameters?.done === 'saved' }));
   },
 
   'POST /settings': async (event) => {
     const who = await sessions.visitor(event);
     const form = await sessions.postedForm(event, who);
+    assertMayManageSettings(who.user);
     return formAction(
       async () => {
         await updateSettings(deps, who.user, form);
         return redirect('/settings?done=saved');
       },
-      (errors) => settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, values: form, errors }),
+      (errors, formError) => settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, values: form, errors, formError }),
     );
   },
 
@@ -223,10 +224,9 @@ const routes = dispatch<'portal'>({
   'GET /cases/{caseId}': async (event) => {
     const who = await sessions.visitor(event);
     const c = await loadCase(deps, who.org.orgId, pathParam(event, 'caseId'));
-    const mayChange = who.user.role === 'admin' || c.contact.email === who.user.email;
-    if (!mayChange) throw new ForbiddenError('not_case_contact', 'Only the case contact or an administrator can see this case.');
+    assertMayChangeCase(c, who.user);
     const grants = (await deps.store.listActiveGrants(who.org.orgId, deps.clock.now())).filter((g) => g.caseIds.includes(c.caseId));
-    return page(200, caseDetailPage(who.page, { case: c, grants, mayChange, locked: lockedReason(who.org, who.user), flash: flashOf(event) }));
+    return page(200, caseDetailPage(who.page, { case: c, grants, locked: lockedReason(who.org, who.user), flash: flashOf(event) }));
   },
 
   'POST /cases/{caseId}/remote-access': async (event) => {

@@ -130,8 +130,8 @@ export async function viewApproval(deps: GrantDeps, user: UserProfile, rawToken:
   const now = deps.clock.now();
   if (token.usedAt) throw new ApprovalLinkGoneError('used', `This approval link was already used (${token.usedAt.replace('T', ' ').slice(0, 19)} UTC). Each link works once.`);
   const request = await loadRequest(deps, token.orgId, token.requestId);
-  if (request.status !== 'pending') throw new ApprovalLinkGoneError('decided', `This request was already ${request.status}.`);
-  if (now.getTime() >= Date.parse(request.expiresAt) || now.getTime() >= Date.parse(token.expiresAt)) {
+  if (request.status === 'approved' || request.status === 'denied') throw new ApprovalLinkGoneError('decided', `This request was already ${request.status}.`);
+  if (request.status === 'expired' || now.getTime() >= Date.parse(request.expiresAt) || now.getTime() >= Date.parse(token.expiresAt)) {
     throw new ApprovalLinkGoneError('expired', `This request expired at ${request.expiresAt.replace('T', ' ').slice(0, 19)} UTC. Support can ask again.`);
   }
   const org = await loadOrg(deps.store, token.orgId);

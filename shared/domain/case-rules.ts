@@ -31,7 +31,7 @@ export function assertMayChoose(org: Org, user: UserProfile, value: RemoteAccess
 /** The case contact or an org admin may change a case; nobody else. */
 export function assertMayChangeCase(c: Case, user: UserProfile): void {
   if (user.role !== 'admin' && c.contact.email !== user.email) {
-    throw new ForbiddenError('not_case_contact', `Only the case contact (${c.contact.email}) or an administrator can change this case.`);
+    throw new ForbiddenError('not_case_contact', `Only the case contact (${c.contact.email}) or an administrator can see or change this case.`);
   }
 }
 

@@ -47,6 +47,11 @@ export function parseSettings(form: Record<string, string | undefined>, org: Org
   };
 }
 
+/** The settings page and its changes are for org admins only. */
+export function assertMayManageSettings(user: UserProfile): void {
+  if (user.role !== 'admin') throw new ForbiddenError('admins_only', "Only an administrator can see and change the organization's settings.");
+}
+
 /** Only the values that changed, as before → after, for the audit trail. */
 function diff(before: OrgSettings, after: OrgSettings) {
   const changed = (Object.keys(after) as (keyof OrgSettings)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
@@ -58,7 +63,7 @@ function diff(before: OrgSettings, after: OrgSettings) {
 
 /** An org admin changes the org's remote-access settings; every change is an audit event. */
 export async function updateSettings(deps: GrantDeps, admin: UserProfile, form: Record<string, string | undefined>): Promise<Org> {
-  if (admin.role !== 'admin') throw new ForbiddenError('admins_only', 'Only an administrator can change the organization\'s settings.');
+  assertMayManageSettings(admin);
   const org = await loadOrg(deps.store, admin.orgId);
   const settings = parseSettings(form, org, deps.limits);
   const { before, after } = diff(org.settings, settings);

@@ -1,16 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../infra/local/layout';
-import { launchBrowser } from '../support/browser';
-import { getItem, givenOrg, layout, type GivenOrg } from '../support/fixtures';
-
-/** Signs in through the real portal → OIDC provider → portal redirect chain. */
-async function signIn(page: Page, email: string) {
-  await page.goto(`${layout.urls.portal}/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${layout.urls.portal}/`);
-}
+import type { Browser } from 'playwright-core';
+import { launchBrowser, signIn } from '../support/browser';
+import { getItem, givenOrg, type GivenOrg } from '../support/fixtures';
 
 describe.each([
   ['with JavaScript', true],

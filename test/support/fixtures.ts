@@ -51,6 +51,13 @@ export async function givenOrg(overrides: Partial<Org> = {}, settings: Partial<O
   return { org, admin, user };
 }
 
+/** One more user of an org (its admin and user come with `givenOrg`). */
+export async function givenUser(orgId: string, name: string, role: UserProfile['role'] = 'user'): Promise<UserProfile> {
+  const user: UserProfile = { email: `${name}@${orgId}.test`, orgId, name, role, level: 'manage', workspaces: 'all' };
+  await db.send(new PutCommand({ TableName: layout.tableName, Item: { ...userKey(user.email), type: 'user', ...user } }));
+  return user;
+}
+
 /**
  * Everything stored for an org: its partition, its audit trail and its outbox notices.
  * Tests compare snapshots to prove a refused request wrote nothing. (A test-only Scan.)

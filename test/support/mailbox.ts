@@ -1,4 +1,4 @@
-import { layout } from './fixtures';
+import { eventually, layout } from './fixtures';
 
 export interface MailboxEmail {
   messageId: string;
@@ -17,4 +17,14 @@ export async function mailbox(): Promise<MailboxEmail[]> {
 
 export async function emailsTo(address: string): Promise<MailboxEmail[]> {
   return (await mailbox()).filter((e) => e.destination.to.includes(address));
+}
+
+/** The approval link (path) in the newest permission-request email to `address` about `caseSubject`. */
+export async function approvalLinkFor(address: string, caseSubject: string): Promise<string> {
+  const mail = await eventually(`the permission-request email to ${address}`, async () =>
+    (await emailsTo(address)).filter((e) => e.subject.startsWith('Support asks') && e.subject.includes(caseSubject)).at(-1),
+  );
+  const link = /https?:\/\/[^\s"<]+(\/approvals\/[A-Za-z0-9_-]+)/.exec(mail.body.text ?? '')?.[1];
+  if (!link) throw new Error(`No approval link in the email to ${address}: ${mail.body.text}`);
+  return link;
 }

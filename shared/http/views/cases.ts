@@ -50,7 +50,6 @@ ${model.locked ? html`<p class="muted" id="remote-access-locked">${model.locked}
 export interface CaseDetailModel {
   case: Case;
   grants: Grant[];
-  mayChange: boolean;
   locked?: string;
   flash?: string;
 }
@@ -58,7 +57,7 @@ export interface CaseDetailModel {
 export function caseDetailPage(user: PageUser, model: CaseDetailModel): string {
   const c = model.case;
   const other = c.remoteAccess === 'allowed' ? 'denied' : 'allowed';
-  const canSwitch = model.mayChange && c.status === 'open' && !(other === 'allowed' && model.locked);
+  const canSwitch = c.status === 'open' && !(other === 'allowed' && model.locked);
   return layout(
     c.subject,
     html`${model.flash ? html`<p class="notice" role="status">${model.flash}</p>` : ''}
@@ -68,8 +67,8 @@ export function caseDetailPage(user: PageUser, model: CaseDetailModel): string {
 <div class="card"><h2>Remote access: <span id="remote-access">${c.remoteAccess}</span></h2>
 <p>Status: <strong id="case-status">${c.status}</strong></p>
 ${canSwitch ? html`<form method="post" action="/cases/${c.caseId}/remote-access">${csrfField(user.csrf)}<input type="hidden" name="remoteAccess" value="${other}"><button type="submit">${other === 'allowed' ? 'Allow remote access' : 'Deny remote access'}</button></form>` : ''}
-${model.mayChange && c.status === 'open' && model.locked && other === 'allowed' ? html`<p class="muted">${model.locked}</p>` : ''}
-${model.mayChange && c.status === 'open' ? html`<form method="post" action="/cases/${c.caseId}/solve">${csrfField(user.csrf)}<button type="submit">Mark solved</button></form>` : ''}
+${c.status === 'open' && model.locked && other === 'allowed' ? html`<p class="muted">${model.locked}</p>` : ''}
+${c.status === 'open' ? html`<form method="post" action="/cases/${c.caseId}/solve">${csrfField(user.csrf)}<button type="submit">Mark solved</button></form>` : ''}
 <h3>History</h3><ul id="history">${c.history.map((h) => html`<li>${when(h.at)}: ${h.by} set ${h.from ?? '—'} → ${h.to}</li>`)}</ul>
 <h3>Support access for this case</h3>
 ${model.grants.length ? html`<ul>${model.grants.map((g) => html`<li>${g.personnel.map((p) => p.email).join(', ')} as ${g.actAs.name ?? g.actAs.email} (${g.level}) until ${when(g.expiresAt)}</li>`)}</ul>` : html`<p class="muted">Support has no access for this case.</p>`}

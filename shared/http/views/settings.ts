@@ -14,6 +14,8 @@ export interface SettingsModel {
   platformMaxHours: number;
   values?: Record<string, string>;
   errors: Record<string, string>;
+  /** A problem with the whole form (someone else saved first, …). */
+  formError?: string;
   saved?: boolean;
 }
 
@@ -29,7 +31,7 @@ export function settingsPage(user: PageUser, model: SettingsModel): string {
     'Remote access settings',
     html`<h1>Remote access settings</h1>
 ${model.saved ? html`<p class="notice" role="status">Settings saved.</p>` : ''}
-${formError(Object.keys(model.errors).length ? 'Please correct the fields below.' : undefined)}
+${formError(model.formError ?? (Object.keys(model.errors).length ? 'Please correct the fields below.' : undefined))}
 <form class="card" method="post" action="/settings" novalidate>${csrfField(user.csrf)}
 <fieldset><legend>Remote-access policy for support cases</legend>
 ${(Object.keys(POLICY_TEXT) as (keyof typeof POLICY_TEXT)[]).map((p) => html`<label><input type="radio" name="remoteAccessPolicy" value="${p}"${checked(policy === p)}> ${POLICY_TEXT[p]}</label>`)}
