@@ -10,6 +10,7 @@ import { createUserGrant, extendGrant, listActiveGrants, revokeGrant, userActor 
 import { LEVELS } from '../shared/domain/model';
 import { assertMayManageSettings, updateSettings } from '../shared/domain/org-settings';
 import { profileFromClaims } from '../shared/domain/profile-claims';
+import { endSession, liveSessionsFor } from '../shared/domain/session-service';
 import { OidcSignIn } from '../shared/adapters/oidc-client';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
 import { sessionSecret } from '../shared/adapters/secrets';
@@ -104,14 +105,15 @@ const FLASH: Record<string, string> = {
   opened: 'Case opened.',
   changed: 'Remote access for this case changed.',
   solved: 'Case marked solved. Support access for it has ended.',
+  'session-ended': 'Session ended. Support is logged out and its token no longer works.',
 };
 const flashOf = (event: APIGatewayProxyEventV2) => FLASH[event.queryStringParameters?.done ?? ''];
 
 const routes = dispatch<'portal'>({
   'GET /': async (event) => {
     const who = await sessions.visitor(event);
-    const grants = await listActiveGrants(deps, who.user);
-    return page(200, dashboardPage(who.page, { grants, now: deps.clock.now(), flash: flashOf(event), cannotGrant: cannotGrant(who), maxHours: maxGrantHours(who.org, deps.limits) }));
+    const [grants, liveSessions] = await Promise.all([listActiveGrants(deps, who.user), liveSessionsFor(deps, who.user)]);
+    return page(200, dashboardPage(who.page, { grants, liveSessions, now: deps.clock.now(), flash: flashOf(event), cannotGrant: cannotGrant(who), maxHours: maxGrantHours(who.org, deps.limits) }));
   },
 
   'GET /login': async (event) => {
@@ -243,6 +245,14 @@ const routes = dispatch<'portal'>({
     const caseId = pathParam(event, 'caseId');
     await solveCase(deps, userActor(who.user), who.org.orgId, caseId, who.user);
     return redirect(`/cases/${caseId}?done=solved`);
+  },
+
+  /** "End session": the user acted as, or an admin, logs support out now. */
+  'POST /sessions/{sessionId}/end': async (event) => {
+    const who = await sessions.visitor(event);
+    await sessions.postedForm(event, who);
+    await endSession(deps, { user: who.user }, pathParam(event, 'sessionId'));
+    return redirect('/?done=session-ended');
   },
 });
 

@@ -4,14 +4,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { requireEnv } from '../shared/config';
 import { ValidationError } from '../shared/domain/errors';
 import { decideAccess, parseAccessQuery } from '../shared/domain/access-decision';
-import { requestPermission } from '../shared/domain/access-requests';
+import { requestChange, requestPermission } from '../shared/domain/access-requests';
 import { activateCaseAccess, addPersonnel, caseAccess } from '../shared/domain/case-grants';
 import { loadCase, openCaseByEmail, solveCase } from '../shared/domain/case-service';
 import { agentActor } from '../shared/domain/grant-service';
 import { isActive, mayAgentUse } from '../shared/domain/grant-rules';
 import { loadOrg } from '../shared/domain/grant-service';
 import type { AccessRequest, Case, Grant } from '../shared/domain/model';
-import { startSession } from '../shared/domain/session-service';
+import { endSession, startSession } from '../shared/domain/session-service';
 import { grantDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
 import { agentOf } from '../shared/http/agent';
 import { errorResponder } from '../shared/http/middlewares';
@@ -58,6 +58,7 @@ const caseView = (c: Case) => ({
 
 const requestView = (r: AccessRequest) => ({
   requestId: r.requestId,
+  kind: r.kind ?? 'access',
   caseId: r.caseId,
   status: r.status,
   justification: r.justification,
@@ -79,6 +80,10 @@ const routes = dispatch<'support-api'>({
 
   'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': async (event) =>
     json(201, requestView(await requestPermission(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'caseId'), jsonBody(event)))),
+
+  /** Written approval before support changes data or configuration (Resolver). */
+  'POST /support/orgs/{orgId}/cases/{caseId}/change-requests': async (event) =>
+    json(201, requestView(await requestChange(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'caseId'), jsonBody(event)))),
 
   'POST /support/orgs/{orgId}/cases/{caseId}/activate': async (event) => {
     const { grant, created } = await activateCaseAccess(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'caseId'), jsonBody(event));
@@ -123,15 +128,23 @@ const routes = dispatch<'support-api'>({
   'POST /support/orgs/{orgId}/grants/{grantId}/sessions': async (event) => {
     const agent = agentOf(event);
     const body = jsonBody(event);
-    const { session, token } = await startSession(deps, agent, pathParam(event, 'orgId'), pathParam(event, 'grantId'), body);
+    const { session, token, refused } = await startSession(deps, agent, pathParam(event, 'orgId'), pathParam(event, 'grantId'), body);
     return json(201, {
       sessionId: session.sessionId,
       token,
       tokenType: 'Bearer',
       expiresAt: session.expiresAt,
       scope: session.scope.join(' '),
+      ...(Object.keys(refused).length ? { refusedScopes: refused } : {}),
       actAs: session.actAs,
+      caseId: session.caseId,
     });
+  },
+
+  /** The agent ends their own session; introspection answers inactive from now on. */
+  'DELETE /support/sessions/{sessionId}': async (event) => {
+    const session = await endSession(deps, { agent: agentOf(event) }, pathParam(event, 'sessionId'));
+    return json(200, { sessionId: session.sessionId, status: session.status, endedAt: session.endedAt });
   },
 });
 

@@ -35,6 +35,11 @@ export interface StageConfig {
   profileClaims?: { level?: string; workspaces?: string };
   /** Days CloudWatch keeps function logs. */
   logRetentionDays: number;
+  /**
+   * Which generation of the session-signing KMS key signs (1, 2, …). Bumping it rotates: the new
+   * key signs and the previous one stays published in the JWKS until the next bump.
+   */
+  signingKeyGeneration: number;
 }
 
 const BASE: Omit<StageConfig, 'stage'> = {
@@ -46,6 +51,7 @@ const BASE: Omit<StageConfig, 'stage'> = {
   sessionMinutes: 15,
   mailFrom: 'support-access@example.com',
   logRetentionDays: 90,
+  signingKeyGeneration: 1,
 };
 
 export const STAGES: Record<string, StageConfig> = {
@@ -86,6 +92,8 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   checkRange(config, 'requestExpiryHours', 1, 720);
   checkRange(config, 'sessionMinutes', 1, 15);
   checkRange(config, 'logRetentionDays', 1, 3653);
+  checkRange(config, 'signingKeyGeneration', 1, 1000);
+  if (!Number.isInteger(config.signingKeyGeneration)) throw new StageConfigError('signingKeyGeneration', `must be a whole number, got ${config.signingKeyGeneration}.`);
   if (!EMAIL.test(config.mailFrom)) throw new StageConfigError('mailFrom', `must be an email address, got "${config.mailFrom}".`);
   if (config.alarmEmail !== undefined && !EMAIL.test(config.alarmEmail)) {
     throw new StageConfigError('alarmEmail', `must be an email address, got "${config.alarmEmail}".`);
@@ -103,6 +111,7 @@ const NUMERIC_FIELDS = new Set<keyof StageConfig>([
   'requestExpiryHours',
   'sessionMinutes',
   'logRetentionDays',
+  'signingKeyGeneration',
 ]);
 
 /** The named stage with overrides (from cdk context), validated. */

@@ -49,3 +49,6 @@ export const DEMO_AGENTS: DemoAgent[] = [
   { email: 'alex@vendor.test', name: 'Alex Agent' },
   { email: 'bea@vendor.test', name: 'Bea Agent' },
 ];
+
+/** The demo org's product credentials, for trying introspection and activity with curl (local only). */
+export const DEMO_PRODUCT_CLIENTS = [{ orgId: 'acme', clientId: 'acme.product.demo', secret: 'demo-product-secret-acme' }];

@@ -4,7 +4,9 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { orgKey } from '../../shared/adapters/dynamodb/keys/org';
 import { userKey } from '../../shared/adapters/dynamodb/keys/user';
 import type { LocalLayout } from './layout';
-import { DEMO_USERS, demoOrgs } from './seed-data';
+import { DEMO_PRODUCT_CLIENTS, DEMO_USERS, demoOrgs } from './seed-data';
+import { productClientItem } from '../../shared/adapters/dynamodb/items';
+import { hashSecret } from '../../shared/domain/product-clients';
 
 /** Puts the demo orgs and users unless they exist; a restart keeps what people changed. */
 export async function seedDemoData(client: DynamoDBClient, layout: LocalLayout): Promise<number> {
@@ -12,6 +14,7 @@ export async function seedDemoData(client: DynamoDBClient, layout: LocalLayout):
   const items = [
     ...demoOrgs(layout.stage).map((org) => ({ ...orgKey(org.orgId), type: 'org', ...org })),
     ...DEMO_USERS.map((user) => ({ ...userKey(user.email), type: 'user', ...user })),
+    ...DEMO_PRODUCT_CLIENTS.map((c) => productClientItem({ clientId: c.clientId, orgId: c.orgId, secretHash: hashSecret(c.secret), createdAt: new Date().toISOString() })),
   ];
   let created = 0;
   for (const item of items) {

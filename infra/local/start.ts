@@ -16,7 +16,7 @@ import { checkJava, checkPorts, StartupError } from './preflight';
 import { Children } from './processes';
 import { LocalScheduler } from './scheduler';
 import { seedDemoData } from './seed';
-import { DEMO_AGENTS, DEMO_USERS } from './seed-data';
+import { DEMO_AGENTS, DEMO_PRODUCT_CLIENTS, DEMO_USERS } from './seed-data';
 import { startSesEmulator } from './ses';
 import { StreamPoller } from './stream-poller';
 
@@ -102,6 +102,7 @@ Support Access is running (started in ${((Date.now() - started) / 1000).toFixed(
   Mailbox           ${layout.urls.mailbox}/        every email the product sends
   Support API       ${layout.urls.portal}/support/orgs/acme/grants
   JWKS              ${layout.urls.portal}/.well-known/jwks.json
+  Introspection     POST ${layout.urls.portal}/oauth/introspect   (product credentials for acme: ${DEMO_PRODUCT_CLIENTS[0]!.clientId} / ${DEMO_PRODUCT_CLIENTS[0]!.secret})
   Agent token       npm run token -- ${DEMO_AGENTS[0]!.email}     (agents: ${DEMO_AGENTS.map((a) => a.email).join(', ')})
 
 Press Ctrl-C to stop.`);

@@ -56,11 +56,18 @@ export class SupportAccessStack extends Stack {
     for (const [k, v] of Object.entries(schedulerEnv)) expire.addEnvironment(k, v);
     expire.bindTable(table, 'readWrite');
 
-    const signingKey = new Key(this, 'SessionSigningKey', {
-      keySpec: KeySpec.ECC_NIST_P256,
-      keyUsage: KeyUsage.SIGN_VERIFY,
-      description: 'Signs "log in as" session tokens (ES256); the private key never leaves KMS',
-    });
+    // Rotation: bump `signingKeyGeneration`; the new key signs, the previous one stays published
+    // (GetPublicKey only) so tokens it signed verify until they expire (minutes).
+    const signingKeyOf = (generation: number) =>
+      new Key(this, generation === 1 ? 'SessionSigningKey' : `SessionSigningKey${generation}`, {
+        keySpec: KeySpec.ECC_NIST_P256,
+        keyUsage: KeyUsage.SIGN_VERIFY,
+        description: `Signs "log in as" session tokens (ES256), generation ${generation}; the private key never leaves KMS`,
+      });
+    const signingKey = signingKeyOf(config.signingKeyGeneration);
+    const retiredKeys = config.signingKeyGeneration > 1 ? [signingKeyOf(config.signingKeyGeneration - 1)] : [];
+    const signingEnv = { SIGNING_KEY_ID: signingKey.keyArn, RETIRED_SIGNING_KEY_IDS: retiredKeys.map((k) => k.keyArn).join(','), TOKEN_ISSUER: portalUrl, TOKEN_AUDIENCE };
+    const mayReadKeys = (fn: SupportFunction) => [signingKey, ...retiredKeys].forEach((k) => k.grant(fn, 'kms:GetPublicKey'));
     const sessionSecret = new Secret(this, 'PortalSessionSecret', {
       description: 'Signs the portal session cookie',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
@@ -93,17 +100,18 @@ export class SupportAccessStack extends Stack {
     const supportApi = new SupportFunction(this, 'SupportApi', {
       name: 'support-api',
       logRetention,
-      environment: { ...limits, ...schedulerEnv, SIGNING_KEY_ID: signingKey.keyArn, TOKEN_ISSUER: portalUrl, TOKEN_AUDIENCE },
+      environment: { ...limits, ...schedulerEnv, ...signingEnv },
     }).bindTable(table, 'readWrite');
     scheduler.grantManage(supportApi);
-    signingKey.grant(supportApi, 'kms:Sign', 'kms:GetPublicKey');
+    signingKey.grant(supportApi, 'kms:Sign');
+    mayReadKeys(supportApi);
 
     const productApi = new SupportFunction(this, 'ProductApi', {
       name: 'product-api',
       logRetention,
-      environment: { SIGNING_KEY_ID: signingKey.keyArn },
-    }).bindTable(table, 'read');
-    signingKey.grant(productApi, 'kms:GetPublicKey');
+      environment: { ...limits, ...schedulerEnv, ...signingEnv },
+    }).bindTable(table, 'readWrite');
+    mayReadKeys(productApi);
 
     const stream = new SupportFunction(this, 'Stream', {
       name: 'stream',

@@ -25,18 +25,24 @@ export function derToJose(der: Uint8Array, size = 32): Buffer {
   return Buffer.concat([readInt(), readInt()]);
 }
 
-/** Cloud signer: an asymmetric KMS key (ECC_NIST_P256); the private key never leaves KMS. */
+const kidOf = (keyId: string) => createHash('sha256').update(keyId).digest('base64url').slice(0, 16);
+
+/**
+ * Cloud signer: an asymmetric KMS key (ECC_NIST_P256); the private key never leaves KMS.
+ * Rotation: a new key signs while the retired keys stay published until their tokens expire.
+ */
 export class KmsSigner implements TokenSigner {
-  private publicJwk?: Promise<JWK>;
+  private readonly publicJwks_ = new Map<string, Promise<JWK>>();
 
   constructor(
     private readonly kms: KMSClient,
     private readonly keyId: string,
+    private readonly retiredKeyIds: string[] = [],
   ) {}
 
   /** A stable `kid`: derived from the key id, so rotation to a new key changes it. */
   get kid(): string {
-    return createHash('sha256').update(this.keyId).digest('base64url').slice(0, 16);
+    return kidOf(this.keyId);
   }
 
   async sign(claims: Record<string, unknown>): Promise<string> {
@@ -56,13 +62,23 @@ export class KmsSigner implements TokenSigner {
     return `${signingInput}.${derToJose(out.Signature).toString('base64url')}`;
   }
 
+  /** The current key and every retired one still published; each fetched once per container. */
   async publicJwks(): Promise<{ keys: JWK[] }> {
-    this.publicJwk ??= (async () => {
-      const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: this.keyId }));
-      if (!out.PublicKey) throw new Error('KMS returned no public key.');
-      const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(out.PublicKey).toString('base64')}\n-----END PUBLIC KEY-----`;
-      return exportJWK(await importSPKI(pem, 'ES256'));
-    })();
-    return { keys: [{ ...(await this.publicJwk), kid: this.kid, alg: 'ES256', use: 'sig' }] };
+    const keys = await Promise.all([this.keyId, ...this.retiredKeyIds].map(async (keyId) => ({ ...(await this.publicKey(keyId)), kid: kidOf(keyId), alg: 'ES256', use: 'sig' })));
+    return { keys };
+  }
+
+  private publicKey(keyId: string): Promise<JWK> {
+    let jwk = this.publicJwks_.get(keyId);
+    if (!jwk) {
+      jwk = (async () => {
+        const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
+        if (!out.PublicKey) throw new Error('KMS returned no public key.');
+        const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(out.PublicKey).toString('base64')}\n-----END PUBLIC KEY-----`;
+        return exportJWK(await importSPKI(pem, 'ES256'));
+      })();
+      this.publicJwks_.set(keyId, jwk);
+    }
+    return jwk;
   }
 }

@@ -45,5 +45,6 @@ export function grantDepsFromEnv(): GrantDeps {
 /** The session-token signer: KMS in AWS (`SIGNING_KEY_ID`), a key file locally (`SIGNING_KEY_FILE`). */
 export function signerFromEnv(): TokenSigner {
   const keyId = optionalEnv('SIGNING_KEY_ID');
-  return keyId ? new KmsSigner(new KMSClient({}), keyId) : new LocalKeySigner(requireEnv('SIGNING_KEY_FILE'));
+  const retired = (optionalEnv('RETIRED_SIGNING_KEY_IDS') ?? '').split(',').filter(Boolean);
+  return keyId ? new KmsSigner(new KMSClient({}), keyId, retired) : new LocalKeySigner(requireEnv('SIGNING_KEY_FILE'));
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { assertOpen, mayApprove, parseComment, parseJustification, whoMayApprove } from './case-rules';
+import { assertOpen, mayApprove, parseChangeDescription, parseComment, parseJustification, whoMayApprove } from './case-rules';
 import { loadCase } from './case-service';
 import { ConcurrentChangeError, ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { agentActor, bestEffort, loadOrg, userActor, type GrantDeps } from './grant-service';
@@ -42,10 +42,16 @@ function requestNotice(deps: GrantDeps, org: Org, c: Case, r: AccessRequest, tem
       justification: r.justification,
       expiresAt: r.expiresAt,
       requiredApprovals: String(r.requiredApprovals),
+      kind: kindOf(r),
       ...data,
     },
   };
 }
+
+export const kindOf = (r: AccessRequest): 'access' | 'change' => r.kind ?? 'access';
+
+/** The case field holding a kind's pending request: one pending request of each kind per case. */
+const PENDING_FIELD = { access: 'pendingRequestId', change: 'pendingChangeRequestId' } as const;
 
 /**
  * An agent asks for access to a denied case. The case contact and the authorized contacts each
@@ -60,20 +66,40 @@ export async function requestPermission(deps: GrantDeps, agent: Person, orgId: s
   if (c.remoteAccess === 'allowed') {
     throw new ConflictError('case_already_allowed', `Remote access to case ${caseId} is already allowed; activate access instead (POST .../cases/${caseId}/activate).`);
   }
+  return createRequest(deps, 'access', agent, org, c, justification, [c.contact.email, ...org.settings.authorizedContacts]);
+}
+
+/**
+ * An agent asks written approval for a data or configuration change on a case (Resolver). The
+ * authorized contacts (the case contact when there are none) are emailed links; approving needs a
+ * written comment; once approved, sessions started for the case may carry `write`.
+ */
+export async function requestChange(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: Record<string, unknown>): Promise<AccessRequest> {
+  const description = parseChangeDescription(input.description);
+  const org = await loadOrg(deps.store, orgId);
+  const c = await loadCase(deps, orgId, caseId);
+  assertOpen(c);
+  const contacts = org.settings.authorizedContacts.length ? org.settings.authorizedContacts : [c.contact.email];
+  return createRequest(deps, 'change', agent, org, c, description, contacts);
+}
+
+async function createRequest(deps: GrantDeps, kind: 'access' | 'change', agent: Person, org: Org, c: Case, text: string, recipients: string[]): Promise<AccessRequest> {
   const now = deps.clock.now();
-  if (c.pendingRequestId) {
-    const pending = await deps.store.getRequest(orgId, c.pendingRequestId);
+  const pendingId = c[PENDING_FIELD[kind]];
+  if (pendingId) {
+    const pending = await deps.store.getRequest(org.orgId, pendingId);
     if (pending && isPending(pending, now)) {
       throw new ConflictError('request_pending', `Request ${pending.requestId} for this case is still waiting for approval (until ${pending.expiresAt}).`);
     }
   }
-  const askedOf = [...new Set([c.contact.email, ...org.settings.authorizedContacts].map((e) => e.toLowerCase()))];
+  const askedOf = [...new Set(recipients.map((e) => e.toLowerCase()))];
   const request: AccessRequest = {
-    orgId,
+    orgId: org.orgId,
     requestId: deps.ids(),
-    caseId,
+    kind,
+    caseId: c.caseId,
     agent,
-    justification,
+    justification: text,
     status: 'pending',
     requiredApprovals: org.settings.requiredApprovals,
     askedOf,
@@ -83,27 +109,27 @@ export async function requestPermission(deps: GrantDeps, agent: Person, orgId: s
     version: 1,
   };
   await deps.store.commit({
-    orgId,
+    orgId: org.orgId,
     writes: [
       { kind: 'request', request, expect: 'new' },
-      { kind: 'case', case: { ...c, pendingRequestId: request.requestId, version: c.version + 1 }, expect: { version: c.version } },
+      { kind: 'case', case: { ...c, [PENDING_FIELD[kind]]: request.requestId, version: c.version + 1 }, expect: { version: c.version } },
     ],
     audit: [
       {
         at: request.createdAt,
         actor: agentActor(agent),
-        action: 'request.created',
+        action: `${kind === 'change' ? 'change' : 'request'}.created`,
         target: { type: 'request', id: request.requestId },
-        caseId,
-        justification,
+        caseId: c.caseId,
+        justification: text,
         after: { askedOf, requiredApprovals: request.requiredApprovals, expiresAt: request.expiresAt },
       },
     ],
     // One notice per recipient: each carries its own link.
-    notices: askedOf.map((to) => requestNotice(deps, org, c, request, 'permission-requested', [to])),
+    notices: askedOf.map((to) => requestNotice(deps, org, c, request, kind === 'change' ? 'change-requested' : 'permission-requested', [to])),
   });
   await bestEffort(deps, 'request expiry', { requestId: request.requestId }, () =>
-    deps.scheduler.scheduleAt(requestScheduleName(request.requestId), new Date(request.expiresAt), { type: 'request', orgId, id: request.requestId }),
+    deps.scheduler.scheduleAt(requestScheduleName(request.requestId), new Date(request.expiresAt), { type: 'request', orgId: org.orgId, id: request.requestId }),
   );
   return request;
 }
@@ -164,7 +190,9 @@ export async function decideRequest(
   if (!view.eligible) throw new ForbiddenError('not_eligible_approver', view.whoMayApprove);
   if (input.decision !== 'approve' && input.decision !== 'deny') throw new ValidationError('decision', 'Choose approve or deny.');
   const decision: Approval['decision'] = input.decision;
-  const comment = parseComment(input.comment, false) || undefined;
+  const kind = kindOf(request);
+  // A change is approved or denied in writing (Resolver): the comment is required.
+  const comment = parseComment(input.comment, kind === 'change') || undefined;
   const now = deps.clock.now().toISOString();
   const updated = applyDecision(request, { by: user.email, at: now, decision, comment });
   const { status, decisions } = updated;
@@ -173,19 +201,7 @@ export async function decideRequest(
     { kind: 'request', request: updated, expect: { version: request.version } },
     { kind: 'token', token: { ...token, usedAt: now, usedBy: user.email }, expect: { unused: true } },
   ];
-  if (status !== 'pending') {
-    const allowed = status === 'approved';
-    writes.push({
-      kind: 'case',
-      case: {
-        ...c,
-        pendingRequestId: undefined,
-        ...(allowed ? { remoteAccess: 'allowed', history: [...c.history, { at: now, by: decisions.filter((d) => d.decision === 'approve').map((d) => d.by).join(', '), from: c.remoteAccess, to: 'allowed' as const }] } : {}),
-        version: c.version + 1,
-      },
-      expect: { version: c.version },
-    });
-  }
+  if (status !== 'pending') writes.push({ kind: 'case', case: decidedCase(c, updated, now), expect: { version: c.version } });
   const others = request.askedOf.filter((e) => e !== user.email);
   await deps.store
     .commit({
@@ -195,14 +211,14 @@ export async function decideRequest(
         {
           at: now,
           actor: userActor(user),
-          action: decision === 'approve' ? 'request.approved_by' : 'request.denied_by',
+          action: `${kind === 'change' ? 'change' : 'request'}.${decision === 'approve' ? 'approved_by' : 'denied_by'}`,
           target: { type: 'request', id: request.requestId },
           caseId: c.caseId,
           justification: comment,
           before: { status: request.status, approvals: approvals(request) },
           after: { status, approvals: approvedCount },
         },
-        ...(status === 'approved'
+        ...(status === 'approved' && kind === 'access'
           ? [{ at: now, actor: userActor(user), action: 'case.remote_access_changed', target: { type: 'case', id: c.caseId }, caseId: c.caseId, before: { remoteAccess: c.remoteAccess }, after: { remoteAccess: 'allowed' } }]
           : []),
       ],
@@ -222,6 +238,15 @@ export async function decideRequest(
     await bestEffort(deps, 'request cancel', { requestId: request.requestId }, () => deps.scheduler.cancel(requestScheduleName(request.requestId)));
   }
   return updated;
+}
+
+/** The case once a request is decided: no longer pending; an approval allows access or writes. */
+function decidedCase(c: Case, r: AccessRequest, now: string): Case {
+  const approvers = r.decisions.filter((d) => d.decision === 'approve').map((d) => d.by);
+  const base: Case = { ...c, [PENDING_FIELD[kindOf(r)]]: undefined, version: c.version + 1 };
+  if (r.status !== 'approved') return base;
+  if (kindOf(r) === 'change') return { ...base, changeApproval: { requestId: r.requestId, approvedAt: now, approvedBy: approvers } };
+  return { ...base, remoteAccess: 'allowed', history: [...c.history, { at: now, by: approvers.join(', '), from: c.remoteAccess, to: 'allowed' }] };
 }
 
 export const approvals = (r: AccessRequest) => r.decisions.filter((d) => d.decision === 'approve').length;
@@ -256,7 +281,9 @@ export async function expireRequest(deps: GrantDeps, orgId: string, requestId: s
       orgId,
       writes: [
         { kind: 'request', request: expired, expect: { version: request.version } },
-        ...(c.pendingRequestId === requestId ? [{ kind: 'case' as const, case: { ...c, pendingRequestId: undefined, version: c.version + 1 }, expect: { version: c.version } }] : []),
+        ...(c[PENDING_FIELD[kindOf(request)]] === requestId
+          ? [{ kind: 'case' as const, case: { ...c, [PENDING_FIELD[kindOf(request)]]: undefined, version: c.version + 1 }, expect: { version: c.version } }]
+          : []),
       ],
       audit: [{ at: now.toISOString(), actor: { type: 'system', id: by }, action: 'request.expired', target: { type: 'request', id: requestId }, caseId: c.caseId }],
       notices: [requestNotice(deps, org, c, expired, 'request-expired', [request.agent.email])],

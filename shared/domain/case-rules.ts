@@ -35,17 +35,21 @@ export function assertMayChangeCase(c: Case, user: UserProfile): void {
   }
 }
 
-/** Who may approve a permission request: the case contact or any admin; under `never`, admins only. */
+/**
+ * Who may approve a request on a case: any admin; the case contact or an authorized contact who is
+ * a user of the org; under `never`, admins only.
+ */
 export function mayApprove(org: Org, c: Case, user: UserProfile): boolean {
   if (user.orgId !== org.orgId) return false;
   if (user.role === 'admin') return true;
-  return org.settings.remoteAccessPolicy !== 'never' && c.contact.email === user.email;
+  const email = user.email.toLowerCase();
+  return org.settings.remoteAccessPolicy !== 'never' && (c.contact.email === email || org.settings.authorizedContacts.includes(email));
 }
 
 export function whoMayApprove(org: Org, c: Case): string {
   return org.settings.remoteAccessPolicy === 'never'
     ? `Only an administrator of ${org.name} can approve this request (the organization's policy is Never).`
-    : `Only the case contact (${c.contact.email}) or an administrator of ${org.name} can approve this request.`;
+    : `Only the case contact (${c.contact.email}), an authorized contact, or an administrator of ${org.name} can approve this request.`;
 }
 
 export function assertOpen(c: Case): void {
@@ -62,4 +66,5 @@ const text = (raw: unknown, field: string, label: string, max: number, required 
 export const parseSubject = (raw: unknown) => text(raw, 'subject', 'Subject', 200);
 export const parseDescription = (raw: unknown) => text(raw, 'description', 'Description', 5000, false);
 export const parseJustification = (raw: unknown) => text(raw, 'justification', 'A justification (why support needs access)', 1000);
+export const parseChangeDescription = (raw: unknown) => text(raw, 'description', 'A description of the change', 2000);
 export const parseComment = (raw: unknown, required: boolean) => text(raw, 'comment', 'A comment', 1000, required);

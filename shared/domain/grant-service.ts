@@ -195,7 +195,7 @@ export async function endGrantParts(
     ended,
     writes: [
       { kind: 'grant', grant: ended, expect: { status: 'active' } },
-      ...sessions.map((s): Write => ({ kind: 'session', session: { ...s, status: 'ended' }, expect: { status: 'active' } })),
+      ...sessions.map((s): Write => ({ kind: 'session', session: { ...s, status: 'ended', endedAt: now, endedBy: actor }, expect: { status: 'active' } })),
     ],
     audit: [
       {

@@ -84,10 +84,27 @@ export interface Session {
   actAs: Person;
   caseId?: string;
   justification: string;
-  scope: string[];
+  scope: Scope[];
   status: 'active' | 'ended';
   startedAt: string;
   expiresAt: string;
+  endedAt?: string;
+  endedBy?: Actor;
+}
+
+/**
+ * What a session token lets support do in the product. `write` only under an approved change
+ * request; nothing ever manages users or permissions.
+ */
+export const SCOPES = ['read', 'write'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** The customer product's credentials for introspection and activity reports; the secret is stored hashed. */
+export interface ProductClient {
+  clientId: string;
+  orgId: string;
+  secretHash: string;
+  createdAt: string;
 }
 
 /** Who did something: recorded on every audit event. */
@@ -133,6 +150,10 @@ export interface Case {
   history: RemoteAccessChange[];
   /** The open permission request, so a second one is refused while it is pending. */
   pendingRequestId?: string;
+  /** The open change request (write access), likewise one at a time. */
+  pendingChangeRequestId?: string;
+  /** The approved change request: sessions for this case may then get `write`. */
+  changeApproval?: { requestId: string; approvedAt: string; approvedBy: string[] };
   createdAt: string;
   solvedAt?: string;
   version: number;
@@ -145,12 +166,19 @@ export interface Approval {
   comment?: string;
 }
 
-/** An agent's request for permission to access a denied case (Marketo, Resolver). */
+/**
+ * An agent's request on a case, approved from emailed links: `access` asks permission to access a
+ * denied case (Marketo, Resolver); `change` asks written approval for a data or configuration
+ * change, which lets the case's sessions write (Resolver).
+ */
 export interface AccessRequest {
   orgId: string;
   requestId: string;
+  /** Absent on requests stored before change requests existed: `access`. */
+  kind?: 'access' | 'change';
   caseId: string;
   agent: Person;
+  /** Why support asks (access), or the change it will make (change). */
   justification: string;
   status: 'pending' | 'approved' | 'denied' | 'expired';
   requiredApprovals: number;

@@ -16,7 +16,9 @@ export type NoticeTemplate =
   | 'request-decided'
   | 'request-expired'
   | 'case-access-activated'
-  | 'personnel-added';
+  | 'personnel-added'
+  | 'change-requested'
+  | 'session-started';
 
 /** Templates whose email carries a single-use approval link, issued when it is sent. */
-export const LINKED_TEMPLATES: ReadonlySet<NoticeTemplate> = new Set(['permission-requested']);
+export const LINKED_TEMPLATES: ReadonlySet<NoticeTemplate> = new Set(['permission-requested', 'change-requested']);

@@ -1,9 +1,11 @@
+import { loadCase } from './case-service';
 import { epochSeconds } from './clock';
-import { ForbiddenError, ValidationError } from './errors';
-import { assertActive, mayAgentUse } from './grant-rules';
-import type { GrantDeps } from './grant-service';
-import { loadGrant } from './grant-service';
-import type { Person, Session } from './model';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { assertActive, isActive, mayAgentUse } from './grant-rules';
+import { agentActor, grantNotice, loadGrant, loadOrg, userActor, type GrantDeps } from './grant-service';
+import type { Actor, Case, Grant, Org, Person, Session, UserProfile } from './model';
+import type { Notice } from './notices';
+import { decideScope, parseRequestedScope } from './scope-rules';
 import type { TokenSigner } from '../ports/token-signer';
 
 export interface SessionDeps extends GrantDeps {
@@ -14,6 +16,7 @@ export interface SessionDeps extends GrantDeps {
 export interface StartSessionInput {
   justification?: unknown;
   caseId?: unknown;
+  scope?: unknown;
 }
 
 const MAX_JUSTIFICATION = 1000;
@@ -28,8 +31,9 @@ function parseJustification(raw: unknown): string {
 }
 
 /**
- * Starts a "log in as" session: checks the grant is active now and usable by this agent, records
- * the session with its audit event, and returns a short-lived signed token (never past the grant).
+ * Starts a "log in as" session: checks the grant is active now and usable by this agent, decides
+ * the scope, records the session with its audit event and a "support signed in as you" email, and
+ * returns a short-lived signed token (never past the grant).
  */
 export async function startSession(
   deps: SessionDeps,
@@ -37,15 +41,22 @@ export async function startSession(
   orgId: string,
   grantId: string,
   input: StartSessionInput,
-): Promise<{ session: Session; token: string }> {
+): Promise<{ session: Session; token: string; refused: Record<string, string> }> {
   const justification = parseJustification(input.justification);
+  const requested = parseRequestedScope(input.scope);
   const caseId = input.caseId === undefined || input.caseId === '' ? undefined : String(input.caseId);
+  const org = await loadOrg(deps.store, orgId);
   const grant = await loadGrant(deps.store, orgId, grantId);
   if (!mayAgentUse(grant, agent)) {
     throw new ForbiddenError('not_personnel', 'This grant is for a case you are not named on.');
   }
   const now = deps.clock.now();
   assertActive(grant, now);
+  const c = caseId ? await loadCase(deps, orgId, caseId) : undefined;
+  if (c && grant.kind === 'case' && !grant.caseIds.includes(c.caseId)) {
+    throw new ForbiddenError('case_not_linked', `Case ${c.caseId} is not linked to this grant; activate access for it first.`);
+  }
+  const { scope, refused } = decideScope(requested, grant, c);
   const exp = Math.min(now.getTime() + deps.limits.sessionMinutes * 60_000, Date.parse(grant.expiresAt));
   const session: Session = {
     sessionId: deps.ids(),
@@ -55,7 +66,7 @@ export async function startSession(
     actAs: grant.actAs,
     caseId,
     justification,
-    scope: ['read'],
+    scope,
     status: 'active',
     startedAt: now.toISOString(),
     expiresAt: new Date(exp).toISOString(),
@@ -71,7 +82,7 @@ export async function startSession(
     level: grant.level,
     workspaces: grant.workspaces,
     env: grant.environment,
-    scope: session.scope.join(' '),
+    scope: scope.join(' '),
     jti: session.sessionId,
     iat: epochSeconds(now),
     exp: Math.floor(exp / 1000),
@@ -87,10 +98,60 @@ export async function startSession(
         target: { type: 'session', id: session.sessionId },
         caseId,
         justification,
-        after: { grantId, expiresAt: session.expiresAt, scope: session.scope },
+        after: { grantId, expiresAt: session.expiresAt, scope: session.scope, ...(Object.keys(refused).length ? { refused: Object.keys(refused) } : {}) },
       },
     ],
+    notices: [sessionNotice(deps, org, grant, session, c)],
+  });
+  return { session, token, refused };
+}
+
+/** "Support signed in as you": to the user acted as; for a case grant, to its case contact and authorized contacts. */
+function sessionNotice(deps: SessionDeps, org: Org, grant: Grant, session: Session, c: Case | undefined): Notice {
+  const notice = grantNotice(deps, org, grant, 'session-started', {
+    agent: session.agent.name ? `${session.agent.name} (${session.agent.email})` : session.agent.email,
+    startedAt: session.startedAt,
+    sessionExpiresAt: session.expiresAt,
+    justification: session.justification,
+    scope: session.scope.join(' '),
+    caseSubject: c?.subject ?? '',
+  });
+  return grant.kind === 'user' ? { ...notice, to: [grant.actAs.email] } : notice;
+}
+
+/** A session is live while it is not ended, not past its expiry, and its grant is active. */
+export function isLive(session: Session, grant: Grant | undefined, now: Date): boolean {
+  return session.status === 'active' && now.getTime() < Date.parse(session.expiresAt) && !!grant && isActive(grant, now);
+}
+
+/** The sessions running now that this user may see: their own as the one acted as; admins, the org's. */
+export async function liveSessionsFor(deps: GrantDeps, user: UserProfile): Promise<Session[]> {
+  const now = deps.clock.now();
+  const grants = new Map((await deps.store.listActiveGrants(user.orgId, now)).map((g) => [g.grantId, g]));
+  return (await deps.store.listSessions(user.orgId)).filter(
+    (s) => isLive(s, grants.get(s.grantId), now) && (user.role === 'admin' || s.actAs.email === user.email),
+  );
+}
+
+/** Ends a session now: by the agent who started it, or by the user acted as or an org admin. */
+export async function endSession(deps: GrantDeps, by: { agent: Person } | { user: UserProfile }, sessionId: string): Promise<Session> {
+  const session = await deps.store.findSession(sessionId);
+  const isAgent = 'agent' in by;
+  if (!session || (!isAgent && session.orgId !== by.user.orgId)) throw new NotFoundError('session', sessionId);
+  if (isAgent ? session.agent.email !== by.agent.email : by.user.role !== 'admin' && session.actAs.email !== by.user.email) {
+    throw new ForbiddenError('not_your_session', isAgent ? 'Only the agent who started a session can end it through the API.' : 'Only the person support acts as, or an administrator, can end this session.');
+  }
+  const now = deps.clock.now();
+  if (session.status !== 'active' || now.getTime() >= Date.parse(session.expiresAt)) {
+    throw new ConflictError('session_ended', `Session ${sessionId} has already ended.`);
+  }
+  const actor: Actor = isAgent ? agentActor(by.agent) : userActor(by.user);
+  const ended: Session = { ...session, status: 'ended', endedAt: now.toISOString(), endedBy: actor };
+  await deps.store.commit({
+    orgId: session.orgId,
+    writes: [{ kind: 'session', session: ended, expect: { status: 'active' } }],
+    audit: [{ at: ended.endedAt!, actor, action: 'session.ended', target: { type: 'session', id: sessionId }, caseId: session.caseId, before: { status: 'active' }, after: { status: 'ended', grantId: session.grantId } }],
     notices: [],
   });
-  return { session, token };
+  return ended;
 }

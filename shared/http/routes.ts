@@ -23,6 +23,7 @@ export const ROUTES = [
   { method: 'GET', path: '/cases/{caseId}', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/cases/{caseId}/remote-access', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/cases/{caseId}/solve', fn: 'portal', auth: 'none' },
+  { method: 'POST', path: '/sessions/{sessionId}/end', fn: 'portal', auth: 'none' },
   // approvals: the pages emailed links open (sign-in required; only POST decides)
   { method: 'GET', path: '/approvals/{token}', fn: 'approvals', auth: 'none' },
   { method: 'POST', path: '/approvals/{token}', fn: 'approvals', auth: 'none' },
@@ -37,8 +38,13 @@ export const ROUTES = [
   { method: 'POST', path: '/support/orgs/{orgId}/cases/{caseId}/resolve', fn: 'support-api', auth: 'staff-jwt' },
   { method: 'GET', path: '/support/orgs/{orgId}/cases/{caseId}/access', fn: 'support-api', auth: 'staff-jwt' },
   { method: 'POST', path: '/support/orgs/{orgId}/grants/{grantId}/personnel', fn: 'support-api', auth: 'staff-jwt' },
-  // product-api: the customer-facing product verifies session tokens
+  { method: 'POST', path: '/support/orgs/{orgId}/cases/{caseId}/change-requests', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'DELETE', path: '/support/sessions/{sessionId}', fn: 'support-api', auth: 'staff-jwt' },
+  // product-api: the customer's product verifies session tokens (JWKS), introspects them and
+  // reports activity, with the org's product credentials (HTTP Basic, checked in the function)
   { method: 'GET', path: '/.well-known/jwks.json', fn: 'product-api', auth: 'none' },
+  { method: 'POST', path: '/oauth/introspect', fn: 'product-api', auth: 'none' },
+  { method: 'POST', path: '/activity', fn: 'product-api', auth: 'none' },
 ] as const;
 
 export type Route = (typeof ROUTES)[number];

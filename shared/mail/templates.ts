@@ -53,19 +53,46 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
     ],
     action: { label: 'Review the request', url: (c) => c.link ?? `${c.portalUrl}/` },
   }),
-  'request-decided': (d) => ({
-    subject: `Access request for case "${d.caseSubject}" was ${OUTCOME[d.outcome ?? ''] ?? d.outcome}`,
+  'change-requested': (d) => ({
+    subject: `Support asks to change data or configuration in ${d.orgName} (case "${d.caseSubject}")`,
     lines: [
-      d.audience === 'agent'
-        ? `Your request to access ${d.orgName} for the case "${d.caseSubject}" was ${d.outcome} by ${d.decidedBy}.`
-        : `The request from ${d.agent} to access ${d.orgName} for the case "${d.caseSubject}" was ${d.outcome} by ${d.decidedBy}. There is nothing left for you to decide.`,
-      d.comment ? `Comment: ${d.comment}` : '',
-      d.outcome === 'approved' && d.audience === 'agent' ? 'You can now activate access for the case.' : '',
-    ].filter(Boolean),
+      `${d.agent} from the support team, working on the case "${d.caseSubject}", asks for your written approval before making this change in ${d.orgName}:`,
+      `Change: ${d.justification}`,
+      `Until someone approves, support can only look, never change anything. If you approve, support's sessions for this case may write; your comment is kept as the written approval in your audit trail. ${Number(d.requiredApprovals) > 1 ? `Your organization needs ${d.requiredApprovals} approvers.` : ''}`.trim(),
+      `This request expires at ${when(d.expiresAt)}. The link works once and asks you to sign in.`,
+    ],
+    action: { label: 'Review the change', url: (c) => c.link ?? `${c.portalUrl}/` },
+  }),
+  'request-decided': (d) => {
+    const what = d.kind === 'change' ? 'change request' : 'access request';
+    const asked = d.kind === 'change' ? `to make a change in ${d.orgName}` : `to access ${d.orgName}`;
+    return {
+      subject: `${d.kind === 'change' ? 'Change' : 'Access'} request for case "${d.caseSubject}" was ${OUTCOME[d.outcome ?? ''] ?? d.outcome}`,
+      lines: [
+        d.audience === 'agent'
+          ? `Your ${what} ${asked} for the case "${d.caseSubject}" was ${d.outcome} by ${d.decidedBy}.`
+          : `The ${what} from ${d.agent} ${asked} for the case "${d.caseSubject}" was ${d.outcome} by ${d.decidedBy}. There is nothing left for you to decide.`,
+        d.comment ? `Comment: ${d.comment}` : '',
+        d.outcome === 'approved' && d.audience === 'agent'
+          ? d.kind === 'change'
+            ? 'Sessions you start for this case from now on carry the write scope.'
+            : 'You can now activate access for the case.'
+          : '',
+      ].filter(Boolean),
+    };
+  },
+  'session-started': (d) => ({
+    subject: `Support signed in to ${d.orgName} as ${d.actAs}`,
+    lines: [
+      `${d.agent} from the support team signed in to ${d.orgName} as ${d.actAs} at ${when(d.startedAt)}${d.caseSubject ? ` for the case "${d.caseSubject}"` : ''}.`,
+      `Why: ${d.justification}`,
+      `They may ${d.scope === 'read write' ? 'look and make the approved change' : 'look but not change anything'}; the session ends at ${when(d.sessionExpiresAt)} at the latest. Everything they do is in your audit trail.`,
+      'If you did not expect this, end the session from the dashboard.',
+    ],
   }),
   'request-expired': (d) => ({
-    subject: `Access request for case "${d.caseSubject}" expired`,
-    lines: [`Your request to access ${d.orgName} for the case "${d.caseSubject}" expired at ${when(d.expiresAt)} without a decision. You can ask again.`],
+    subject: `${d.kind === 'change' ? 'Change' : 'Access'} request for case "${d.caseSubject}" expired`,
+    lines: [`Your ${d.kind === 'change' ? 'change' : 'access'} request for the case "${d.caseSubject}" in ${d.orgName} expired at ${when(d.expiresAt)} without a decision. You can ask again.`],
   }),
   'case-access-activated': (d) => ({
     subject: `Support now has access to ${d.orgName} for case "${d.caseSubject}"`,

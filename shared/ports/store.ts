@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditEvent } from '../domain/audit';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, Session, UserProfile } from '../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, ProductClient, Session, UserProfile } from '../domain/model';
 import type { Notice } from '../domain/notices';
 
 /** The condition an entity is written under: new, in a given status, or at a given version. */
@@ -12,7 +12,8 @@ export type Write =
   | { kind: 'org'; org: Org; expect: Expect }
   | { kind: 'case'; case: Case; expect: Expect }
   | { kind: 'request'; request: AccessRequest; expect: Expect }
-  | { kind: 'token'; token: ApprovalToken; expect: Expect };
+  | { kind: 'token'; token: ApprovalToken; expect: Expect }
+  | { kind: 'client'; client: ProductClient; expect: Expect };
 
 /** A state change: entity writes, their audit events and notices, all or nothing. */
 export interface Change {
@@ -30,6 +31,12 @@ export interface Store {
   /** Grants whose status is active and whose expiry is after `now` (key condition, not a filter). */
   listActiveGrants(orgId: string, now: Date): Promise<Grant[]>;
   listSessionsOfGrant(orgId: string, grantId: string): Promise<Session[]>;
+  /** Every session of the org still stored (TTL removes them after they end). */
+  listSessions(orgId: string): Promise<Session[]>;
+  getSession(orgId: string, grantId: string, sessionId: string): Promise<Session | undefined>;
+  /** A session by its id alone. */
+  findSession(sessionId: string): Promise<Session | undefined>;
+  getProductClient(clientId: string): Promise<ProductClient | undefined>;
   getCase(orgId: string, caseId: string): Promise<Case | undefined>;
   listCases(orgId: string): Promise<Case[]>;
   getRequest(orgId: string, requestId: string): Promise<AccessRequest | undefined>;

@@ -73,13 +73,26 @@ describe('SupportAccessStack', () => {
     expect(actionsOf(template, 'ProductApi')).not.toContain('scheduler:CreateSchedule');
   });
 
-  test('least privilege: only the support API signs, only the stream sends email, the product API only reads', () => {
+  test('least privilege: only the support API signs, only the stream sends email, the product API verifies', () => {
     expect(actionsOf(template, 'SupportApi')).toContain('kms:Sign');
     expect(actionsOf(template, 'Portal')).not.toContain('kms:Sign');
     expect(actionsOf(template, 'ProductApi')).not.toContain('kms:Sign');
-    expect(actionsOf(template, 'ProductApi')).not.toContain('dynamodb:PutItem');
+    expect(actionsOf(template, 'ProductApi')).toContain('kms:GetPublicKey');
     expect(actionsOf(template, 'Stream')).toEqual(expect.arrayContaining(['ses:SendEmail']));
     for (const prefix of ['Portal', 'Approvals', 'SupportApi', 'ProductApi', 'Expire']) expect(actionsOf(template, prefix)).not.toContain('ses:SendEmail');
+  });
+
+  test('rotation: generation 2 signs with a new key while generation 1 stays published', () => {
+    const t = synth({ signingKeyGeneration: 2 });
+    const keys = Object.keys(t.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' } }));
+    expect(keys.map((k) => k.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['SessionSigningKey', 'SessionSigningKey2']);
+    const env = (prefix: string) =>
+      Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix))![1].Properties.Environment.Variables as Record<string, unknown>;
+    for (const fn of ['SupportApi', 'ProductApi']) {
+      expect(JSON.stringify(env(fn).SIGNING_KEY_ID)).toContain('SessionSigningKey2');
+      expect(JSON.stringify(env(fn).RETIRED_SIGNING_KEY_IDS)).toMatch(/"SessionSigningKey[0-9A-F]{8}"/);
+    }
+    expect(() => stageConfig('prod', { signingKeyGeneration: 0 })).toThrow(/signingKeyGeneration/);
   });
 
   test('every shared route exists; staff routes sit behind the JWT authorizer, the rest do not', () => {

@@ -4,6 +4,8 @@ import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { orgKey } from '../../shared/adapters/dynamodb/keys/org';
 import { userKey } from '../../shared/adapters/dynamodb/keys/user';
+import { productClientItem } from '../../shared/adapters/dynamodb/items';
+import { newProductClient } from '../../shared/domain/product-clients';
 import type { Org, UserProfile } from '../../shared/domain/model';
 import { testLayout } from './stack-config';
 
@@ -20,6 +22,8 @@ export interface GivenOrg {
   org: Org;
   admin: UserProfile;
   user: UserProfile;
+  /** The org's product credentials (introspection, activity). */
+  product: { clientId: string; secret: string };
 }
 
 /** A fresh org of its own (so tests never see each other's data), with an admin and a user. */
@@ -48,7 +52,10 @@ export async function givenOrg(overrides: Partial<Org> = {}, settings: Partial<O
   const user: UserProfile = { email: `user@${orgId}.test`, orgId, name: 'Test User', role: 'user', level: 'manage', workspaces: ['sales'] };
   await db.send(new PutCommand({ TableName: layout.tableName, Item: { ...orgKey(orgId), type: 'org', ...org } }));
   for (const u of [admin, user]) await db.send(new PutCommand({ TableName: layout.tableName, Item: { ...userKey(u.email), type: 'user', ...u } }));
-  return { org, admin, user };
+  const secret = randomBytes(32).toString('base64url');
+  const client = newProductClient(orgId, secret, new Date(), 'test');
+  await db.send(new PutCommand({ TableName: layout.tableName, Item: productClientItem(client) }));
+  return { org, admin, user, product: { clientId: client.clientId, secret } };
 }
 
 /** One more user of an org (its admin and user come with `givenOrg`). */

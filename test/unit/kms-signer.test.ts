@@ -53,4 +53,20 @@ describe('the KMS token signer', () => {
     await signer.publicJwks();
     expect(kms.commandCalls(GetPublicKeyCommand)).toHaveLength(1);
   });
+
+  test('rotation: a token signed by the retired key still verifies; new tokens carry the new kid', async () => {
+    const retiredArn = keyArn.replace('1234abcd', 'feedbeef');
+    const retired = new KmsSigner(new KMSClient({ region: 'eu-west-1' }), retiredArn);
+    const oldToken = await retired.sign({ sub: 'ann@acme.test', exp: Math.floor(Date.now() / 1000) + 60 });
+    const rotated = new KmsSigner(new KMSClient({ region: 'eu-west-1' }), keyArn, [retiredArn]);
+
+    const jwks = await rotated.publicJwks();
+
+    expect(jwks.keys.map((k) => k.kid)).toEqual([rotated.kid, retired.kid]);
+    expect(rotated.kid).not.toBe(retired.kid);
+    expect(kms.commandCalls(GetPublicKeyCommand).map((c) => c.args[0].input.KeyId)).toEqual([keyArn, retiredArn]);
+    await expect(jwtVerify(oldToken, createLocalJWKSet(jwks))).resolves.toBeDefined();
+    const newToken = await rotated.sign({ sub: 'ann@acme.test', exp: Math.floor(Date.now() / 1000) + 60 });
+    expect(JSON.parse(Buffer.from(newToken.split('.')[0]!, 'base64url').toString()).kid).toBe(rotated.kid);
+  });
 });

@@ -1,9 +1,10 @@
 import { epochSeconds } from '../../domain/clock';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, Session } from '../../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, ProductClient, Session } from '../../domain/model';
 import type { Notice } from '../../domain/notices';
 import type { AuditEvent } from '../../domain/audit';
 import { activeGrantIndexKeys, grantKey } from './keys/grant';
-import { sessionKey } from './keys/session';
+import { sessionKey, sessionRefKey } from './keys/session';
+import { productClientKey } from './keys/product-client';
 import { noticeKey } from './keys/notice';
 import { auditEventKey } from './keys/audit';
 import { approvalTokenKey } from './keys/approval-token';
@@ -32,6 +33,15 @@ export function sessionItem(session: Session): Record<string, unknown> {
     ...session,
     ttl: epochSeconds(session.expiresAt),
   };
+}
+
+/** Where a session lives, for finding it by id; it expires with the session. */
+export function sessionRefItem(session: Session): Record<string, unknown> {
+  return { ...sessionRefKey(session.sessionId), type: 'session-ref', orgId: session.orgId, grantId: session.grantId, ttl: epochSeconds(session.expiresAt) };
+}
+
+export function productClientItem(client: ProductClient): Record<string, unknown> {
+  return { ...productClientKey(client.clientId), type: 'product-client', ...client };
 }
 
 export function noticeItem(notice: Notice): Record<string, unknown> {

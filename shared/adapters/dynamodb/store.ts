@@ -3,7 +3,7 @@ import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../domain/audit';
 import { ConcurrentChangeError } from '../../domain/errors';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, Session, UserProfile } from '../../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, ProductClient, Session, UserProfile } from '../../domain/model';
 import type { Change, Expect, Store, Write } from '../../ports/store';
 import { approvalTokenKey } from './keys/approval-token';
 import { CASE_PREFIX, caseKey } from './keys/case';
@@ -11,9 +11,10 @@ import { requestKey } from './keys/request';
 import { auditHeadKey, auditPartition, AUDIT_EVENT_PREFIX } from './keys/audit';
 import { activeGrantsOfOrg, grantKey } from './keys/grant';
 import { orgKey } from './keys/org';
-import { sessionsOfGrantPrefix } from './keys/session';
+import { SESSION_PREFIX, sessionKey, sessionRefKey, sessionsOfGrantPrefix } from './keys/session';
+import { productClientKey } from './keys/product-client';
 import { userKey } from './keys/user';
-import { auditItem, caseItem, fromItem, grantItem, noticeItem, orgItem, requestItem, sessionItem, tokenItem } from './items';
+import { auditItem, caseItem, fromItem, grantItem, noticeItem, orgItem, productClientItem, requestItem, sessionItem, sessionRefItem, tokenItem } from './items';
 import { TABLE } from './table-definition';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -58,6 +59,27 @@ export class DynamoStore implements Store {
     });
   }
 
+  async listSessions(orgId: string): Promise<Session[]> {
+    return this.query<Session>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': SESSION_PREFIX },
+      ConsistentRead: true,
+    });
+  }
+
+  async getSession(orgId: string, grantId: string, sessionId: string): Promise<Session | undefined> {
+    return this.get<Session>(sessionKey(orgId, grantId, sessionId));
+  }
+
+  async findSession(sessionId: string): Promise<Session | undefined> {
+    const ref = await this.get<{ orgId: string; grantId: string }>(sessionRefKey(sessionId));
+    return ref && this.getSession(ref.orgId, ref.grantId, sessionId);
+  }
+
+  async getProductClient(clientId: string): Promise<ProductClient | undefined> {
+    return this.get<ProductClient>(productClientKey(clientId));
+  }
+
   async getCase(orgId: string, caseId: string): Promise<Case | undefined> {
     return this.get<Case>(caseKey(orgId, caseId));
   }
@@ -96,8 +118,9 @@ export class DynamoStore implements Store {
       const head = await this.auditHead(change.orgId);
       let link = head;
       const events = change.audit.map((entry) => (link = chainEvent(change.orgId, entry, link)));
+      const entities = change.writes.flatMap((w) => entityItems(w).map((item) => this.put(item, w.expect)));
       const items: TransactItem[] = [
-        ...change.writes.map((w) => this.put(entityItem(w), w.expect)),
+        ...entities,
         this.headWrite(change.orgId, head, link),
         ...events.map((e) => this.put(auditItem(e), 'new')),
         ...change.notices.map((n) => this.put(noticeItem(n), 'new')),
@@ -108,7 +131,7 @@ export class DynamoStore implements Store {
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
-        if (reasons.slice(0, change.writes.length).some((r) => r.Code === 'ConditionalCheckFailed')) {
+        if (reasons.slice(0, entities.length).some((r) => r.Code === 'ConditionalCheckFailed')) {
           throw new ConcurrentChangeError();
         }
         if (attempt >= MAX_COMMIT_ATTEMPTS) throw new ConcurrentChangeError('The audit trail is busy; nothing was written. Try again.');
@@ -155,20 +178,23 @@ export class DynamoStore implements Store {
   }
 }
 
-function entityItem(write: Write): Record<string, unknown> {
+/** The items one write puts: the entity, and for a new session its by-id pointer too. */
+function entityItems(write: Write): Record<string, unknown>[] {
   switch (write.kind) {
     case 'grant':
-      return grantItem(write.grant);
+      return [grantItem(write.grant)];
     case 'session':
-      return sessionItem(write.session);
+      return write.expect === 'new' ? [sessionItem(write.session), sessionRefItem(write.session)] : [sessionItem(write.session)];
     case 'org':
-      return orgItem(write.org);
+      return [orgItem(write.org)];
     case 'case':
-      return caseItem(write.case);
+      return [caseItem(write.case)];
     case 'request':
-      return requestItem(write.request);
+      return [requestItem(write.request)];
     case 'token':
-      return tokenItem(write.token);
+      return [tokenItem(write.token)];
+    case 'client':
+      return [productClientItem(write.client)];
   }
 }
 

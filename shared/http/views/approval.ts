@@ -8,23 +8,29 @@ export function approvalPage(user: PageUser, view: ApprovalView, token: string, 
   const { request, org } = view;
   const c = view.case;
   const approvals = request.decisions.filter((d) => d.decision === 'approve').length;
+  const change = request.kind === 'change';
   return layout(
-    'Access request',
-    html`<h1>Support asks to access ${org.name}</h1>
+    change ? 'Change request' : 'Access request',
+    html`<h1>${change ? html`Support asks to make a change in ${org.name}` : html`Support asks to access ${org.name}`}</h1>
 <div class="card">
-<p><strong>${request.agent.name ?? request.agent.email}</strong> (${request.agent.email}) from the support team asks for permission to access your account for the case
+<p><strong>${request.agent.name ?? request.agent.email}</strong> (${request.agent.email}) from the support team asks ${change ? 'for your written approval of a change' : 'for permission to access your account'} for the case
 <a href="/cases/${c.caseId}">“${c.subject}”</a>.</p>
-<p><strong>Why:</strong> <span id="justification">${request.justification}</span></p>
-<p><strong>What approving means:</strong> support may then activate access for this case. It acts with your organization's support profile
+<p><strong>${change ? 'The change' : 'Why'}:</strong> <span id="justification">${request.justification}</span></p>
+${
+  change
+    ? html`<p><strong>What approving means:</strong> support's sessions for this case may then change data and configuration (the write scope), never users or permissions.
+Until then support can only look. Your comment is kept as the written approval in your audit trail.</p>`
+    : html`<p><strong>What approving means:</strong> support may then activate access for this case. It acts with your organization's support profile
 (${org.settings.supportProfile.level} level), lasts while the case is open, ends when it is solved, and everything support does is in your audit trail.
-Support never asks for your password.</p>
+Support never asks for your password.</p>`
+}
 <p class="muted">Expires ${when(request.expiresAt)}. ${request.requiredApprovals > 1 ? `${approvals} of ${request.requiredApprovals} approvals so far.` : ''}</p>
 </div>
 ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 ${
   view.eligible && !view.alreadyDecidedByYou
     ? html`<form class="card" method="post" action="/approvals/${token}">${csrfField(user.csrf)}
-<label for="comment">Comment (optional)</label><textarea id="comment" name="comment" rows="3" cols="60"></textarea>
+<label for="comment">${change ? 'Comment (required: your written approval, or why not)' : 'Comment (optional)'}</label><textarea id="comment" name="comment" rows="3" cols="60"></textarea>
 <p><button type="submit" name="decision" value="approve">Approve</button> <button type="submit" name="decision" value="deny">Deny</button></p></form>`
     : view.alreadyDecidedByYou
       ? html`<p class="notice">You already approved this request; it is waiting for other approvers.</p>`

@@ -1,4 +1,4 @@
-import type { Grant } from '../../domain/model';
+import type { Grant, Session } from '../../domain/model';
 import { html } from '../html';
 import { layout, type PageUser } from './layout';
 
@@ -19,6 +19,8 @@ export function timeLeft(expiresAt: string, now: Date): string {
 
 export interface DashboardModel {
   grants: Grant[];
+  /** "Log in as" sessions running now that this user may see and end. */
+  liveSessions: Session[];
   now: Date;
   flash?: string;
   /** Why this user cannot grant, when they cannot. */
@@ -41,10 +43,23 @@ export function dashboardPage(user: PageUser, model: DashboardModel): string {
 <label>Extend to <input name="durationHours" size="4" inputmode="decimal" aria-label="Hours from now"> h from now</label>
 <button type="submit">Extend</button></form></td></tr>`,
   );
+  const sessionRows = model.liveSessions.map(
+    (s) => html`<tr data-session="${s.sessionId}">
+<td>${s.agent.name ? `${s.agent.name} (${s.agent.email})` : s.agent.email}</td><td>${s.actAs.name ?? s.actAs.email}</td>
+<td>${s.scope.join(' ')}</td><td class="why">${s.justification}</td><td>${timeLeft(s.expiresAt, now)}</td>
+<td><form method="post" action="/sessions/${s.sessionId}/end"><input type="hidden" name="csrf" value="${user.csrf}">
+<button type="submit">End session</button></form></td></tr>`,
+  );
   return layout(
     'Dashboard',
     html`${flash ? html`<p class="notice" role="status">${flash}</p>` : ''}
 <h1>Support login access</h1>
+<h2>Who is logged in as ${user.role === 'admin' ? 'your organization' : 'you'} now</h2>
+${
+  sessionRows.length
+    ? html`<table id="live-sessions"><thead><tr><th>Support agent</th><th>Logged in as</th><th>May</th><th>Why</th><th>Ends in</th><th></th></tr></thead><tbody>${sessionRows}</tbody></table>`
+    : html`<p class="muted" id="no-sessions">Nobody from support is logged in as ${user.role === 'admin' ? 'anyone in your organization' : 'you'}.</p>`
+}
 ${model.cannotGrant ? html`<p class="muted" id="cannot-grant">${model.cannotGrant}</p>` : html`<p><a href="/grants/new">Grant login access</a></p>`}
 <h2>Active grants</h2>
 ${

@@ -5,3 +5,8 @@ export const sessionKey = (orgId: string, grantId: string, sessionId: string) =>
 });
 
 export const sessionsOfGrantPrefix = (grantId: string) => `SESSION#${grantId}#`;
+
+export const SESSION_PREFIX = 'SESSION#';
+
+/** A session found by its id alone (an agent ends "my session"): a pointer to where it lives. */
+export const sessionRefKey = (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });

@@ -1,0 +1,110 @@
+import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { ForbiddenError, UnauthenticatedError, ValidationError } from './errors';
+import type { GrantDeps } from './grant-service';
+import type { ProductClient } from './model';
+import { isLive } from './session-service';
+import type { TokenSigner } from '../ports/token-signer';
+
+/** What the product-facing side needs: the store and clock, and the keys tokens are signed with. */
+export interface ProductDeps extends GrantDeps {
+  signer: TokenSigner;
+  token: { issuer: string; audience: string };
+}
+
+export interface SessionClaims extends JWTPayload {
+  sub: string;
+  jti: string;
+  org: string;
+  grant: string;
+  case?: string;
+  act: { sub: string; email: string };
+  level: string;
+  workspaces: string[] | 'all';
+  env: string;
+  scope: string;
+}
+
+/**
+ * A session token's claims when its signature (a published key), issuer, audience and expiry
+ * check out at the clock's now; otherwise undefined. Tampered, expired, wrong-audience and
+ * unknown-`kid` tokens all end here.
+ */
+export async function verifySessionToken(deps: ProductDeps, token: string): Promise<SessionClaims | undefined> {
+  try {
+    const keys = createLocalJWKSet(await deps.signer.publicJwks());
+    const { payload } = await jwtVerify(token, keys, {
+      issuer: deps.token.issuer,
+      audience: deps.token.audience,
+      algorithms: ['ES256'],
+      currentDate: deps.clock.now(),
+      requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+    });
+    const claims = payload as SessionClaims;
+    return typeof claims.org === 'string' && typeof claims.grant === 'string' ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The live session behind verified claims of this client's org, or undefined. */
+async function liveClaims(deps: ProductDeps, client: ProductClient, claims: SessionClaims | undefined) {
+  if (!claims || claims.org !== client.orgId) return undefined;
+  const [session, grant] = await Promise.all([deps.store.getSession(claims.org, claims.grant, claims.jti), deps.store.getGrant(claims.org, claims.grant)]);
+  return session && isLive(session, grant, deps.clock.now()) ? { claims, session } : undefined;
+}
+
+/**
+ * RFC 7662 introspection for the org's product: `active: false` the moment the grant expires, is
+ * revoked or ends with its case, or the session is ended; otherwise the token's claims. Checked
+ * against the table on every call — never cached.
+ */
+export async function introspect(deps: ProductDeps, client: ProductClient, token: unknown): Promise<Record<string, unknown>> {
+  if (typeof token !== 'string' || !token) throw new ValidationError('token', 'token is required (form field "token").', 'invalid_request');
+  const live = await liveClaims(deps, client, await verifySessionToken(deps, token));
+  if (!live) return { active: false };
+  const { claims } = live;
+  return { active: true, token_type: 'Bearer', client_id: client.clientId, username: claims.sub, ...claims };
+}
+
+const text = (raw: unknown, field: string, max: number): string => {
+  const value = typeof raw === 'string' ? raw.trim() : '';
+  if (!value) throw new ValidationError(field, `${field} is required.`);
+  if (value.length > max) throw new ValidationError(field, `${field} must be at most ${max} characters.`);
+  return value;
+};
+
+/**
+ * The product reports one thing support did in a session (Celigo: "all activities performed are
+ * logged"): an audit event carrying the agent, the user acted as, the case and the justification.
+ * Only for a live session of the product's own org; otherwise nothing is recorded.
+ */
+export async function recordActivity(deps: ProductDeps, client: ProductClient, input: Record<string, unknown>): Promise<{ seq?: number; at: string }> {
+  const action = text(input.action, 'action', 200);
+  const resource = text(input.resource, 'resource', 500);
+  const at = input.at === undefined ? deps.clock.now().toISOString() : String(input.at);
+  if (Number.isNaN(Date.parse(at))) throw new ValidationError('at', 'at must be an ISO 8601 time.');
+  if (typeof input.token !== 'string' || !input.token) throw new ValidationError('token', 'token is required: the session token support used.');
+  const claims = await verifySessionToken(deps, input.token);
+  if (!claims) throw new UnauthenticatedError('The session token is not valid (signature, issuer, audience or expiry).');
+  if (claims.org !== client.orgId) throw new ForbiddenError('wrong_org', 'This session token belongs to another organization.');
+  const live = await liveClaims(deps, client, claims);
+  if (!live) throw new ForbiddenError('session_not_active', 'The session has ended; nothing was recorded.');
+  const { session } = live;
+  await deps.store.commit({
+    orgId: client.orgId,
+    writes: [],
+    audit: [
+      {
+        at: deps.clock.now().toISOString(),
+        actor: { type: 'agent', id: session.agent.id, email: session.agent.email, actingAs: session.actAs.email },
+        action: 'support.activity',
+        target: { type: 'resource', id: resource },
+        caseId: session.caseId,
+        justification: session.justification,
+        after: { action, at, sessionId: session.sessionId, grantId: session.grantId, scope: session.scope.join(' ') },
+      },
+    ],
+    notices: [],
+  });
+  return { at };
+}
