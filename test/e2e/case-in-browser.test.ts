@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { AgentClient } from '../support/clients';
+import { AgentClient, introspect } from '../support/clients';
 import { fillSignIn, launchBrowser, signIn } from '../support/browser';
 import { eventually, getItem, givenOrg, layout, type GivenOrg } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
@@ -78,5 +78,43 @@ describe('a case approved from the emailed link, in a real browser', () => {
     expect(await getItem(`ORG#${orgId}`, `GRANT#${activated.body.grantId}`)).toMatchObject({ status: 'ended', endReason: 'case_solved' });
     await userContext.close();
     await linkContext.close();
+  });
+});
+
+describe('the customer ends an agent’s "log in as" session in a real browser', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('the dashboard shows who is logged in as you; End session makes the agent’s token inactive', async () => {
+    const given = await givenOrg();
+    const alex = await AgentClient.signIn('alex@vendor.test');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, given.admin.email);
+    await page.getByText('Nobody from support is logged in as anyone in your organization.').waitFor();
+    await page.getByRole('link', { name: 'Grant login access' }).click();
+    await page.getByRole('button', { name: 'Grant access' }).click();
+    const grantId = await page.locator('tr[data-grant]').getAttribute('data-grant');
+
+    const started = await alex.call('POST', `/support/orgs/${given.org.orgId}/grants/${grantId}/sessions`, { justification: 'Checking the import log' });
+    expect(started.status).toBe(201);
+    expect((await introspect(given.product, started.body.token)).body.active).toBe(true);
+
+    await page.reload();
+    const row = page.locator(`tr[data-session="${started.body.sessionId}"]`);
+    expect(await row.locator('td').first().textContent()).toContain('alex@vendor.test');
+    expect(await row.locator('td.why').textContent()).toBe('Checking the import log');
+    await row.getByRole('button', { name: 'End session' }).click();
+    await page.getByRole('status').getByText('Session ended.').waitFor();
+    expect(await page.locator('tr[data-session]').count()).toBe(0);
+
+    expect((await introspect(given.product, started.body.token)).body).toEqual({ active: false });
+    await context.close();
   });
 });

@@ -78,3 +78,23 @@ export class PortalClient {
 export async function anonymous(method: string, path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${base}${path}`, { method, redirect: 'manual', ...init });
 }
+
+/** The customer's product calling the product API with its org credentials (HTTP Basic). */
+export async function productCall(
+  credentials: { clientId: string; secret: string } | undefined,
+  path: '/oauth/introspect' | '/activity',
+  body: Record<string, string>,
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const form = path === '/oauth/introspect';
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
+      ...(credentials ? { authorization: `Basic ${Buffer.from(`${encodeURIComponent(credentials.clientId)}:${encodeURIComponent(credentials.secret)}`).toString('base64')}` } : {}),
+    },
+    body: form ? new URLSearchParams(body).toString() : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json(), headers: res.headers };
+}
+
+export const introspect = (credentials: { clientId: string; secret: string } | undefined, token: string) => productCall(credentials, '/oauth/introspect', { token });

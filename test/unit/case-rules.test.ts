@@ -67,6 +67,13 @@ describe('the policy / role / action decision table', () => {
   test('a user of another org never approves', () => {
     expect(mayApprove(org('all_cases'), theCase, { ...admin, orgId: 'o2' })).toBe(false);
   });
+
+  test('an authorized contact who is a user of the org approves, except under never', () => {
+    const withContact = (policy: Policy): Org => ({ ...org(policy), settings: { ...org(policy).settings, authorizedContacts: ['x@o.test'] } });
+    expect(mayApprove(withContact('approval_needed'), theCase, otherUser)).toBe(true);
+    expect(mayApprove(withContact('all_cases'), theCase, otherUser)).toBe(true);
+    expect(mayApprove(withContact('never'), theCase, otherUser)).toBe(false);
+  });
 });
 
 describe('approvals', () => {
