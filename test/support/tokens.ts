@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeyPair, importJWK, SignJWT, type JWTPayload } from 'jose';
+import { generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { layout } from './fixtures';
 
 /** Signs claims with the test stack's own session key (to build wrong-audience or expired tokens). */
 export async function signWithStackKey(claims: JWTPayload, header: { kid?: string } = {}): Promise<string> {
-  const file = JSON.parse(readFileSync(join(layout.dataDir, 'keys', 'session-signing-key.json'), 'utf8')) as { kid: string; privateJwk: Record<string, unknown> };
+  const file = JSON.parse(readFileSync(join(layout.dataDir, 'keys', 'session-signing-key.json'), 'utf8')) as { kid: string; privateJwk: JWK };
   const key = await importJWK(file.privateJwk, 'ES256');
   return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: header.kid ?? file.kid, typ: 'JWT' }).sign(key);
 }
