@@ -9,6 +9,8 @@ import { allowedEnvironments, assertMayGrant, assertNotImpersonated, grantableWo
 import { createUserGrant, extendGrant, listActiveGrants, revokeGrant, userActor } from '../shared/domain/grant-service';
 import { LEVELS } from '../shared/domain/model';
 import { assertMayManageSettings, updateSettings } from '../shared/domain/org-settings';
+import { auditCsv, parseAuditFilter, readAudit, verifyAudit } from '../shared/domain/audit-trail';
+import { auditPage } from '../shared/http/views/audit';
 import { profileFromClaims } from '../shared/domain/profile-claims';
 import { endSession, liveSessionsFor } from '../shared/domain/session-service';
 import { OidcSignIn } from '../shared/adapters/oidc-client';
@@ -245,6 +247,38 @@ const routes = dispatch<'portal'>({
     const caseId = pathParam(event, 'caseId');
     await solveCase(deps, userActor(who.user), who.org.orgId, caseId, who.user);
     return redirect(`/cases/${caseId}?done=solved`);
+  },
+
+  /** The audit trail, filtered and paged; a bad filter shows the form with the field's error. */
+  'GET /audit': async (event) => {
+    const who = await sessions.visitor(event);
+    const values = event.queryStringParameters ?? {};
+    try {
+      const filter = parseAuditFilter(values);
+      return page(200, auditPage(who.page, { page: await readAudit(deps, who.user, filter), values: values as Record<string, string>, errors: {} }));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return page(400, auditPage(who.page, { page: { rows: [], total: 0, page: 1, pages: 1 }, values: values as Record<string, string>, errors: { [error.field]: error.message } }));
+    }
+  },
+
+  /** Every row of the filter as CSV, not just the page shown. */
+  'GET /audit/export.csv': async (event) => {
+    const who = await sessions.visitor(event);
+    const { rows } = await readAudit(deps, who.user, parseAuditFilter(event.queryStringParameters ?? {}), true);
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="audit-${who.org.orgId}.csv"`, 'cache-control': 'no-store' },
+      body: auditCsv(rows),
+    };
+  },
+
+  /** Recomputes the whole chain (admins) and says whether it is intact or where it breaks. */
+  'GET /audit/verify': async (event) => {
+    const who = await sessions.visitor(event);
+    const verified = await verifyAudit(deps, who.user);
+    const filter = parseAuditFilter({});
+    return page(200, auditPage(who.page, { page: await readAudit(deps, who.user, filter), values: {}, errors: {}, verified }));
   },
 
   /** "End session": the user acted as, or an admin, logs support out now. */

@@ -1,10 +1,14 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue as StreamAttributeValue, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue as StreamAttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { requireEnv } from '../shared/config';
 import { systemClock } from '../shared/domain/clock';
 import { deliverNotice } from '../shared/domain/notice-delivery';
+import { recordTtlExpiry } from '../shared/domain/grant-service';
+import type { Grant } from '../shared/domain/model';
+import { newId } from '../shared/ports/ids';
+import { DynamoStore } from '../shared/adapters/dynamodb/store';
 import type { Notice } from '../shared/domain/notices';
 import { fromItem } from '../shared/adapters/dynamodb/items';
 import { isNoticeKey } from '../shared/adapters/dynamodb/keys/notice';
@@ -14,6 +18,7 @@ import { SesMailer } from '../shared/adapters/ses-mailer';
 import { renderNotice } from '../shared/mail/templates';
 
 const portalUrl = requireEnv('PORTAL_URL');
+const store = new DynamoStore(documentClient, requireEnv('TABLE_NAME'));
 const deps = {
   outbox: new DynamoOutbox(documentClient, requireEnv('TABLE_NAME')),
   mailer: new SesMailer(new SESv2Client({}), requireEnv('MAIL_FROM')),
@@ -25,12 +30,24 @@ const deps = {
 const image = (img: Record<string, StreamAttributeValue> | undefined) =>
   img ? unmarshall(img as Record<string, AttributeValue>) : undefined;
 
+/** A removal by DynamoDB's TTL process (not by the product), per the record's userIdentity. */
+const isTtlRemoval = (record: DynamoDBRecord) =>
+  record.eventName === 'REMOVE' && record.userIdentity?.type === 'Service' && record.userIdentity?.principalId === 'dynamodb.amazonaws.com';
+
 /**
- * The table's stream: delivers new outbox notices. Reports the first failed record so the
+ * The table's stream: delivers new outbox notices, and records grants only TTL noticed ending. Reports the first failed record so the
  * event source retries from there; notices already sent are skipped by their claim.
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   for (const record of event.Records) {
+    if (isTtlRemoval(record)) {
+      const old = image(record.dynamodb?.OldImage);
+      if (old?.type === 'grant') {
+        const outcome = await recordTtlExpiry({ store, clock: systemClock, ids: newId }, fromItem<Grant>(old)!);
+        log.info('ttl removal', { grantId: old.grantId, outcome });
+      }
+      continue;
+    }
     const item = image(record.dynamodb?.NewImage);
     if (record.eventName !== 'INSERT' || !item || !isNoticeKey(item.pk)) continue;
     const notice = fromItem<Notice>(item)!;

@@ -8,6 +8,7 @@ export const FUNCTION_ENTRIES = {
   'product-api': 'functions/product-api.ts',
   expire: 'functions/expire.ts',
   stream: 'functions/stream.ts',
+  sweep: 'functions/sweep.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

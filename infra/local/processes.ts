@@ -3,6 +3,8 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 /** Child processes of the local stack; all of them end when the stack stops. */
 export class Children {
   private readonly children: { name: string; proc: ChildProcess }[] = [];
+  /** Set once the stack is stopping, so supervisors do not restart what is being stopped. */
+  stopping = false;
 
   start(name: string, command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
     const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
@@ -17,6 +19,7 @@ export class Children {
 
   /** Resolves when every child has exited (SIGTERM, then SIGKILL after two seconds). */
   async stopAll(): Promise<void> {
+    this.stopping = true;
     await Promise.all(
       this.children.map(
         ({ proc }) =>

@@ -19,6 +19,7 @@ import { seedDemoData } from './seed';
 import { DEMO_AGENTS, DEMO_PRODUCT_CLIENTS, DEMO_USERS } from './seed-data';
 import { startSesEmulator } from './ses';
 import { StreamPoller } from './stream-poller';
+import { lambdaContext } from './lambda-context';
 
 const started = Date.now();
 const step = (text: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${text}`);
@@ -39,6 +40,7 @@ async function main() {
   const servers: Server[] = [];
   let scheduler: LocalScheduler | undefined;
   let poller: StreamPoller | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -46,6 +48,7 @@ async function main() {
     stopping = true;
     console.log('\nStopping Support Access…');
     scheduler?.stop();
+    clearInterval(sweeper);
     await poller?.stop().catch(() => undefined);
     for (const s of servers) s.closeAllConnections?.();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -89,6 +92,18 @@ async function main() {
     poller = new StreamPoller(db, layout.tableName, layout.dataDir, handlers.stream, trace);
     await poller.start();
     step('Stream poller reading the table stream');
+
+    // The sweep's EventBridge rule, as a timer: the test stage sweeps every 2 s so tests see it.
+    const sweepSeconds = Number(process.env.SA_SWEEP_SECONDS ?? (layout.stage.stage === 'test' ? 2 : 60));
+    let sweeping = false;
+    sweeper = setInterval(() => {
+      if (sweeping) return;
+      sweeping = true;
+      handlers.sweep!({}, lambdaContext('sweep'))
+        .catch((error) => console.error(`sweep: ${String(error)}`))
+        .finally(() => (sweeping = false));
+    }, sweepSeconds * 1000);
+    step(`Sweep every ${sweepSeconds}s for anything past its expiry`);
 
     const gateway = createGateway(handlers, { issuer: layout.urls.staffIssuer, audience: STAFF_CLIENT_ID }, trace);
     await listen(gateway, layout.ports.gateway);

@@ -1,4 +1,6 @@
-import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -55,6 +57,11 @@ export class SupportAccessStack extends Stack {
     const schedulerEnv = { ...scheduler.environment(expire), EXPIRE_FUNCTION_ARN: expireArn };
     for (const [k, v] of Object.entries(schedulerEnv)) expire.addEnvironment(k, v);
     expire.bindTable(table, 'readWrite');
+
+    // The safety net under the schedules: every 5 minutes, expire whatever is past its expiry.
+    const sweep = new SupportFunction(this, 'Sweep', { name: 'sweep', environment: { ...limits, ...schedulerEnv }, logRetention }).bindTable(table, 'readWrite');
+    scheduler.grantManage(sweep);
+    new Rule(this, 'SweepEvery5Minutes', { schedule: Schedule.rate(Duration.minutes(5)), targets: [new LambdaFunction(sweep, { retryAttempts: 2 })] });
 
     // Rotation: bump `signingKeyGeneration`; the new key signs, the previous one stays published
     // (GetPublicKey only) so tokens it signed verify until they expire (minutes).

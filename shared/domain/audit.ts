@@ -58,3 +58,15 @@ export function firstBrokenLink(events: AuditEvent[]): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * Verifies an org's whole trail against its head: the first broken sequence number, whether an
+ * event was edited, removed from the middle, or removed from the end.
+ */
+export function verifyChain(events: AuditEvent[], head: { seq: number; hash: string }): number | undefined {
+  const broken = firstBrokenLink(events);
+  if (broken !== undefined) return broken;
+  const last = events.at(-1);
+  if ((last?.seq ?? 0) !== head.seq || (last?.hash ?? GENESIS_HASH) !== head.hash) return (last?.seq ?? 0) + 1;
+  return undefined;
+}

@@ -2,9 +2,8 @@ import type { AuditEntry } from './audit';
 import { assertMayChangeCase, assertMayChoose, assertOpen, parseDescription, parseRemoteAccess, parseSubject } from './case-rules';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { parseEnvironment } from './grant-rules';
-import { agentActor, endGrantParts, loadOrg, userActor, type GrantDeps } from './grant-service';
+import { agentActor, cancelSchedules, endGrantParts, loadOrg, userActor, type GrantDeps } from './grant-service';
 import type { Actor, Case, Grant, Org, Person, RemoteAccess, UserProfile } from './model';
-import { grantScheduleName } from '../ports/scheduler';
 import type { Write } from '../ports/store';
 
 export async function loadCase(deps: GrantDeps, orgId: string, caseId: string): Promise<Case> {
@@ -144,8 +143,6 @@ export async function solveCase(deps: GrantDeps, actor: Actor, orgId: string, ca
     ended.push(parts.ended);
   }
   await deps.store.commit({ orgId, writes, audit, notices });
-  for (const g of ended) {
-    await deps.scheduler.cancel(grantScheduleName(g.grantId)).catch((error) => deps.log?.error('schedule cancel failed', { grantId: g.grantId, error: String(error) }));
-  }
+  for (const g of ended) await cancelSchedules(deps, g.grantId);
   return { case: solved, ended };
 }

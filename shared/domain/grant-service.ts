@@ -14,7 +14,7 @@ import type { Actor, EndReason, Grant, Org, Person, PlatformLimits, Session, Use
 import type { Notice } from './notices';
 import type { IdFactory } from '../ports/ids';
 import type { Scheduler } from '../ports/scheduler';
-import { grantScheduleName } from '../ports/scheduler';
+import { grantScheduleName, warningScheduleName } from '../ports/scheduler';
 import type { Change, Store, Write } from '../ports/store';
 
 /** What grant operations need; handlers wire real adapters, tests wire what they like. */
@@ -132,14 +132,55 @@ export async function createUserGrant(
   return grant;
 }
 
-export const scheduleExpiry = (deps: GrantDeps, grant: Grant) =>
-  bestEffort(deps, 'at expiry', { grantId: grant.grantId }, () =>
-    deps.scheduler.scheduleAt(grantScheduleName(grant.grantId), new Date(grant.expiresAt), {
-      type: 'grant',
-      orgId: grant.orgId,
-      id: grant.grantId,
-    }),
-  );
+/** A day: grants longer than this get an "ends in 24 hours" notice. */
+export const WARNING_MS = 24 * 3_600_000;
+
+/**
+ * The grant's one-time schedules: its end, and for a grant with more than a day left, the
+ * "ends in 24 hours" notice. Moving the expiry (extend) moves both.
+ */
+export async function scheduleExpiry(deps: GrantDeps, grant: Grant): Promise<void> {
+  const target = { orgId: grant.orgId, id: grant.grantId };
+  await bestEffort(deps, 'at expiry', { grantId: grant.grantId }, () => deps.scheduler.scheduleAt(grantScheduleName(grant.grantId), new Date(grant.expiresAt), { type: 'grant', ...target }));
+  const warnAt = Date.parse(grant.expiresAt) - WARNING_MS;
+  if (warnAt > deps.clock.now().getTime()) {
+    await bestEffort(deps, 'warning', { grantId: grant.grantId }, () => deps.scheduler.scheduleAt(warningScheduleName(grant.grantId), new Date(warnAt), { type: 'warning', ...target }));
+  }
+}
+
+/** Deletes a grant's schedules once it has ended some other way. */
+export async function cancelSchedules(deps: GrantDeps, grantId: string): Promise<void> {
+  for (const name of [grantScheduleName(grantId), warningScheduleName(grantId)]) {
+    await bestEffort(deps, 'cancel', { grantId }, () => deps.scheduler.cancel(name));
+  }
+}
+
+/**
+ * The "ends in 24 hours" notice, sent once per expiry: skipped when the grant ended, or was
+ * extended so its end is further away (the extension scheduled a new warning).
+ */
+export async function warnGrant(deps: GrantDeps, orgId: string, grantId: string): Promise<'warned' | 'moved' | 'already_warned' | 'already_ended' | 'missing'> {
+  const grant = await deps.store.getGrant(orgId, grantId);
+  if (!grant) return 'missing';
+  const now = deps.clock.now();
+  if (!isActive(grant, now)) return 'already_ended';
+  if (grant.warnedFor === grant.expiresAt) return 'already_warned';
+  // A minute of slack: Scheduler fires at the second, give or take.
+  if (Date.parse(grant.expiresAt) - now.getTime() > WARNING_MS + 60_000) return 'moved';
+  const org = await loadOrg(deps.store, orgId);
+  try {
+    await deps.store.commit({
+      orgId,
+      writes: [{ kind: 'grant', grant: { ...grant, warnedFor: grant.expiresAt }, expect: { status: 'active' } }],
+      audit: [{ at: now.toISOString(), actor: { type: 'system', id: 'scheduler' }, action: 'grant.ending_soon_notified', target: { type: 'grant', id: grantId }, after: { expiresAt: grant.expiresAt } }],
+      notices: [grantNotice(deps, org, grant, 'grant-ending-soon', {})],
+    });
+    return 'warned';
+  } catch (error) {
+    if (error instanceof ConcurrentChangeError) return 'already_ended';
+    throw error;
+  }
+}
 
 /** Extends an active grant to `durationHours` from now (never past the cap from now); the schedule moves. */
 export async function extendGrant(deps: GrantDeps, user: UserProfile, grantId: string, durationHours: unknown): Promise<Grant> {
@@ -229,7 +270,7 @@ export async function revokeGrant(deps: GrantDeps, user: UserProfile, grantId: s
     if (error instanceof ConcurrentChangeError) return retryAfterRace(deps, user.orgId, grantId);
     throw error;
   });
-  await bestEffort(deps, 'cancel', grant, () => deps.scheduler.cancel(grantScheduleName(grantId)));
+  await cancelSchedules(deps, grantId);
   return ended;
 }
 
@@ -264,3 +305,21 @@ export async function expireGrant(
 }
 
 export type { Session };
+
+/**
+ * DynamoDB TTL removed a grant that still looked active: the schedule and the sweep both missed
+ * it. The item is gone, so this records its end in the audit trail and tells the customer.
+ */
+export async function recordTtlExpiry(deps: Pick<GrantDeps, 'store' | 'clock' | 'ids'>, grant: Grant): Promise<'recorded' | 'already_ended'> {
+  if (grant.status !== 'active') return 'already_ended';
+  const org = await deps.store.getOrg(grant.orgId);
+  if (!org) return 'already_ended';
+  const now = deps.clock.now().toISOString();
+  await deps.store.commit({
+    orgId: grant.orgId,
+    writes: [],
+    audit: [{ at: now, actor: { type: 'system', id: 'ttl' }, action: 'grant.expired', target: { type: 'grant', id: grant.grantId }, before: { status: 'active' }, after: { status: 'expired', endReason: 'expired', noticedBy: 'ttl' } }],
+    notices: [grantNotice(deps as GrantDeps, org, grant, 'grant-ended', { reason: 'expired' })],
+  });
+  return 'recorded';
+}

@@ -73,6 +73,8 @@ export interface Grant {
   endedAt?: string;
   endedBy?: Actor;
   endReason?: EndReason;
+  /** The expiry the "ends in 24 hours" notice was sent for (an extension moves the expiry). */
+  warnedFor?: string;
 }
 
 /** A "log in as" session started by an agent on a grant. */

@@ -18,7 +18,8 @@ export type NoticeTemplate =
   | 'case-access-activated'
   | 'personnel-added'
   | 'change-requested'
-  | 'session-started';
+  | 'session-started'
+  | 'grant-ending-soon';
 
 /** Templates whose email carries a single-use approval link, issued when it is sent. */
 export const LINKED_TEMPLATES: ReadonlySet<NoticeTemplate> = new Set(['permission-requested', 'change-requested']);

@@ -24,6 +24,9 @@ export const ROUTES = [
   { method: 'POST', path: '/cases/{caseId}/remote-access', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/cases/{caseId}/solve', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/sessions/{sessionId}/end', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/audit', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/audit/export.csv', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/audit/verify', fn: 'portal', auth: 'none' },
   // approvals: the pages emailed links open (sign-in required; only POST decides)
   { method: 'GET', path: '/approvals/{token}', fn: 'approvals', auth: 'none' },
   { method: 'POST', path: '/approvals/{token}', fn: 'approvals', auth: 'none' },

@@ -109,6 +109,13 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
       `Access still ends when the case is solved, at most at ${when(d.expiresAt)}.`,
     ],
   }),
+  'grant-ending-soon': (d) => ({
+    subject: `Support login access to ${d.orgName} ends in 24 hours`,
+    lines: [
+      `The support team's login access to ${d.orgName} (acting as ${d.actAs}, ${d.level} level in ${d.environment}), granted by ${d.grantedBy}, ends at ${when(d.expiresAt)}.`,
+      'If support still needs it, extend it from the portal before then; otherwise there is nothing to do — it ends by itself.',
+    ],
+  }),
   'grant-ended': (d) => ({
     subject: `Support login access ended for ${d.orgName}`,
     lines: [

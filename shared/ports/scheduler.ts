@@ -1,5 +1,5 @@
 /** What the `expire` worker receives when a one-time schedule fires. */
-export type ExpiryTarget = { type: 'grant' | 'request'; orgId: string; id: string };
+export type ExpiryTarget = { type: 'grant' | 'request' | 'warning'; orgId: string; id: string };
 
 /** One-time schedules that end things at the second they are due. */
 export interface Scheduler {
@@ -10,3 +10,6 @@ export interface Scheduler {
 }
 
 export const grantScheduleName = (grantId: string): string => `grant-${grantId}`;
+
+/** The "ends in 24 hours" notice of a grant longer than a day has its own schedule. */
+export const warningScheduleName = (grantId: string): string => `warn-${grantId}`;

@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditEvent } from '../domain/audit';
 import type { AccessRequest, ApprovalToken, Case, Grant, Org, ProductClient, Session, UserProfile } from '../domain/model';
 import type { Notice } from '../domain/notices';
+import type { ExpiryTarget } from './scheduler';
 
 /** The condition an entity is written under: new, in a given status, or at a given version. */
 export type Expect = 'new' | { status: string } | { version: number } | { unused: true };
@@ -37,6 +38,8 @@ export interface Store {
   /** A session by its id alone. */
   findSession(sessionId: string): Promise<Session | undefined>;
   getProductClient(clientId: string): Promise<ProductClient | undefined>;
+  /** Active grants and pending requests whose expiry has passed (the sparse expiry index). */
+  listOverdue(now: Date): Promise<ExpiryTarget[]>;
   getCase(orgId: string, caseId: string): Promise<Case | undefined>;
   listCases(orgId: string): Promise<Case[]>;
   getRequest(orgId: string, requestId: string): Promise<AccessRequest | undefined>;
@@ -44,4 +47,6 @@ export interface Store {
   /** Commits a change in one transaction; throws ConcurrentChangeError when a condition fails. */
   commit(change: Change): Promise<void>;
   listAudit(orgId: string): Promise<AuditEvent[]>;
+  /** The org's chain head: the last sequence number and its hash. */
+  auditHead(orgId: string): Promise<{ seq: number; hash: string }>;
 }

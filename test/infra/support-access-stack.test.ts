@@ -95,6 +95,13 @@ describe('SupportAccessStack', () => {
     expect(() => stageConfig('prod', { signingKeyGeneration: 0 })).toThrow(/signingKeyGeneration/);
   });
 
+  test('the sweep runs every 5 minutes on a rule targeting the sweep function', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties as { ScheduleExpression: string; Targets: { Arn: unknown }[] });
+    const sweepRule = rules.find((r) => r.ScheduleExpression === 'rate(5 minutes)');
+    expect(sweepRule).toBeDefined();
+    expect(JSON.stringify(sweepRule!.Targets[0]!.Arn)).toMatch(/"Sweep[0-9A-F]{8}"/);
+  });
+
   test('every shared route exists; staff routes sit behind the JWT authorizer, the rest do not', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',

@@ -15,12 +15,13 @@ import { SESSION_PREFIX, sessionKey, sessionRefKey, sessionsOfGrantPrefix } from
 import { productClientKey } from './keys/product-client';
 import { userKey } from './keys/user';
 import { auditItem, caseItem, fromItem, grantItem, noticeItem, orgItem, productClientItem, requestItem, sessionItem, sessionRefItem, tokenItem } from './items';
-import { TABLE } from './table-definition';
+import { EXPIRY_SHARDS, TABLE } from './table-definition';
+import type { ExpiryTarget } from '../../ports/scheduler';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Attempts at appending to a contended audit chain before giving up. */
-const MAX_COMMIT_ATTEMPTS = 12;
+const MAX_COMMIT_ATTEMPTS = 30;
 
 /** The DynamoDB adapter behind the `Store` port: one function per access pattern, no Scan. */
 export class DynamoStore implements Store {
@@ -80,6 +81,23 @@ export class DynamoStore implements Store {
     return this.get<ProductClient>(productClientKey(clientId));
   }
 
+  async listOverdue(now: Date): Promise<ExpiryTarget[]> {
+    const index = TABLE.indexes.activeByExpiry;
+    const shards = await Promise.all(
+      Array.from({ length: EXPIRY_SHARDS }, (_, shard) =>
+        this.queryRaw({
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk AND #sk < :now',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          ExpressionAttributeValues: { ':pk': `EXPIRY#${shard}`, ':now': now.toISOString() },
+          ProjectionExpression: '#sk',
+        }),
+      ),
+    );
+    // gsi2sk is `<expiresAt>#GRANT|REQUEST#<orgId>#<id>`.
+    return shards.flat().flatMap((item) => overdueTarget(String(item[index.sortKey] ?? '')) ?? []);
+  }
+
   async getCase(orgId: string, caseId: string): Promise<Case | undefined> {
     return this.get<Case>(caseKey(orgId, caseId));
   }
@@ -135,12 +153,13 @@ export class DynamoStore implements Store {
           throw new ConcurrentChangeError();
         }
         if (attempt >= MAX_COMMIT_ATTEMPTS) throw new ConcurrentChangeError('The audit trail is busy; nothing was written. Try again.');
-        await sleep(Math.random() * 20 * attempt);
+        // Full jitter, growing to a quarter second: fifty writers in one org still all get through.
+        await sleep(Math.random() * Math.min(250, 10 * 2 ** attempt));
       }
     }
   }
 
-  private async auditHead(orgId: string): Promise<{ seq: number; hash: string }> {
+  async auditHead(orgId: string): Promise<{ seq: number; hash: string }> {
     const item = await this.get<{ seq: number; hash: string }>(auditHeadKey(orgId));
     return item ? { seq: item.seq, hash: item.hash } : { seq: 0, hash: GENESIS_HASH };
   }
@@ -167,11 +186,16 @@ export class DynamoStore implements Store {
   }
 
   private async query<T>(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<T[]> {
-    const results: T[] = [];
+    return (await this.queryRaw(input)).map((item) => fromItem<T>(item) as T);
+  }
+
+  /** Every page of a query, items as stored (index keys included). */
+  private async queryRaw(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {
+    const results: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }));
-      for (const item of out.Items ?? []) results.push(fromItem<T>(item) as T);
+      results.push(...(out.Items ?? []));
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return results;
@@ -217,6 +241,11 @@ function condition(expect: Expect): Condition {
     ExpressionAttributeNames: { '#v': 'version' },
     ExpressionAttributeValues: { ':v': expect.version },
   };
+}
+
+function overdueTarget(sortKey: string): ExpiryTarget | undefined {
+  const m = /^[^#]+#(GRANT|REQUEST)#([^#]+)#([^#]+)$/.exec(sortKey);
+  return m ? { type: m[1] === 'GRANT' ? 'grant' : 'request', orgId: m[2]!, id: m[3]! } : undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -28,7 +28,7 @@ export function layout(title: string, body: SafeHtml, user?: PageUser): string {
 <title>${title} · Support Access</title><style>${STYLE}</style></head>
 <body><header><strong>Support Access</strong>${
     user
-      ? html`<span>${user.orgName}</span><a href="/">Dashboard</a><a href="/cases">Cases</a>${user.role === 'admin' ? html`<a href="/settings">Settings</a>` : ''}<span class="who">${user.name} (${user.email})</span>
+      ? html`<span>${user.orgName}</span><a href="/">Dashboard</a><a href="/cases">Cases</a><a href="/audit">Audit</a>${user.role === 'admin' ? html`<a href="/settings">Settings</a>` : ''}<span class="who">${user.name} (${user.email})</span>
 <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${user.csrf}"><button type="submit">Sign out</button></form>`
       : ''
   }</header>

@@ -1,0 +1,107 @@
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditEventKey } from '../../shared/adapters/dynamodb/keys/audit';
+import { AgentClient, PortalClient, anonymous } from '../support/clients';
+import { db, givenOrg, layout, orgItems, type GivenOrg } from '../support/fixtures';
+
+const grant = async (client: PortalClient, fields: Record<string, string> = {}) => expect((await client.post('/grants', { durationHours: '1', ...fields })).status).toBe(303);
+const auditEvents = async (orgId: string) => (await orgItems(orgId)).filter((i) => i.type === 'audit').sort((a, b) => Number(a.seq) - Number(b.seq));
+const seqsOnPage = (html: string) => [...html.matchAll(/<tr data-seq="(\d+)">/g)].map((m) => Number(m[1]));
+
+describe('the audit trail page', () => {
+  let given: GivenOrg;
+  let admin: PortalClient;
+  let user: PortalClient;
+
+  beforeAll(async () => {
+    given = await givenOrg({}, { allowNonAdminGrants: true });
+    admin = await PortalClient.signIn(given.admin.email);
+    user = await PortalClient.signIn(given.user.email);
+    for (let i = 0; i < 52; i++) await grant(admin);
+    await grant(user, { scope: 'workspaces', workspaces: 'sales' });
+    const alex = await AgentClient.signIn('alex@vendor.test');
+    const c = await user.post('/cases', { subject: 'Audit me' });
+    expect(c.status).toBe(303);
+    await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${/\/cases\/([^?]+)/.exec(c.location!)![1]}/access-requests`, { justification: 'look' });
+  });
+
+  test('admins see the whole org, newest first, 50 to a page, with paging that keeps the filter', async () => {
+    const total = (await auditEvents(given.org.orgId)).length;
+    expect(total).toBe(55); // 53 grants, a case opened, a permission request
+    const first = await admin.get('/audit');
+    expect(first.status).toBe(200);
+    expect(seqsOnPage(first.html)).toEqual(Array.from({ length: 50 }, (_, i) => total - i));
+    expect(first.html).toContain(`Page 1 of 2 (${total} events)`);
+    const second = await admin.get('/audit?page=2');
+    expect(seqsOnPage(second.html)).toEqual([5, 4, 3, 2, 1]);
+
+    const filtered = await admin.get('/audit?action=request.');
+    expect(seqsOnPage(filtered.html)).toEqual([total]);
+    expect(filtered.html).toContain('alex@vendor.test');
+    const byActor = await admin.get(`/audit?actor=${encodeURIComponent(given.user.email)}`);
+    expect(seqsOnPage(byActor.html)).toHaveLength(2);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect(seqsOnPage((await admin.get(`/audit?from=${tomorrow}`)).html)).toEqual([]);
+  });
+
+  test('a user sees only what concerns them', async () => {
+    const page = await user.get('/audit');
+    const events = await auditEvents(given.org.orgId);
+    const expected = events.filter((e) => (e.actor as { email?: string }).email === given.user.email || e.caseId !== undefined).map((e) => Number(e.seq)).reverse();
+    expect(seqsOnPage(page.html)).toEqual(expected);
+    expect(page.html).not.toContain('id="verify"');
+    expect((await user.get('/audit/verify')).status).toBe(403);
+  });
+
+  test('CSV export has every row of the filter, not just the page, with a header', async () => {
+    const res = await anonymous('GET', '/audit/export.csv?action=grant.', { headers: { cookie: admin.jar.header(`${layout.urls.portal}/`) } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toContain(`audit-${given.org.orgId}.csv`);
+    const lines = (await res.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('seq,at,actor_type,actor,acting_as,action,target_type,target,case,justification,before,after,prev_hash,hash');
+    expect(lines).toHaveLength(1 + 53);
+    expect(lines.slice(1).every((l) => l.split(',')[5] === 'grant.created')).toBe(true);
+  });
+
+  test('a bad filter → the page with the field error (400); no session → sign-in', async () => {
+    const bad = await admin.get('/audit?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('id="from-error"');
+    expect((await admin.get('/audit?page=0')).status).toBe(400);
+    expect((await anonymous('GET', '/audit')).status).toBe(303);
+    expect((await anonymous('GET', '/audit/export.csv')).status).toBe(303);
+  });
+});
+
+describe('verifying the chain', () => {
+  test('intact; an edited event names its sequence number; a removed last event is found too', async () => {
+    const given = await givenOrg();
+    const admin = await PortalClient.signIn(given.admin.email);
+    for (let i = 0; i < 5; i++) await grant(admin);
+    const intact = await admin.get('/audit/verify');
+    expect(intact.html).toContain('The chain is intact: all 5 events verify.');
+
+    // Act: someone with table access rewrites history at event 3
+    await db.send(new UpdateCommand({ TableName: layout.tableName, Key: auditEventKey(given.org.orgId, 3), UpdateExpression: 'SET actor.email = :e', ExpressionAttributeValues: { ':e': 'nobody@else.test' } }));
+    expect((await admin.get('/audit/verify')).html).toContain('The chain is broken at event 3');
+
+    // A separate org: the last event deleted
+    const other = await givenOrg();
+    const otherAdmin = await PortalClient.signIn(other.admin.email);
+    for (let i = 0; i < 3; i++) await grant(otherAdmin);
+    await db.send(new DeleteCommand({ TableName: layout.tableName, Key: auditEventKey(other.org.orgId, 3) }));
+    expect((await otherAdmin.get('/audit/verify')).html).toContain('The chain is broken at event 3');
+  });
+
+  test('50 concurrent state changes in one org form one chain: 1..50, no gap, no fork', async () => {
+    const given = await givenOrg();
+    const admin = await PortalClient.signIn(given.admin.email);
+    const csrf = await admin.csrf();
+    const results = await Promise.all(Array.from({ length: 50 }, () => admin.post('/grants', { durationHours: '1' }, { csrf })));
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(303));
+    const events = await auditEvents(given.org.orgId);
+    expect(events.map((e) => Number(e.seq))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    for (let i = 1; i < events.length; i++) expect(events[i]!.prevHash).toBe(events[i - 1]!.hash);
+    expect((await admin.get('/audit/verify')).html).toContain('all 50 events verify');
+  });
+});
