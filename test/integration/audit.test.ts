@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TEST_ENV } from '../support/stack-config';
 import { auditEventKey } from '../../shared/adapters/dynamodb/keys/audit';
 import { AgentClient, PortalClient, anonymous } from '../support/clients';
 import { db, givenOrg, layout, orgItems, type GivenOrg } from '../support/fixtures';
@@ -103,5 +108,25 @@ describe('verifying the chain', () => {
     expect(events.map((e) => Number(e.seq))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     for (let i = 1; i < events.length; i++) expect(events[i]!.prevHash).toBe(events[i - 1]!.hash);
     expect((await admin.get('/audit/verify')).html).toContain('all 50 events verify');
+  });
+
+  test('the platform-admin CLI exports one org’s whole trail as CSV and verifies it', () => {
+    return (async () => {
+      const given = await givenOrg();
+      const admin = await PortalClient.signIn(given.admin.email);
+      for (let i = 0; i < 3; i++) await grant(admin);
+      const out = join(mkdtempSync(join(tmpdir(), 'audit-')), 'trail.csv');
+      const printed = execFileSync('node_modules/.bin/tsx', ['infra/admin/export-audit.ts', given.org.orgId, '--out', out], { env: { ...process.env, ...TEST_ENV }, encoding: 'utf8' });
+      expect(printed).toContain(`3 events written to ${out}; chain intact.`);
+      expect(readFileSync(out, 'utf8').trimEnd().split('\r\n')).toHaveLength(4);
+      let failure: { status: number; stderr: string } | undefined;
+      try {
+        execFileSync('node_modules/.bin/tsx', ['infra/admin/export-audit.ts', 'no-such-org'], { env: { ...process.env, ...TEST_ENV }, encoding: 'utf8', stdio: 'pipe' });
+      } catch (error) {
+        failure = error as { status: number; stderr: string };
+      }
+      expect(failure?.status).toBe(1);
+      expect(failure?.stderr).toContain('No org "no-such-org"');
+    })();
   });
 });
