@@ -1,10 +1,8 @@
 import { AgentClient, PortalClient, anonymous } from '../support/clients';
-import { db, eventually, getItem, givenOrg, givenUser, layout, orgItems, type GivenOrg } from '../support/fixtures';
+import { db, eventually, getItem, givenOrg, givenUser, layout, orgItems, type GivenOrg, schedules } from '../support/fixtures';
 import { approvalLinkFor, emailsTo } from '../support/mailbox';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
-const schedules = async (): Promise<string[]> =>
-  ((await (await fetch(`${layout.urls.scheduler}/schedules`)).json()) as { Schedules: { Name: string }[] }).Schedules.map((s) => s.Name);
 
 /** Opens a case in the portal as `client` and returns its id. */
 async function openCase(client: PortalClient, subject: string, fields: Record<string, string> = {}): Promise<string> {

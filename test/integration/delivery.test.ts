@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { AgentClient, PortalClient } from '../support/clients';
-import { eventually, getItem, givenOrg, layout } from '../support/fixtures';
+import { eventually, getItem, givenOrg, layout, schedules } from '../support/fixtures';
 import { emailsTo, mailbox } from '../support/mailbox';
 
-const schedules = async (): Promise<string[]> =>
-  ((await (await fetch(`${layout.urls.scheduler}/schedules`)).json()) as { Schedules: { Name: string }[] }).Schedules.map((s) => s.Name);
 
 const newestGrant = async (client: PortalClient) => [...(await client.get('/')).html.matchAll(/data-grant="([^"]+)"/g)].map((m) => m[1]!).sort().at(-1)!;
 

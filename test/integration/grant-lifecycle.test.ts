@@ -1,10 +1,8 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AgentClient, PortalClient } from '../support/clients';
-import { eventually, getItem, givenOrg, layout, type GivenOrg } from '../support/fixtures';
+import { eventually, getItem, givenOrg, layout, type GivenOrg, schedules } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
 
-const schedules = async (): Promise<string[]> =>
-  ((await (await fetch(`${layout.urls.scheduler}/schedules`)).json()) as { Schedules: { Name: string }[] }).Schedules.map((s) => s.Name);
 
 const grantIdFrom = (html: string): string => {
   const id = /data-grant="([^"]+)"/.exec(html)?.[1];

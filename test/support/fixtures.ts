@@ -94,3 +94,7 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** The names of every schedule the local scheduler holds. */
+export const schedules = async (): Promise<string[]> =>
+  ((await (await fetch(`${layout.urls.scheduler}/schedules`)).json()) as { Schedules: { Name: string }[] }).Schedules.map((s) => s.Name);
