@@ -6,6 +6,7 @@ import { orgKey } from '../../shared/adapters/dynamodb/keys/org';
 import { userKey } from '../../shared/adapters/dynamodb/keys/user';
 import { productClientItem } from '../../shared/adapters/dynamodb/items';
 import { newProductClient } from '../../shared/domain/product-clients';
+import { buildOrg } from './org-builder';
 import type { Org, UserProfile } from '../../shared/domain/model';
 import { testLayout } from './stack-config';
 
@@ -29,25 +30,7 @@ export interface GivenOrg {
 /** A fresh org of its own (so tests never see each other's data), with an admin and a user. */
 export async function givenOrg(overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = {}): Promise<GivenOrg> {
   const orgId = uniqueId('org');
-  const org: Org = {
-    orgId,
-    name: `Org ${orgId}`,
-    plan: 'paid',
-    environments: ['production'],
-    workspaces: ['finance', 'sales', 'support'],
-    status: 'active',
-    ...overrides,
-    settings: {
-      remoteAccessPolicy: 'approval_needed',
-      allowNonAdminGrants: false,
-      defaultGrantHours: 120,
-      maxGrantHours: 336,
-      authorizedContacts: [`security@${orgId}.test`],
-      supportProfile: { level: 'monitor', workspaces: 'all' },
-      requiredApprovals: 1,
-      ...settings,
-    },
-  };
+  const org = buildOrg(orgId, overrides, { authorizedContacts: [`security@${orgId}.test`], ...settings });
   const admin: UserProfile = { email: `admin@${orgId}.test`, orgId, name: 'Test Admin', role: 'admin', level: 'admin', workspaces: 'all' };
   const user: UserProfile = { email: `user@${orgId}.test`, orgId, name: 'Test User', role: 'user', level: 'manage', workspaces: ['sales'] };
   await db.send(new PutCommand({ TableName: layout.tableName, Item: { ...orgKey(orgId), type: 'org', ...org } }));

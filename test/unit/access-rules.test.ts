@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { buildOrg } from '../support/org-builder';
 import { decideAccess, parseAccessQuery } from '../../shared/domain/access-decision';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import { covers, grantableWorkspaces, levelRank, parseWorkspaces, validateGrantRequest, allowedEnvironments } from '../../shared/domain/grant-rules';
@@ -13,23 +14,9 @@ const arbOrg: fc.Arbitrary<Org> = fc.record({
   environments: fc.subarray(['production', 'sandbox', 'sandbox'] as const, { minLength: 1 }).map((e) => [...e]),
   allowNonAdminGrants: fc.boolean(),
   maxGrantHours: fc.integer({ min: 1, max: 5000 }),
-}).map(({ plan, environments, allowNonAdminGrants, maxGrantHours }) => ({
-  orgId: 'o1',
-  name: 'Org',
-  plan,
-  environments,
-  workspaces: WORKSPACES,
-  status: 'active',
-  settings: {
-    remoteAccessPolicy: 'approval_needed',
-    allowNonAdminGrants,
-    defaultGrantHours: 1,
-    maxGrantHours,
-    authorizedContacts: [],
-    supportProfile: { level: 'monitor', workspaces: 'all' },
-    requiredApprovals: 1,
-  },
-}));
+}).map(({ plan, environments, allowNonAdminGrants, maxGrantHours }) =>
+  buildOrg('o1', { plan, environments, workspaces: WORKSPACES }, { allowNonAdminGrants, defaultGrantHours: 1, maxGrantHours }),
+);
 
 const arbWorkspaces = fc.oneof(fc.constant('all' as const), fc.subarray(WORKSPACES));
 

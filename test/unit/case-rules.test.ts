@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { buildOrg } from '../support/org-builder';
 import { applyDecision, approvals } from '../../shared/domain/access-requests';
 import { assertMayChoose, defaultRemoteAccess, mayApprove } from '../../shared/domain/case-rules';
 import { ConflictError } from '../../shared/domain/errors';
@@ -8,15 +9,7 @@ import type { AccessRequest, Case, Org, OrgSettings, UserProfile } from '../../s
 type Policy = OrgSettings['remoteAccessPolicy'];
 const POLICIES: Policy[] = ['all_cases', 'approval_needed', 'never'];
 
-const org = (policy: Policy): Org => ({
-  orgId: 'o1',
-  name: 'Org',
-  plan: 'paid',
-  environments: ['production'],
-  workspaces: ['sales'],
-  status: 'active',
-  settings: { remoteAccessPolicy: policy, allowNonAdminGrants: false, defaultGrantHours: 120, maxGrantHours: 336, authorizedContacts: [], supportProfile: { level: 'monitor', workspaces: 'all' }, requiredApprovals: 1 },
-});
+const org = (policy: Policy): Org => buildOrg('o1', { workspaces: ['sales'] }, { remoteAccessPolicy: policy });
 const person = (role: UserProfile['role'], email: string): UserProfile => ({ email, orgId: 'o1', name: email, role, level: 'manage', workspaces: 'all' });
 const theCase = { contact: { id: 'c@o.test', email: 'c@o.test' }, orgId: 'o1' } as Case;
 const contact = person('user', 'c@o.test');

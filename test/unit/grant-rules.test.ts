@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { buildOrg } from '../support/org-builder';
 import {
   allowedEnvironments,
   assertMayGrant,
@@ -17,25 +18,7 @@ import type { Grant, Org, PlatformLimits, UserProfile } from '../../shared/domai
 
 const limits: PlatformLimits = { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 };
 
-const org = (overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = {}): Org => ({
-  orgId: 'o1',
-  name: 'Org',
-  plan: 'paid',
-  environments: ['production'],
-  workspaces: ['finance', 'sales', 'support'],
-  status: 'active',
-  ...overrides,
-  settings: {
-    remoteAccessPolicy: 'approval_needed',
-    allowNonAdminGrants: false,
-    defaultGrantHours: 120,
-    maxGrantHours: 336,
-    authorizedContacts: [],
-    supportProfile: { level: 'monitor', workspaces: 'all' },
-    requiredApprovals: 1,
-    ...settings,
-  },
-});
+const org = (overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = {}): Org => buildOrg('o1', overrides, settings);
 
 const admin: UserProfile = { email: 'a@o.test', orgId: 'o1', name: 'A', role: 'admin', level: 'admin', workspaces: 'all' };
 const user: UserProfile = { email: 'u@o.test', orgId: 'o1', name: 'U', role: 'user', level: 'manage', workspaces: ['sales'] };
