@@ -1,5 +1,3 @@
-import middy from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { optionalEnv } from '../shared/config';
 import { ApprovalLinkGoneError, decideRequest, viewApproval } from '../shared/domain/access-requests';
@@ -7,7 +5,7 @@ import { DomainError, ValidationError } from '../shared/domain/errors';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
 import { sessionSecret } from '../shared/adapters/secrets';
 import { html } from '../shared/http/html';
-import { errorResponder } from '../shared/http/middlewares';
+import { httpHandler } from '../shared/http/handler';
 import { htmlPage as page, PortalSessions, renderHtmlError } from '../shared/http/portal-session';
 import { statusOf } from '../shared/http/problem';
 import { pathParam } from '../shared/http/request';
@@ -68,7 +66,4 @@ const routes = dispatch<'approvals'>({
   },
 });
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(httpHeaderNormalizer())
-  .use(errorResponder({ render: renderApprovalError }))
-  .handler(routes);
+export const handler = httpHandler(routes, { render: renderApprovalError });

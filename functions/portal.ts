@@ -1,5 +1,3 @@
-import middy from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { optionalEnv, requireEnv } from '../shared/config';
 import { assertMayChangeCase, defaultRemoteAccess, lockedReason } from '../shared/domain/case-rules';
@@ -16,7 +14,7 @@ import { endSession, liveSessionsFor } from '../shared/domain/session-service';
 import { OidcSignIn } from '../shared/adapters/oidc-client';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
 import { sessionSecret } from '../shared/adapters/secrets';
-import { errorResponder } from '../shared/http/middlewares';
+import { httpHandler } from '../shared/http/handler';
 import { htmlPage as page, PortalSessions, redirect, renderHtmlError, SESSION_COOKIE, SESSION_SECONDS, type PortalSession, type Visitor } from '../shared/http/portal-session';
 import { statusOf } from '../shared/http/problem';
 import { cookies, pathParam } from '../shared/http/request';
@@ -290,7 +288,4 @@ const routes = dispatch<'portal'>({
   },
 });
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(httpHeaderNormalizer())
-  .use(errorResponder({ render: renderHtmlError }))
-  .handler(routes);
+export const handler = httpHandler(routes, { render: renderHtmlError });

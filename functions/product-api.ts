@@ -1,5 +1,3 @@
-import middy from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { requireEnv } from '../shared/config';
 import { UnauthenticatedError } from '../shared/domain/errors';
@@ -7,7 +5,7 @@ import { introspect, recordActivity } from '../shared/domain/introspection';
 import { authenticateProduct } from '../shared/domain/product-clients';
 import { grantDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
 import { basicCredentials } from '../shared/http/basic-auth';
-import { errorResponder } from '../shared/http/middlewares';
+import { httpHandler } from '../shared/http/handler';
 import { json, problemResponse } from '../shared/http/problem';
 import { formBody, jsonBody } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
@@ -48,7 +46,4 @@ function render(error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyR
   return response;
 }
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(httpHeaderNormalizer())
-  .use(errorResponder({ render }))
-  .handler(routes);
+export const handler = httpHandler(routes, { render });

@@ -13,7 +13,10 @@ import type { Notice } from '../shared/domain/notices';
 import { fromItem } from '../shared/adapters/dynamodb/items';
 import { isNoticeKey } from '../shared/adapters/dynamodb/keys/notice';
 import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox';
+import middy from '@middy/core';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { documentClient, log } from '../shared/adapters/runtime';
+import { count, grantMetrics, METRIC, metrics, seconds } from '../shared/adapters/observability';
 import { SesMailer } from '../shared/adapters/ses-mailer';
 import { renderNotice } from '../shared/mail/templates';
 
@@ -35,29 +38,36 @@ const isTtlRemoval = (record: DynamoDBRecord) =>
   record.eventName === 'REMOVE' && record.userIdentity?.type === 'Service' && record.userIdentity?.principalId === 'dynamodb.amazonaws.com';
 
 /**
- * The table's stream: delivers new outbox notices, and records grants only TTL noticed ending. Reports the first failed record so the
+ * The table's stream: delivers new outbox notices, records grants only TTL noticed ending, and
+ * counts grants created and ended (with the expiry lag). Reports the first failed record so the
  * event source retries from there; notices already sent are skipped by their claim.
  */
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+async function onRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   for (const record of event.Records) {
     if (isTtlRemoval(record)) {
       const old = image(record.dynamodb?.OldImage);
       if (old?.type === 'grant') {
         const outcome = await recordTtlExpiry({ store, clock: systemClock, ids: newId }, fromItem<Grant>(old)!);
+        if (outcome === 'recorded') count(METRIC.ttlBackstopExpiries);
         log.info('ttl removal', { grantId: old.grantId, outcome });
       }
       continue;
     }
     const item = image(record.dynamodb?.NewImage);
+    for (const m of grantMetrics(record.eventName, image(record.dynamodb?.OldImage), item)) (m.unit === 'seconds' ? seconds : count)(m.name, m.value);
     if (record.eventName !== 'INSERT' || !item || !isNoticeKey(item.pk)) continue;
     const notice = fromItem<Notice>(item)!;
     try {
       const outcome = await deliverNotice(deps, notice);
+      if (outcome === 'sent') count(METRIC.noticesSent);
       log.info('notice', { noticeId: notice.noticeId, template: notice.template, outcome });
     } catch (error) {
+      count(METRIC.noticesFailed);
       log.error('notice delivery failed', { noticeId: notice.noticeId, error: String(error) });
       return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
     }
   }
   return { batchItemFailures: [] };
 }
+
+export const handler = middy(onRecords).use(logMetrics(metrics));

@@ -1,5 +1,3 @@
-import middy from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { requireEnv } from '../shared/config';
 import { ValidationError } from '../shared/domain/errors';
@@ -14,7 +12,7 @@ import type { AccessRequest, Case, Grant } from '../shared/domain/model';
 import { endSession, startSession } from '../shared/domain/session-service';
 import { grantDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
 import { agentOf } from '../shared/http/agent';
-import { errorResponder } from '../shared/http/middlewares';
+import { httpHandler } from '../shared/http/handler';
 import { json } from '../shared/http/problem';
 import { jsonBody, pathParam } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
@@ -148,7 +146,4 @@ const routes = dispatch<'support-api'>({
   },
 });
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(httpHeaderNormalizer())
-  .use(errorResponder())
-  .handler(routes);
+export const handler = httpHandler(routes);

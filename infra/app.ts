@@ -1,16 +1,37 @@
 /** The CDK app: `npx cdk synth -c stage=prod` (stage config in infra/config/stage-config.ts). */
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { stageConfig, StageConfigError } from './config/stage-config';
 import { SupportAccessStack } from './stacks/support-access-stack';
 
 const app = new App();
 const stage = String(app.node.tryGetContext('stage') ?? 'dev');
-const overrideNames = ['platformMaxGrantHours', 'minGrantSeconds', 'defaultGrantHours', 'defaultMaxGrantHours', 'requestExpiryHours', 'sessionMinutes', 'mailFrom', 'alarmEmail', 'logRetentionDays'];
+const overrideNames = [
+  'platformMaxGrantHours',
+  'minGrantSeconds',
+  'defaultGrantHours',
+  'defaultMaxGrantHours',
+  'requestExpiryHours',
+  'sessionMinutes',
+  'mailFrom',
+  'mailDomain',
+  'alarmEmail',
+  'logRetentionDays',
+  'auditRetentionDays',
+  'apiRateLimit',
+  'apiBurstLimit',
+  'waf',
+  'expiryLagAlarmSeconds',
+  'signingKeyGeneration',
+];
 const overrides = Object.fromEntries(overrideNames.map((name) => [name, app.node.tryGetContext(name)]));
 for (const issuer of ['customerIssuer', 'staffIssuer']) {
   const url = app.node.tryGetContext(`${issuer}Url`);
   if (url) overrides[issuer] = { url, clientId: app.node.tryGetContext(`${issuer}ClientId`) };
 }
+
+const domainName = app.node.tryGetContext('customDomainName');
+if (domainName) overrides.customDomain = { name: domainName, certificateArn: app.node.tryGetContext('customDomainCertificateArn') };
 
 const levelClaim = app.node.tryGetContext('profileLevelClaim');
 const workspacesClaim = app.node.tryGetContext('profileWorkspacesClaim');
@@ -22,6 +43,9 @@ try {
     config,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
+  // cdk-nag's AWS Solutions rules run as a policy-validation plugin: an unacknowledged error fails
+  // synth. Each acknowledgment, with its reason, is in infra/stacks/nag-acknowledgments.ts.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 } catch (error) {
   if (error instanceof StageConfigError) {
     console.error(error.message);

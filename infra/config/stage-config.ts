@@ -9,6 +9,14 @@ export interface IssuerConfig {
   clientId: string;
 }
 
+/** A custom domain for the portal and the APIs; the certificate must be in the stack's region. */
+export interface CustomDomainConfig {
+  /** e.g. `support-access.example.com`; point a CNAME at the stack's `CustomDomainTarget` output. */
+  name: string;
+  /** ACM certificate ARN covering `name`. */
+  certificateArn: string;
+}
+
 export interface StageConfig {
   stage: string;
   /** Longest grant any org may allow, in hours (Celigo: 180 days = 4320). */
@@ -25,6 +33,11 @@ export interface StageConfig {
   sessionMinutes: number;
   /** Sender of every notice; its SES identity is created by the stack. */
   mailFrom: string;
+  /**
+   * Verify the sender's whole domain (DKIM records to publish) instead of the single address;
+   * `mailFrom` must then be at this domain. Production stages should use a domain.
+   */
+  mailDomain?: string;
   /** Customer issuer; a Cognito user pool is created when absent. */
   customerIssuer?: IssuerConfig;
   /** Staff issuer for agents; a Cognito user pool is created when absent. */
@@ -35,6 +48,23 @@ export interface StageConfig {
   profileClaims?: { level?: string; workspaces?: string };
   /** Days CloudWatch keeps function logs. */
   logRetentionDays: number;
+  /**
+   * Days an exported audit trail (of a deleted org) is kept, write-once, in the archive bucket.
+   * The trail also stays in the table; this is the copy nobody can change.
+   */
+  auditRetentionDays: number;
+  /** Optional custom domain; without it the API's execute-api URL is used. */
+  customDomain?: CustomDomainConfig;
+  /** Steady-state requests per second across the API, and the burst above it (API Gateway throttling). */
+  apiRateLimit: number;
+  apiBurstLimit: number;
+  /**
+   * AWS WAF (managed common and bad-input rules and a per-IP rate limit) on the sign-in pages of
+   * the Cognito pools the stack creates. HTTP APIs cannot carry a WAF web ACL themselves.
+   */
+  waf: boolean;
+  /** Alarm when a grant is marked expired more than this many seconds after its expiry. */
+  expiryLagAlarmSeconds: number;
   /**
    * Which generation of the session-signing KMS key signs (1, 2, …). Bumping it rotates: the new
    * key signs and the previous one stays published in the JWKS until the next bump.
@@ -51,6 +81,11 @@ const BASE: Omit<StageConfig, 'stage'> = {
   sessionMinutes: 15,
   mailFrom: 'support-access@example.com',
   logRetentionDays: 90,
+  auditRetentionDays: 2557,
+  apiRateLimit: 200,
+  apiBurstLimit: 400,
+  waf: false,
+  expiryLagAlarmSeconds: 60,
   signingKeyGeneration: 1,
 };
 
@@ -58,7 +93,7 @@ export const STAGES: Record<string, StageConfig> = {
   dev: { ...BASE, stage: 'dev', mailFrom: 'support-access@localhost.test' },
   /** The test stage lets grants last seconds, so expiry can be watched happening. */
   test: { ...BASE, stage: 'test', minGrantSeconds: 1, mailFrom: 'support-access@localhost.test' },
-  prod: { ...BASE, stage: 'prod' },
+  prod: { ...BASE, stage: 'prod', waf: true },
 };
 
 export class StageConfigError extends Error {
@@ -69,6 +104,7 @@ export class StageConfigError extends Error {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 function checkRange(config: StageConfig, field: keyof StageConfig, min: number, max: number) {
   const value = config[field];
@@ -92,11 +128,28 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   checkRange(config, 'requestExpiryHours', 1, 720);
   checkRange(config, 'sessionMinutes', 1, 15);
   checkRange(config, 'logRetentionDays', 1, 3653);
+  checkRange(config, 'auditRetentionDays', 365, 3653);
+  checkRange(config, 'apiRateLimit', 1, 10000);
+  checkRange(config, 'apiBurstLimit', config.apiRateLimit, 5000);
+  checkRange(config, 'expiryLagAlarmSeconds', 1, 3600);
   checkRange(config, 'signingKeyGeneration', 1, 1000);
+  if (typeof config.waf !== 'boolean') throw new StageConfigError('waf', `must be true or false, got ${JSON.stringify(config.waf)}.`);
   if (!Number.isInteger(config.signingKeyGeneration)) throw new StageConfigError('signingKeyGeneration', `must be a whole number, got ${config.signingKeyGeneration}.`);
   if (!EMAIL.test(config.mailFrom)) throw new StageConfigError('mailFrom', `must be an email address, got "${config.mailFrom}".`);
   if (config.alarmEmail !== undefined && !EMAIL.test(config.alarmEmail)) {
     throw new StageConfigError('alarmEmail', `must be an email address, got "${config.alarmEmail}".`);
+  }
+  if (config.mailDomain !== undefined) {
+    if (!DOMAIN.test(config.mailDomain)) throw new StageConfigError('mailDomain', `must be a domain name, got "${config.mailDomain}".`);
+    if (config.mailFrom.split('@')[1]!.toLowerCase() !== config.mailDomain.toLowerCase()) {
+      throw new StageConfigError('mailFrom', `must be an address at mailDomain ${config.mailDomain}, got "${config.mailFrom}".`);
+    }
+  }
+  if (config.customDomain) {
+    if (!DOMAIN.test(config.customDomain.name)) throw new StageConfigError('customDomain.name', `must be a domain name, got "${config.customDomain.name}".`);
+    if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(config.customDomain.certificateArn ?? '')) {
+      throw new StageConfigError('customDomain.certificateArn', `must be an ACM certificate ARN, got "${config.customDomain.certificateArn}".`);
+    }
   }
   checkIssuer('customerIssuer', config.customerIssuer);
   checkIssuer('staffIssuer', config.staffIssuer);
@@ -111,8 +164,22 @@ const NUMERIC_FIELDS = new Set<keyof StageConfig>([
   'requestExpiryHours',
   'sessionMinutes',
   'logRetentionDays',
+  'auditRetentionDays',
+  'apiRateLimit',
+  'apiBurstLimit',
+  'expiryLagAlarmSeconds',
   'signingKeyGeneration',
 ]);
+
+/** cdk context values arrive as strings; numbers and booleans are converted (and then validated). */
+function fromContext(key: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (NUMERIC_FIELDS.has(key as keyof StageConfig)) return Number(value);
+  if (key === 'waf') return value === 'true' ? true : value === 'false' ? false : value;
+  return value;
+}
+
+const OPTIONAL_FIELDS = ['customerIssuer', 'staffIssuer', 'alarmEmail', 'profileClaims', 'mailDomain', 'customDomain'];
 
 /** The named stage with overrides (from cdk context), validated. */
 export function stageConfig(name: string, overrides: Record<string, unknown> = {}): StageConfig {
@@ -120,8 +187,8 @@ export function stageConfig(name: string, overrides: Record<string, unknown> = {
   if (!base) throw new StageConfigError('stage', `must be one of ${Object.keys(STAGES).join(', ')}, got "${name}".`);
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined || !(key in BASE || ['customerIssuer', 'staffIssuer', 'alarmEmail', 'profileClaims'].includes(key))) continue;
-    merged[key] = NUMERIC_FIELDS.has(key as keyof StageConfig) && typeof value === 'string' ? Number(value) : value;
+    if (value === undefined || !(key in BASE || OPTIONAL_FIELDS.includes(key))) continue;
+    merged[key] = fromContext(key, value);
   }
   return validateStageConfig(merged as unknown as StageConfig);
 }

@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge';
 
 /**
  * One-time expiry schedules: the group they live in, the role EventBridge Scheduler assumes to
@@ -14,7 +14,6 @@ export class ExpiryScheduler extends Construct {
   readonly group: ScheduleGroup;
   readonly role: Role;
   readonly deadLetterQueue: Queue;
-  readonly deadLetterAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: { target: IFunction; stage: string }) {
     super(scope, id);
@@ -29,15 +28,8 @@ export class ExpiryScheduler extends Construct {
       description: 'Assumed by EventBridge Scheduler to invoke the expire function',
     });
     props.target.grantInvoke(this.role);
+    acknowledge(this.deadLetterQueue, { 'AwsSolutions-SQS3': 'This queue is the dead-letter queue of the expiry schedules.' });
     this.deadLetterQueue.grantSendMessages(this.role);
-    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 'An expiry schedule failed after all retries; a grant may be active past its time (reads still deny it).',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
   }
 
   /** Lets a function create, move and delete schedules in the group, and hand over the role. */

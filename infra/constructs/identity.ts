@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
-import { OAuthScope, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, Mfa, OAuthScope, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge';
 import type { IssuerConfig } from '../config/stage-config';
 
 /**
@@ -10,18 +11,27 @@ import type { IssuerConfig } from '../config/stage-config';
 export class Issuer extends Construct {
   readonly url: string;
   readonly clientId: string;
+  /** The pool, when this construct created it. */
+  readonly pool?: UserPool;
 
-  constructor(scope: Construct, id: string, props: { configured?: IssuerConfig; domainPrefix: string; callbackUrls: string[] }) {
+  constructor(scope: Construct, id: string, props: { configured?: IssuerConfig; domainPrefix: string; callbackUrls: string[]; requireMfa: boolean }) {
     super(scope, id);
     if (props.configured) {
       this.url = props.configured.url;
       this.clientId = props.configured.clientId;
       return;
     }
-    const pool = new UserPool(this, 'Pool', {
+    const pool = (this.pool = new UserPool(this, 'Pool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       passwordPolicy: { minLength: 12, requireSymbols: true, requireDigits: true, requireLowercase: true, requireUppercase: true },
+      mfa: props.requireMfa ? Mfa.REQUIRED : Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+    }));
+    acknowledge(pool, {
+      'AwsSolutions-COG8': 'The Plus feature plan (threat protection) is billed per user; vendors who want it enable it, and `waf` puts AWS WAF in front of sign-in.',
+      ...(props.requireMfa ? {} : { 'AwsSolutions-COG2': "Customer users may enrol TOTP MFA but are not forced to; a vendor whose customers need enforced MFA points `customerIssuer` at their own IdP." }),
     });
     pool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
     const client: UserPoolClient = pool.addClient('Client', {

@@ -6,6 +6,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
 import { FUNCTION_ENTRIES, type FunctionName } from '../local/functions';
+import { acknowledge } from './acknowledge';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from './operations';
 
 /** The esbuild settings every function is bundled with (also what `npm run bench` measures). */
 export const BUNDLING = {
@@ -45,8 +47,19 @@ export class SupportFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
       bundling: BUNDLING,
+    });
+    acknowledge(this, {
+      'AwsSolutions-L1': 'Pinned to Node.js 22 on purpose: the code, its dependencies (middy 7, AWS SDK v3) and the local runtime are built and tested on 22.',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The CDK default for Lambda: only CreateLogGroup, CreateLogStream and PutLogEvents.',
+      'AwsSolutions-IAM5[Resource::*]': 'X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords accept no resource narrower than *.',
     });
   }
 
@@ -55,6 +68,10 @@ export class SupportFunction extends NodejsFunction {
     if (access === 'read') table.grantReadData(this);
     else table.grantReadWriteData(this);
     this.addEnvironment('TABLE_NAME', table.tableName);
+    acknowledge(this, {
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': "The table's customer-managed key, as CDK grants it for reading and writing an encrypted table; that key only.",
+      'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': "The table's customer-managed key, as CDK grants it for reading and writing an encrypted table; that key only.",
+    });
     return this;
   }
 }

@@ -6,6 +6,7 @@ export const FUNCTION_ENTRIES = {
   approvals: 'functions/approvals.ts',
   'support-api': 'functions/support-api.ts',
   'product-api': 'functions/product-api.ts',
+  'admin-api': 'functions/admin-api.ts',
   expire: 'functions/expire.ts',
   stream: 'functions/stream.ts',
   sweep: 'functions/sweep.ts',

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { ROUTES, routeKeyOf, type Route } from '../../shared/http/routes';
 import type { FunctionName, Handler } from './functions';
+import { authorizeIam } from './iam-authorizer';
 import { lambdaContext } from './lambda-context';
 
 /** API Gateway's payload limit. */
@@ -52,7 +53,10 @@ function send(res: ServerResponse, status: number, body: unknown) {
 }
 
 /** Builds the HTTP API payload 2.0 event API Gateway would send. */
-export function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: Buffer, claims?: Record<string, string>): APIGatewayProxyEventV2 {
+/** What the authorizer in front of a route hands the function: JWT claims or the IAM caller. */
+export type AuthorizerContext = { jwt: { claims: Record<string, string>; scopes: null } } | { iam: Record<string, string> };
+
+export function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: Buffer, authorizer?: AuthorizerContext): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -88,7 +92,7 @@ export function toEvent(req: IncomingMessage, url: URL, route: Route, params: Re
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+      ...(authorizer ? { authorizer } : {}),
     } as APIGatewayProxyEventV2['requestContext'],
     body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
     isBase64Encoded: body.length > 0 && !textual,
@@ -115,7 +119,7 @@ function writeResult(res: ServerResponse, result: unknown) {
 
 /**
  * The local API Gateway: matches the shared route table, applies the JWT authorizer to staff
- * routes, turns the request into a payload 2.0 event and invokes the same handler module.
+ * routes and IAM (SigV4) authorization to admin routes, turns the request into a payload 2.0 event and invokes the same handler module.
  */
 export function createGateway(handlers: Record<FunctionName, Handler>, authorizer: JwtAuthorizerConfig, log: (line: string) => void = () => undefined): Server {
   const compiled = ROUTES.map(compile);
@@ -134,18 +138,23 @@ export function createGateway(handlers: Record<FunctionName, Handler>, authorize
         return true;
       });
       if (!match) return send(res, 404, { message: 'Not Found' });
-      let claims: Record<string, string> | undefined;
+      let authorizerContext: AuthorizerContext | undefined;
+      if (match.route.auth === 'iam') {
+        const decision = await authorizeIam({ method: req.method ?? 'GET', url, headers: req.headers, body }, new Date());
+        if (!decision.ok) return send(res, 403, { message: decision.message });
+        authorizerContext = { iam: decision.iam };
+      }
       if (match.route.auth === 'staff-jwt') {
         const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
         if (!bearer) return send(res, 401, { message: 'Unauthorized' });
         try {
           const { payload } = await jwtVerify(bearer, jwks, { issuer: authorizer.issuer, audience: authorizer.audience });
-          claims = stringClaims(payload as Record<string, unknown>);
+          authorizerContext = { jwt: { claims: stringClaims(payload as Record<string, unknown>), scopes: null } };
         } catch {
           return send(res, 401, { message: 'Unauthorized' });
         }
       }
-      const event = toEvent(req, url, match.route, params, body, claims);
+      const event = toEvent(req, url, match.route, params, body, authorizerContext);
       const started = Date.now();
       const result = await handlers[match.route.fn](event, lambdaContext(match.route.fn));
       writeResult(res, result);

@@ -76,5 +76,14 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     TOKEN_ISSUER: urls.portal,
     TOKEN_AUDIENCE: 'product',
     SIGNING_KEY_FILE: resolve(layout.dataDir, 'keys', 'session-signing-key.json'),
+    DEFAULT_GRANT_HOURS: String(stage.defaultGrantHours),
+    DEFAULT_MAX_GRANT_HOURS: String(stage.defaultMaxGrantHours),
+    AUDIT_ARCHIVE_DIR: resolve(layout.dataDir, 'audit-archive'),
+    // Powertools: JSON logs from warnings up (the stack's own progress lines stay readable);
+    // no metrics locally, there is no CloudWatch to read them.
+    POWERTOOLS_SERVICE_NAME: 'support-access',
+    POWERTOOLS_METRICS_NAMESPACE: 'SupportAccess',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }

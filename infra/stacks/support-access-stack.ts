@@ -5,17 +5,31 @@ import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { StageConfig } from '../config/stage-config';
+import { AuditArchive } from '../constructs/audit-archive';
 import { Database } from '../constructs/database';
 import { ExpiryScheduler } from '../constructs/expiry-scheduler';
 import { SupportHttpApi } from '../constructs/http-api';
 import { Issuer } from '../constructs/identity';
+import { Operations } from '../constructs/operations';
 import { OutboxMailer } from '../constructs/outbox-mailer';
 import { SupportFunction } from '../constructs/support-function';
+import { WebFirewall } from '../constructs/web-firewall';
+import { acknowledge, acknowledgeWildcards } from '../constructs/acknowledge';
 
 export interface SupportAccessStackProps extends StackProps {
   config: StageConfig;
 }
+
+/** The wildcards the stack's policies need, each narrowed as far as AWS allows. */
+const WILDCARDS = [
+  { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/index\/\*$/, reason: 'The table grant covers its own indexes (active-by-org, active-by-expiry); no other table.' },
+  { finding: /:schedule\/support-access-[a-z0-9-]+\/\*$/, reason: "Schedules are named after each grant and request at run time; the grant is confined to the product's own schedule group." },
+  { finding: /^Resource::<Expire[0-9A-F]{8}\.Arn>:\*$/, reason: 'The scheduler role may invoke the expire function (and its versions); nothing else.' },
+  { finding: /^Resource::<AuditArchiveBucket[0-9A-F]{8}\.Arn>\/audit\/\*$/, reason: 'Exports are named per org and time at run time; put-only, and only under audit/.' },
+  { finding: /:execute-api:.*\/\$default\/(GET|PATCH|POST|DELETE)\/admin\/orgs\/\*(\/(suspend|resume))?$/, reason: 'The * is the {orgId} path parameter of an admin route; only the admin routes are allowed.' },
+];
 
 /** Session tokens are for the customer's product; it checks this audience. */
 export const TOKEN_AUDIENCE = 'product';
@@ -26,18 +40,25 @@ export class SupportAccessStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const logRetention = closestRetention(config.logRetentionDays);
-    const { table } = new Database(this, 'Database');
-    const http = new SupportHttpApi(this, 'Http');
-    const portalUrl = http.api.apiEndpoint;
+    const { table, key: dataKey } = new Database(this, 'Database');
+    const http = new SupportHttpApi(this, 'Http', {
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+      logRetention,
+      customDomain: config.customDomain,
+    });
+    const portalUrl = http.url;
 
     const customer = new Issuer(this, 'CustomerIssuer', {
       configured: config.customerIssuer,
       domainPrefix: `support-access-${config.stage}-customers-${this.account}`,
+      requireMfa: false,
       callbackUrls: [`${portalUrl}/auth/callback`],
     });
     const staff = new Issuer(this, 'StaffIssuer', {
       configured: config.staffIssuer,
       domainPrefix: `support-access-${config.stage}-staff-${this.account}`,
+      // Staff can get into customer accounts: a second factor is not optional for them.
+      requireMfa: true,
       callbackUrls: ['http://localhost:8976/callback'],
     });
 
@@ -78,6 +99,9 @@ export class SupportAccessStack extends Stack {
     const sessionSecret = new Secret(this, 'PortalSessionSecret', {
       description: 'Signs the portal session cookie',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    acknowledge(sessionSecret, {
+      'AwsSolutions-SMG4': 'Signs 8-hour portal cookies; rotating it signs every customer out, so it is rotated by hand (README, "Rotating secrets"), not on a timer.',
     });
 
     const portal = new SupportFunction(this, 'Portal', {
@@ -125,15 +149,53 @@ export class SupportAccessStack extends Stack {
       logRetention,
       environment: { PORTAL_URL: portalUrl, MAIL_FROM: config.mailFrom },
     }).bindTable(table, 'readWrite');
-    new OutboxMailer(this, 'Outbox', { table, sender: stream, mailFrom: config.mailFrom });
+    const outbox = new OutboxMailer(this, 'Outbox', { table, sender: stream, mailFrom: config.mailFrom, mailDomain: config.mailDomain });
 
-    http.addRoutes({ portal, approvals, 'support-api': supportApi, 'product-api': productApi }, { issuer: staff.url, audience: staff.clientId });
+    // Platform admins: org provisioning behind IAM authorization; deleted orgs' trails are archived.
+    const archive = new AuditArchive(this, 'AuditArchive', { retentionDays: config.auditRetentionDays, key: dataKey });
+    const adminApi = new SupportFunction(this, 'AdminApi', {
+      name: 'admin-api',
+      logRetention,
+      timeout: Duration.seconds(60),
+      environment: {
+        ...limits,
+        ...schedulerEnv,
+        DEFAULT_GRANT_HOURS: String(config.defaultGrantHours),
+        DEFAULT_MAX_GRANT_HOURS: String(config.defaultMaxGrantHours),
+        AUDIT_ARCHIVE_BUCKET: archive.bucket.bucketName,
+      },
+    }).bindTable(table, 'readWrite');
+    scheduler.grantManage(adminApi);
+    archive.grantExport(adminApi);
+
+    http.addRoutes({ portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi }, { issuer: staff.url, audience: staff.clientId });
+    const adminPolicy = new ManagedPolicy(this, 'PlatformAdminPolicy', {
+      description: 'Attach to the IAM users or roles of Support Access platform admins: may call the admin API (org provisioning)',
+      statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['execute-api:Invoke'], resources: http.routeArns('iam') })],
+    });
+
+    const functions = { Portal: portal, Approvals: approvals, SupportApi: supportApi, ProductApi: productApi, AdminApi: adminApi, Expire: expire, Sweep: sweep, Stream: stream };
+    new Operations(this, 'Operations', {
+      stage: config.stage,
+      alarmEmail: config.alarmEmail,
+      functions,
+      deadLetterQueues: { ExpirySchedules: scheduler.deadLetterQueue, StreamRecords: outbox.failures },
+      api: http.api,
+      expiryLagAlarmSeconds: config.expiryLagAlarmSeconds,
+    });
+    const pools = [customer.pool, staff.pool].flatMap((p) => (p ? [p.userPoolArn] : []));
+    if (config.waf && pools.length) new WebFirewall(this, 'WebFirewall', { protect: pools });
 
     new CfnOutput(this, 'PortalUrl', { value: `${portalUrl}/` });
     new CfnOutput(this, 'JwksUrl', { value: `${portalUrl}/.well-known/jwks.json` });
     new CfnOutput(this, 'StaffIssuerUrl', { value: staff.url });
     new CfnOutput(this, 'StaffClientId', { value: staff.clientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'AdminApiUrl', { value: portalUrl, description: 'npm run admin -- list --url <this>' });
+    new CfnOutput(this, 'PlatformAdminPolicyArn', { value: adminPolicy.managedPolicyArn, description: 'Attach to your platform admins' });
+    new CfnOutput(this, 'AuditArchiveBucket', { value: archive.bucket.bucketName });
+    acknowledgeWildcards(this, WILDCARDS);
+    if (http.domain) new CfnOutput(this, 'CustomDomainTarget', { value: http.domain.regionalDomainName, description: `CNAME ${config.customDomain!.name} to this` });
   }
 }
 

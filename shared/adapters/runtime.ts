@@ -10,13 +10,12 @@ import { newId } from '../ports/ids';
 import { createDocumentClient } from './dynamodb/client';
 import { DynamoStore } from './dynamodb/store';
 import { EventBridgeScheduler } from './scheduler';
+import { logger } from './observability';
 
-/** Structured JSON log lines; never whole events (they carry personal data). */
+/** Structured JSON log lines (Powertools); never whole events (they carry personal data). */
 export const log = {
-  info: (message: string, detail: Record<string, unknown> = {}) =>
-    console.log(JSON.stringify({ level: 'info', message, ...detail })),
-  error: (message: string, detail: Record<string, unknown> = {}) =>
-    console.error(JSON.stringify({ level: 'error', message, ...detail })),
+  info: (message: string, detail: Record<string, unknown> = {}) => logger.info(message, detail),
+  error: (message: string, detail: Record<string, unknown> = {}) => logger.error(message, detail),
 };
 
 export const documentClient = createDocumentClient();

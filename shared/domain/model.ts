@@ -52,7 +52,7 @@ export interface UserProfile {
 }
 
 export type GrantStatus = 'active' | 'revoked' | 'expired' | 'ended';
-export type EndReason = 'revoked' | 'expired' | 'case_solved';
+export type EndReason = 'revoked' | 'expired' | 'case_solved' | 'org_suspended' | 'plan_changed';
 
 export interface Grant {
   orgId: string;
@@ -113,7 +113,9 @@ export interface ProductClient {
 export type Actor =
   | { type: 'user'; id: string; email: string }
   | { type: 'agent'; id: string; email: string; actingAs?: string }
-  | { type: 'system'; id: string };
+  | { type: 'system'; id: string }
+  /** The vendor's platform admin (the IAM principal that signed the admin request). */
+  | { type: 'platform'; id: string };
 
 /** Platform-wide limits from stage config; an org can lower them, never raise them. */
 export interface PlatformLimits {

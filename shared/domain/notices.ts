@@ -19,7 +19,8 @@ export type NoticeTemplate =
   | 'personnel-added'
   | 'change-requested'
   | 'session-started'
-  | 'grant-ending-soon';
+  | 'grant-ending-soon'
+  | 'org-welcome';
 
 /** Templates whose email carries a single-use approval link, issued when it is sent. */
 export const LINKED_TEMPLATES: ReadonlySet<NoticeTemplate> = new Set(['permission-requested', 'change-requested']);

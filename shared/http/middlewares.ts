@@ -2,13 +2,14 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { DomainError } from '../domain/errors';
 import { problemResponse } from './problem';
+import { logger as defaultLogger } from '../adapters/observability';
 
 type HttpMiddleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
 export interface ErrorResponderOptions {
   /** Renders the error for this surface; JSON problem details by default. */
   render?: (error: unknown, event: APIGatewayProxyEventV2) => APIGatewayProxyResultV2;
-  logger?: Pick<Console, 'error'>;
+  logger?: { error(message: string, detail: Record<string, unknown>): void };
 }
 
 /**
@@ -17,20 +18,16 @@ export interface ErrorResponderOptions {
  */
 export function errorResponder(options: ErrorResponderOptions = {}): HttpMiddleware {
   const render = options.render ?? ((error, event) => problemResponse(error, event.requestContext?.requestId));
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? defaultLogger;
   const errorResponderOnError: NonNullable<HttpMiddleware['onError']> = async (request) => {
     if (request.response !== undefined && request.error === undefined) return;
     const error = request.error;
     if (!(error instanceof DomainError)) {
-      logger.error(
-        JSON.stringify({
-          level: 'error',
-          message: 'unhandled error',
-          routeKey: request.event.routeKey,
-          requestId: request.event.requestContext?.requestId,
-          error: error instanceof Error ? error.stack : String(error),
-        }),
-      );
+      logger.error('unhandled error', {
+        routeKey: request.event.routeKey,
+        requestId: request.event.requestContext?.requestId,
+        error: error instanceof Error ? error.stack : String(error),
+      });
     }
     request.response = render(error, request.event);
   };

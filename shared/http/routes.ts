@@ -48,6 +48,14 @@ export const ROUTES = [
   { method: 'GET', path: '/.well-known/jwks.json', fn: 'product-api', auth: 'none' },
   { method: 'POST', path: '/oauth/introspect', fn: 'product-api', auth: 'none' },
   { method: 'POST', path: '/activity', fn: 'product-api', auth: 'none' },
+  // admin-api: the vendor's platform admins, IAM-signed requests (SigV4, API Gateway IAM auth)
+  { method: 'GET', path: '/admin/orgs', fn: 'admin-api', auth: 'iam' },
+  { method: 'POST', path: '/admin/orgs', fn: 'admin-api', auth: 'iam' },
+  { method: 'GET', path: '/admin/orgs/{orgId}', fn: 'admin-api', auth: 'iam' },
+  { method: 'PATCH', path: '/admin/orgs/{orgId}', fn: 'admin-api', auth: 'iam' },
+  { method: 'POST', path: '/admin/orgs/{orgId}/suspend', fn: 'admin-api', auth: 'iam' },
+  { method: 'POST', path: '/admin/orgs/{orgId}/resume', fn: 'admin-api', auth: 'iam' },
+  { method: 'DELETE', path: '/admin/orgs/{orgId}', fn: 'admin-api', auth: 'iam' },
 ] as const;
 
 export type Route = (typeof ROUTES)[number];

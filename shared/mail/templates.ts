@@ -14,6 +14,8 @@ const END_REASONS: Record<string, string> = {
   revoked: 'it was revoked',
   expired: 'its time ran out',
   case_solved: 'the support case it was for was solved',
+  org_suspended: 'the account was suspended or closed',
+  plan_changed: "the account's plan or environments no longer allow it",
 };
 
 interface Rendered {
@@ -108,6 +110,14 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
       `${d.agent} added ${d.added} to the support team with access to ${d.orgName} for the case "${d.caseSubject}".`,
       `Access still ends when the case is solved, at most at ${when(d.expiresAt)}.`,
     ],
+  }),
+  'org-welcome': (d) => ({
+    subject: `Support Access is ready for ${d.orgName}`,
+    lines: [
+      `You are the administrator of ${d.orgName} in Support Access, where you decide when the support team may log in to your account.`,
+      'Sign in with this email address to set your remote-access policy, grant or revoke login access, and read the audit trail of everything support did.',
+    ],
+    action: { label: 'Open Support Access', url: (c) => `${c.portalUrl}/settings` },
   }),
   'grant-ending-soon': (d) => ({
     subject: `Support login access to ${d.orgName} ends in 24 hours`,

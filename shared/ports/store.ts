@@ -14,7 +14,8 @@ export type Write =
   | { kind: 'case'; case: Case; expect: Expect }
   | { kind: 'request'; request: AccessRequest; expect: Expect }
   | { kind: 'token'; token: ApprovalToken; expect: Expect }
-  | { kind: 'client'; client: ProductClient; expect: Expect };
+  | { kind: 'client'; client: ProductClient; expect: Expect }
+  | { kind: 'user'; user: UserProfile; expect: Expect };
 
 /** A state change: entity writes, their audit events and notices, all or nothing. */
 export interface Change {
@@ -27,6 +28,12 @@ export interface Change {
 /** The narrow storage port the domain sees. No SDK types cross it. */
 export interface Store {
   getOrg(orgId: string): Promise<Org | undefined>;
+  /** The id of the org with this name (unique ignoring case and spacing), if any. */
+  findOrgByName(name: string): Promise<string | undefined>;
+  /** Every org, by name (platform admins only; no customer request path lists orgs). */
+  listOrgs(): Promise<Org[]>;
+  /** Removes everything of an org except its audit trail; returns how many items went. */
+  removeOrgData(orgId: string): Promise<number>;
   getUser(email: string): Promise<UserProfile | undefined>;
   getGrant(orgId: string, grantId: string): Promise<Grant | undefined>;
   /** Grants whose status is active and whose expiry is after `now` (key condition, not a filter). */

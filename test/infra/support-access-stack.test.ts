@@ -102,7 +102,7 @@ describe('SupportAccessStack', () => {
     expect(JSON.stringify(sweepRule!.Targets[0]!.Arn)).toMatch(/"Sweep[0-9A-F]{8}"/);
   });
 
-  test('every shared route exists; staff routes sit behind the JWT authorizer, the rest do not', () => {
+  test('every shared route exists; staff routes sit behind the JWT authorizer, admin routes behind IAM, the rest authenticate in the function', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
@@ -112,8 +112,47 @@ describe('SupportAccessStack', () => {
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
     for (const route of ROUTES) {
       const found = routes.find((r) => r.RouteKey === `${route.method} ${route.path}`)!;
-      expect(found.AuthorizationType).toBe(route.auth === 'staff-jwt' ? 'JWT' : 'NONE');
+      expect(found.AuthorizationType).toBe({ 'staff-jwt': 'JWT', iam: 'AWS_IAM', none: 'NONE' }[route.auth]);
     }
+    expect(ROUTES.filter((r) => r.path.startsWith('/admin/')).every((r) => r.auth === 'iam')).toBe(true);
+  });
+
+  test('platform admins get a policy that may invoke exactly the admin routes', () => {
+    const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    const statements = policy!.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown[] }[];
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Action).toBe('execute-api:Invoke');
+    const resources = JSON.stringify(statements[0]!.Resource);
+    for (const route of ROUTES.filter((r) => r.auth === 'iam')) expect(resources).toContain(`/$default/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`);
+    expect(resources).not.toContain('/support/');
+    expect(statements[0]!.Resource).toHaveLength(ROUTES.filter((r) => r.auth === 'iam').length);
+  });
+
+  test('the API stage is throttled from stage config and writes access logs', () => {
+    const t = synth({ apiRateLimit: 50, apiBurstLimit: 80 });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 80 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+  });
+
+  test('the table is encrypted with a customer-managed key that rotates', () => {
+    const keys = template.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } });
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0]!;
+    expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } });
+    expect(Object.keys(keys)).toContain(table.Properties.SSESpecification.KMSMasterKeyId['Fn::GetAtt'][0]);
+  });
+
+  test('deleted orgs\' audit trails go to a write-once bucket the admin function may only put into', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 2557 } } },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    const actions = actionsOf(template, 'AdminApi');
+    expect(actions.filter((a) => a.startsWith('s3:'))).not.toEqual(expect.arrayContaining(['s3:GetObject*', 's3:DeleteObject*']));
+    expect(actions).toEqual(expect.arrayContaining(['s3:PutObject']));
   });
 
   test('the stream feeds the mailer with bisect-on-error, partial batch failures and an on-failure queue', () => {
@@ -125,18 +164,47 @@ describe('SupportAccessStack', () => {
     });
   });
 
-  test('both dead-letter queues are alarmed', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+  test('alarms watch both dead-letter queues, every function errors and throttles, API 5xx and expiry lag, and go to the alarm email', () => {
+    const t = synth({ alarmEmail: 'oncall@vendor.example', expiryLagAlarmSeconds: 90 });
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
+    expect(named('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(named('Errors')).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
+    expect(named('Throttles')).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
+    expect(named('5xx')).toHaveLength(1);
+    expect(named('ExpiryLagSeconds')).toEqual([expect.objectContaining({ Namespace: 'SupportAccess', Threshold: 90, Statistic: 'Maximum' })]);
+    const [topicId] = Object.keys(t.findResources('AWS::SNS::Topic'));
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@vendor.example' });
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  test('functions emit Powertools logs and metrics into the namespace the alarms read', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'support-access', POWERTOOLS_METRICS_NAMESPACE: 'SupportAccess' });
+    }
+  });
+
+  test('WAF protects the created sign-in pools when configured, and is absent when not', () => {
+    synth({ waf: true }).resourceCountIs('AWS::WAFv2::WebACLAssociation', 2);
+    synth({ waf: false }).resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  test('a custom domain is mapped to the API and becomes the portal URL', () => {
+    const t = synth({ customDomain: { name: 'access.vendor.example', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-123' } });
+    t.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'access.vendor.example' });
+    t.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    const portal = Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Portal'))![1];
+    expect(portal.Properties.Environment.Variables.PORTAL_URL).toBe('https://access.vendor.example');
   });
 
   test('the signing key is an asymmetric P-256 KMS key', () => {
     template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
   });
 
-  test('SES sends from the configured identity', () => {
-    const t = synth({ mailFrom: 'help@vendor.example' });
-    t.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'help@vendor.example' });
+  test('SES sends from the configured identity: the address, or the whole domain with DKIM', () => {
+    synth({ mailFrom: 'help@vendor.example' }).hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'help@vendor.example' });
+    synth({ mailFrom: 'help@vendor.example', mailDomain: 'vendor.example' }).hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'vendor.example' });
   });
 
   test('Cognito pools are created when no issuer is configured, and not when one is', () => {
@@ -154,6 +222,14 @@ describe('stage config', () => {
     [{ sessionMinutes: 60 }, 'sessionMinutes'],
     [{ mailFrom: 'not-an-address' }, 'mailFrom'],
     [{ platformMaxGrantHours: 'lots' }, 'platformMaxGrantHours'],
+    [{ auditRetentionDays: 30 }, 'auditRetentionDays'],
+    [{ apiRateLimit: 0 }, 'apiRateLimit'],
+    [{ apiRateLimit: 100, apiBurstLimit: 50 }, 'apiBurstLimit'],
+    [{ waf: 'yes' }, 'waf'],
+    [{ mailDomain: 'vendor.example' }, 'mailFrom'],
+    [{ mailDomain: 'not a domain' }, 'mailDomain'],
+    [{ alarmEmail: 'oncall' }, 'alarmEmail'],
+    [{ customDomain: { name: 'access.vendor.example', certificateArn: 'nope' } }, 'customDomain.certificateArn'],
   ])('%o is refused, naming %s', (override, field) => {
     expect(() => stageConfig('prod', override)).toThrow(StageConfigError);
     expect(() => stageConfig('prod', override)).toThrow(new RegExp(`^Invalid stage config: ${field} `));

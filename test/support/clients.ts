@@ -2,6 +2,8 @@ import { agentToken } from '../../infra/local/token';
 import { CookieJar, jarFetch, signInThrough } from '../../infra/local/oidc-login';
 import { DEMO_PASSWORD } from '../../infra/local/layout';
 import { layout } from './fixtures';
+import { signRequest } from '../../infra/admin/sigv4';
+import { LOCAL_PLATFORM_ADMIN } from '../../infra/local/iam-authorizer';
 
 const base = layout.urls.portal;
 
@@ -98,3 +100,19 @@ export async function productCall(
 }
 
 export const introspect = (credentials: { clientId: string; secret: string } | undefined, token: string) => productCall(credentials, '/oauth/introspect', { token });
+
+/** A platform admin calling the admin API, SigV4-signed like `npm run admin` (local admin by default). */
+export async function adminCall(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { credentials?: { accessKeyId: string; secretAccessKey: string }; signingDate?: Date; sendBody?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any }> {
+  const url = new URL(`${base}${path}`);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const signed = await signRequest({ method, url, headers: text ? { 'content-type': 'application/json' } : {}, body: text }, options.credentials ?? LOCAL_PLATFORM_ADMIN, LOCAL_PLATFORM_ADMIN.region, options.signingDate);
+  const { host: _host, ...headers } = signed;
+  const res = await fetch(url, { method, headers: { ...headers, ...options.headers }, body: options.sendBody ?? text });
+  const raw = await res.text();
+  return { status: res.status, body: raw ? JSON.parse(raw) : undefined };
+}

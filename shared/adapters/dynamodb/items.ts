@@ -1,15 +1,16 @@
 import { epochSeconds } from '../../domain/clock';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, ProductClient, Session } from '../../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, ProductClient, Session, UserProfile } from '../../domain/model';
 import type { Notice } from '../../domain/notices';
 import type { AuditEvent } from '../../domain/audit';
 import { activeGrantIndexKeys, grantKey } from './keys/grant';
 import { sessionKey, sessionRefKey } from './keys/session';
-import { productClientKey } from './keys/product-client';
+import { productClientKey, productClientRefKey } from './keys/product-client';
 import { noticeKey } from './keys/notice';
 import { auditEventKey } from './keys/audit';
 import { approvalTokenKey } from './keys/approval-token';
 import { caseKey } from './keys/case';
-import { orgKey } from './keys/org';
+import { orgKey, orgNameKey } from './keys/org';
+import { memberKey, userKey } from './keys/user';
 import { pendingRequestIndexKeys, requestKey } from './keys/request';
 
 /** How long a sent notice is kept for idempotency before TTL removes it. */
@@ -44,6 +45,19 @@ export function productClientItem(client: ProductClient): Record<string, unknown
   return { ...productClientKey(client.clientId), type: 'product-client', ...client };
 }
 
+/** Product credentials and the org's pointer to them. */
+export function productClientItems(client: ProductClient): Record<string, unknown>[] {
+  return [productClientItem(client), { ...productClientRefKey(client.orgId, client.clientId), type: 'client-ref', clientId: client.clientId }];
+}
+
+/** A user's profile and their membership in the org's partition. */
+export function userItems(user: UserProfile): Record<string, unknown>[] {
+  return [
+    { ...userKey(user.email), type: 'user', ...user, email: user.email.toLowerCase() },
+    { ...memberKey(user.orgId, user.email), type: 'member', email: user.email.toLowerCase() },
+  ];
+}
+
 export function noticeItem(notice: Notice): Record<string, unknown> {
   return {
     ...noticeKey(notice.noticeId),
@@ -56,6 +70,25 @@ export function noticeItem(notice: Notice): Record<string, unknown> {
 
 export function orgItem(org: Org): Record<string, unknown> {
   return { ...orgKey(org.orgId), type: 'org', ...org };
+}
+
+/** A new org: its item and its directory entry, which keeps names unique and lists the orgs. */
+export function newOrgItems(org: Org): Record<string, unknown>[] {
+  return [orgItem(org), { ...orgNameKey(org.name), type: 'org-name', orgId: org.orgId, name: org.name }];
+}
+
+/** What an item of an org's partition points at outside it; those go when the org is deleted. */
+export function ownedKeys(item: Record<string, unknown>): { pk: string; sk: string }[] {
+  switch (item.type) {
+    case 'member':
+      return [userKey(String(item.email))];
+    case 'client-ref':
+      return [productClientKey(String(item.clientId))];
+    case 'session':
+      return [sessionRefKey(String(item.sessionId))];
+    default:
+      return [];
+  }
 }
 
 export function caseItem(c: Case): Record<string, unknown> {

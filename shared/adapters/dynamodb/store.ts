@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { BatchGetCommandOutput, BatchWriteCommandOutput, DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../domain/audit';
 import { ConcurrentChangeError } from '../../domain/errors';
 import type { AccessRequest, ApprovalToken, Case, Grant, Org, ProductClient, Session, UserProfile } from '../../domain/model';
@@ -10,11 +10,11 @@ import { CASE_PREFIX, caseKey } from './keys/case';
 import { requestKey } from './keys/request';
 import { auditHeadKey, auditPartition, AUDIT_EVENT_PREFIX } from './keys/audit';
 import { activeGrantsOfOrg, grantKey } from './keys/grant';
-import { orgKey } from './keys/org';
+import { ORG_DIRECTORY, orgKey, orgNameKey, orgPartition } from './keys/org';
 import { SESSION_PREFIX, sessionKey, sessionRefKey, sessionsOfGrantPrefix } from './keys/session';
 import { productClientKey } from './keys/product-client';
 import { userKey } from './keys/user';
-import { auditItem, caseItem, fromItem, grantItem, noticeItem, orgItem, productClientItem, requestItem, sessionItem, sessionRefItem, tokenItem } from './items';
+import { auditItem, caseItem, fromItem, grantItem, newOrgItems, noticeItem, orgItem, ownedKeys, productClientItems, requestItem, sessionItem, sessionRefItem, tokenItem, userItems } from './items';
 import { EXPIRY_SHARDS, TABLE } from './table-definition';
 import type { ExpiryTarget } from '../../ports/scheduler';
 
@@ -32,6 +32,35 @@ export class DynamoStore implements Store {
 
   async getOrg(orgId: string): Promise<Org | undefined> {
     return this.get<Org>(orgKey(orgId));
+  }
+
+  async findOrgByName(name: string): Promise<string | undefined> {
+    return (await this.get<{ orgId: string }>(orgNameKey(name)))?.orgId;
+  }
+
+  async listOrgs(): Promise<Org[]> {
+    const entries = await this.queryRaw({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ORG_DIRECTORY } });
+    const orgs = await this.batchGet(entries.map((e) => orgKey(String(e.orgId))));
+    const byId = new Map(orgs.map((item) => [String(item.orgId), fromItem<Org>(item)!]));
+    // Directory order is name order; an entry whose org is gone is skipped.
+    return entries.flatMap((e) => byId.get(String(e.orgId)) ?? []);
+  }
+
+  async removeOrgData(orgId: string): Promise<number> {
+    const org = await this.getOrg(orgId);
+    if (!org) return 0;
+    const items = await this.queryRaw({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': orgPartition(orgId) },
+      ProjectionExpression: 'pk, sk, #type, email, clientId, sessionId',
+      ExpressionAttributeNames: { '#type': 'type' },
+    });
+    const isOrgItem = (key: { sk: string }) => key.sk === orgKey(orgId).sk;
+    const keys = items.filter((item) => !isOrgItem(item as { sk: string })).flatMap((item) => [{ pk: String(item.pk), sk: String(item.sk) }, ...ownedKeys(item)]);
+    // The org item and its name go last, so an interrupted delete can simply be run again.
+    await this.batchDelete(keys);
+    await this.batchDelete([orgKey(orgId), orgNameKey(org.name)]);
+    return keys.length + 2;
   }
 
   async getUser(email: string): Promise<UserProfile | undefined> {
@@ -189,6 +218,33 @@ export class DynamoStore implements Store {
     return (await this.queryRaw(input)).map((item) => fromItem<T>(item) as T);
   }
 
+  /** BatchGetItem in chunks of 100, retrying what DynamoDB leaves unprocessed. */
+  private async batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+      for (let attempt = 0; pending?.length; attempt++) {
+        if (attempt) await sleep(Math.min(1000, 50 * 2 ** attempt));
+        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        found.push(...(out.Responses?.[this.tableName] ?? []));
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  /** BatchWriteItem deletes in chunks of 25, retrying what DynamoDB leaves unprocessed. */
+  private async batchDelete(keys: { pk: string; sk: string }[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 25) {
+      let pending = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt) await sleep(Math.min(1000, 50 * 2 ** attempt));
+        const out: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+        pending = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      }
+    }
+  }
+
   /** Every page of a query, items as stored (index keys included). */
   private async queryRaw(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {
     const results: Record<string, unknown>[] = [];
@@ -210,7 +266,9 @@ function entityItems(write: Write): Record<string, unknown>[] {
     case 'session':
       return write.expect === 'new' ? [sessionItem(write.session), sessionRefItem(write.session)] : [sessionItem(write.session)];
     case 'org':
-      return [orgItem(write.org)];
+      return write.expect === 'new' ? newOrgItems(write.org) : [orgItem(write.org)];
+    case 'user':
+      return userItems(write.user);
     case 'case':
       return [caseItem(write.case)];
     case 'request':
@@ -218,7 +276,7 @@ function entityItems(write: Write): Record<string, unknown>[] {
     case 'token':
       return [tokenItem(write.token)];
     case 'client':
-      return [productClientItem(write.client)];
+      return productClientItems(write.client);
   }
 }
 

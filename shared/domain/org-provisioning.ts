@@ -1,0 +1,281 @@
+import { verifyChain } from './audit';
+import { ConcurrentChangeError, ValidationError } from './errors';
+import { allowedEnvironments } from './grant-rules';
+import { cancelSchedules, endGrantParts, loadOrg, type GrantDeps } from './grant-service';
+import { ENVIRONMENTS, PLANS, type Actor, type EndReason, type Environment, type Grant, type Org, type OrgSettings, type Plan, type UserProfile } from './model';
+import { newProductClient } from './product-clients';
+import type { AuditArchive } from '../ports/audit-archive';
+import { randomToken } from '../ports/ids';
+
+/**
+ * The platform admin's side of orgs: create (with the first admin and the product's
+ * credentials), change plan or environments, list, suspend, resume and delete.
+ */
+export interface ProvisioningDeps extends GrantDeps {
+  archive: AuditArchive;
+  /** A new org's grant lengths, from stage config. */
+  orgDefaults: { defaultGrantHours: number; maxGrantHours: number };
+}
+
+export interface NewOrg {
+  name: string;
+  plan: Plan;
+  environments: Environment[];
+  workspaces: string[];
+  firstAdminEmail: string;
+  firstAdminName: string;
+}
+
+export interface OrgChange {
+  plan?: Plan;
+  environments?: Environment[];
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const WORKSPACE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+function objectOf(raw: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('body', 'Send a JSON object.');
+  const unknownField = Object.keys(raw).find((k) => !allowed.includes(k));
+  if (unknownField) throw new ValidationError(unknownField, `Unknown field "${unknownField}"; allowed: ${allowed.join(', ')}.`);
+  return raw as Record<string, unknown>;
+}
+
+function parsePlan(raw: unknown): Plan {
+  if (!(PLANS as readonly unknown[]).includes(raw)) throw new ValidationError('plan', `plan must be one of ${PLANS.join(', ')}.`);
+  return raw as Plan;
+}
+
+function parseEnvironments(raw: unknown): Environment[] {
+  if (!Array.isArray(raw) || raw.length < 1 || raw.length > 10 || !raw.every((e) => (ENVIRONMENTS as readonly unknown[]).includes(e))) {
+    throw new ValidationError('environments', `environments must be a list of 1 to 10 entries, each ${ENVIRONMENTS.join(' or ')}.`);
+  }
+  return raw as Environment[];
+}
+
+function parseName(raw: unknown): string {
+  const name = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
+  // eslint-disable-next-line no-control-regex
+  if (name.length < 2 || name.length > 80 || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new ValidationError('name', 'name must be 2 to 80 characters.');
+  }
+  return name;
+}
+
+function parseWorkspaces(raw: unknown): string[] {
+  if (raw === undefined) return ['main'];
+  if (!Array.isArray(raw) || raw.length < 1 || raw.length > 100 || !raw.every((w) => typeof w === 'string' && WORKSPACE.test(w)) || new Set(raw).size !== raw.length) {
+    throw new ValidationError('workspaces', 'workspaces must be a list of 1 to 100 distinct ids (lowercase letters, digits, - and _).');
+  }
+  return raw as string[];
+}
+
+/** A create-org request, checked field by field. */
+export function parseNewOrg(raw: unknown): NewOrg {
+  const body = objectOf(raw, ['name', 'plan', 'environments', 'workspaces', 'firstAdminEmail', 'firstAdminName']);
+  const email = typeof body.firstAdminEmail === 'string' ? body.firstAdminEmail.trim().toLowerCase() : '';
+  if (!EMAIL.test(email) || email.length > 254) throw new ValidationError('firstAdminEmail', 'firstAdminEmail must be an email address.');
+  const adminName = body.firstAdminName === undefined ? email.split('@')[0]! : typeof body.firstAdminName === 'string' ? body.firstAdminName.trim() : '';
+  if (!adminName || adminName.length > 80) throw new ValidationError('firstAdminName', 'firstAdminName must be 1 to 80 characters.');
+  return {
+    name: parseName(body.name),
+    plan: parsePlan(body.plan),
+    environments: parseEnvironments(body.environments),
+    workspaces: parseWorkspaces(body.workspaces),
+    firstAdminEmail: email,
+    firstAdminName: adminName,
+  };
+}
+
+/** A change of plan and/or environments; at least one. */
+export function parseOrgChange(raw: unknown): OrgChange {
+  const body = objectOf(raw, ['plan', 'environments']);
+  if (body.plan === undefined && body.environments === undefined) throw new ValidationError('body', 'Send plan, environments or both.');
+  return {
+    ...(body.plan !== undefined ? { plan: parsePlan(body.plan) } : {}),
+    ...(body.environments !== undefined ? { environments: parseEnvironments(body.environments) } : {}),
+  };
+}
+
+/** An org id people can read in a CLI: a slug of the name and a random tail. */
+export function orgIdFor(name: string, randomTail: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 30)
+    .replace(/-+$/, '');
+  return `${slug || 'org'}-${randomTail.toLowerCase().replace(/[^a-z0-9]/g, '').slice(-6)}`;
+}
+
+/** A new org starts cautious: every case needs approval, only admins grant (DESIGN §1 defaults). */
+export function newOrgSettings(defaults: ProvisioningDeps['orgDefaults']): OrgSettings {
+  return {
+    remoteAccessPolicy: 'approval_needed',
+    allowNonAdminGrants: false,
+    defaultGrantHours: defaults.defaultGrantHours,
+    maxGrantHours: defaults.maxGrantHours,
+    authorizedContacts: [],
+    supportProfile: { level: 'monitor', workspaces: 'all' },
+    requiredApprovals: 1,
+  };
+}
+
+export interface CreatedOrg {
+  org: Org;
+  firstAdmin: UserProfile;
+  /** Shown once: only the secret's hash is stored. */
+  productCredentials: { clientId: string; clientSecret: string };
+}
+
+/** Creates an org with its first admin and its product credentials, and welcomes the admin. */
+export async function createOrg(deps: ProvisioningDeps, actor: Actor, raw: unknown): Promise<CreatedOrg> {
+  const input = parseNewOrg(raw);
+  if (await deps.store.findOrgByName(input.name)) {
+    throw new ValidationError('name', `An org named "${input.name}" already exists.`, 'duplicate_name');
+  }
+  const existing = await deps.store.getUser(input.firstAdminEmail);
+  if (existing) {
+    throw new ValidationError('firstAdminEmail', `${input.firstAdminEmail} already belongs to org ${existing.orgId}; a sign-in belongs to one org.`, 'user_exists');
+  }
+  const now = deps.clock.now();
+  const org: Org = {
+    orgId: orgIdFor(input.name, deps.ids()),
+    name: input.name,
+    plan: input.plan,
+    environments: input.environments,
+    workspaces: input.workspaces,
+    status: 'active',
+    settings: newOrgSettings(deps.orgDefaults),
+    version: 0,
+  };
+  const firstAdmin: UserProfile = { email: input.firstAdminEmail, orgId: org.orgId, name: input.firstAdminName, role: 'admin', level: 'admin', workspaces: 'all' };
+  const clientSecret = randomToken();
+  const client = newProductClient(org.orgId, clientSecret, now, deps.ids().slice(-8));
+  const at = now.toISOString();
+  await deps.store.commit({
+    orgId: org.orgId,
+    writes: [
+      { kind: 'org', org, expect: 'new' },
+      { kind: 'user', user: firstAdmin, expect: 'new' },
+      { kind: 'client', client, expect: 'new' },
+    ],
+    audit: [
+      { at, actor, action: 'org.created', target: { type: 'org', id: org.orgId }, after: { name: org.name, plan: org.plan, environments: org.environments, workspaces: org.workspaces } },
+      { at, actor, action: 'user.added', target: { type: 'user', id: firstAdmin.email }, after: { role: 'admin', level: 'admin' } },
+      { at, actor, action: 'product_credentials.issued', target: { type: 'product-client', id: client.clientId } },
+    ],
+    notices: [{ noticeId: deps.ids(), orgId: org.orgId, template: 'org-welcome', to: [firstAdmin.email], createdAt: at, data: { orgName: org.name } }],
+  });
+  return { org, firstAdmin, productCredentials: { clientId: client.clientId, clientSecret } };
+}
+
+export async function listOrgs(deps: Pick<ProvisioningDeps, 'store'>): Promise<Org[]> {
+  return deps.store.listOrgs();
+}
+
+export async function getOrg(deps: Pick<ProvisioningDeps, 'store'>, orgId: string): Promise<Org> {
+  return loadOrg(deps.store, orgId);
+}
+
+export interface OrgOutcome {
+  org: Org;
+  /** Grants ended because the org can no longer have them. */
+  grantsEnded: number;
+}
+
+/** Changes plan or environments; grants the org could not be given now end. */
+export async function changeOrg(deps: ProvisioningDeps, actor: Actor, orgId: string, raw: unknown): Promise<OrgOutcome> {
+  const change = parseOrgChange(raw);
+  const before = await loadOrg(deps.store, orgId);
+  const org = await saveOrg(deps, actor, before, { ...before, ...change }, 'org.changed');
+  const stillAllowed = (g: Grant) => org.plan === 'paid' && allowedEnvironments(org).includes(g.environment);
+  const grantsEnded = await endGrants(deps, actor, org, 'plan_changed', (g) => !stillAllowed(g));
+  return { org, grantsEnded };
+}
+
+/** Suspends an org: every grant ends now and no new one can be made. Safe to run again. */
+export async function suspendOrg(deps: ProvisioningDeps, actor: Actor, orgId: string): Promise<OrgOutcome> {
+  const before = await loadOrg(deps.store, orgId);
+  const org = before.status === 'suspended' ? before : await saveOrg(deps, actor, before, { ...before, status: 'suspended' }, 'org.suspended');
+  // Runs even when already suspended: an interrupted suspension finishes the second time.
+  const grantsEnded = await endGrants(deps, actor, org, 'org_suspended', () => true);
+  return { org, grantsEnded };
+}
+
+/** Lifts a suspension; grants that ended stay ended. */
+export async function resumeOrg(deps: ProvisioningDeps, actor: Actor, orgId: string): Promise<OrgOutcome> {
+  const before = await loadOrg(deps.store, orgId);
+  const org = before.status === 'active' ? before : await saveOrg(deps, actor, before, { ...before, status: 'active' }, 'org.resumed');
+  return { org, grantsEnded: 0 };
+}
+
+export interface DeletedOrg {
+  orgId: string;
+  grantsEnded: number;
+  itemsRemoved: number;
+  auditExport: { location: string; events: number; chainIntact: boolean };
+}
+
+/**
+ * Deletes an org: suspends it (grants end), exports its audit trail to the archive, then removes
+ * its data. The audit trail itself stays in the table, with the deletion as its last event.
+ */
+export async function deleteOrg(deps: ProvisioningDeps, actor: Actor, orgId: string): Promise<DeletedOrg> {
+  const { org, grantsEnded } = await suspendOrg(deps, actor, orgId);
+  const [events, head] = await Promise.all([deps.store.listAudit(orgId), deps.store.auditHead(orgId)]);
+  const chainIntact = verifyChain(events, head) === undefined;
+  const exportedAt = deps.clock.now().toISOString();
+  const document = { orgId, orgName: org.name, exportedAt, exportedBy: actor, head, chainIntact, events };
+  const location = await deps.archive.put(`audit/${orgId}/${exportedAt.replace(/[:.]/g, '-')}.json`, JSON.stringify(document, null, 2));
+  const itemsRemoved = await deps.store.removeOrgData(orgId);
+  await deps.store.commit({
+    orgId,
+    writes: [],
+    audit: [{ at: deps.clock.now().toISOString(), actor, action: 'org.deleted', target: { type: 'org', id: orgId }, before: { name: org.name, plan: org.plan }, after: { auditExport: location, itemsRemoved } }],
+    notices: [],
+  });
+  return { orgId, grantsEnded, itemsRemoved, auditExport: { location, events: events.length, chainIntact } };
+}
+
+/** Writes the org under its version, with one audit event of what changed. */
+async function saveOrg(deps: ProvisioningDeps, actor: Actor, before: Org, after: Org, action: string): Promise<Org> {
+  const version = before.version ?? 0;
+  const org: Org = { ...after, version: version + 1 };
+  const changed = (['plan', 'environments', 'status'] as const).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(org[k]));
+  await deps.store.commit({
+    orgId: org.orgId,
+    writes: [{ kind: 'org', org, expect: { version } }],
+    audit: [
+      {
+        at: deps.clock.now().toISOString(),
+        actor,
+        action,
+        target: { type: 'org', id: org.orgId },
+        before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+        after: Object.fromEntries(changed.map((k) => [k, org[k]])),
+      },
+    ],
+    notices: [],
+  });
+  return org;
+}
+
+/** Ends the org's active grants that match, one transaction each (grant, sessions, audit, notice). */
+async function endGrants(deps: ProvisioningDeps, actor: Actor, org: Org, reason: EndReason, matches: (g: Grant) => boolean): Promise<number> {
+  const grants = (await deps.store.listActiveGrants(org.orgId, deps.clock.now())).filter(matches);
+  let ended = 0;
+  for (const grant of grants) {
+    const { writes, audit, notices } = await endGrantParts(deps, org, grant, reason, actor);
+    try {
+      await deps.store.commit({ orgId: org.orgId, writes, audit, notices });
+      ended++;
+    } catch (error) {
+      // Ended by someone else (revoked, expired) in the meantime: nothing left to do.
+      if (!(error instanceof ConcurrentChangeError)) throw error;
+    }
+    await cancelSchedules(deps, grant.grantId);
+  }
+  return ended;
+}

@@ -1,0 +1,20 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { logger } from '../adapters/observability';
+import { errorResponder, type ErrorResponderOptions } from './middlewares';
+import type { RouteHandler } from './routes';
+
+/**
+ * Every HTTP function's middleware chain: headers normalized first; log lines carry the API
+ * Gateway request id as correlation id; errors become responses last.
+ */
+export function httpHandler(routes: RouteHandler, options: ErrorResponderOptions = {}) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_HTTP, resetKeys: true }))
+    .use(errorResponder({ logger, ...options }))
+    .handler(routes);
+}
