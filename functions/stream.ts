@@ -13,8 +13,6 @@ import type { Notice } from '../shared/domain/notices';
 import { fromItem } from '../shared/adapters/dynamodb/items';
 import { isNoticeKey } from '../shared/adapters/dynamodb/keys/notice';
 import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox';
-import middy from '@middy/core';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { documentClient, log } from '../shared/adapters/runtime';
 import { count, grantMetrics, METRIC, metrics, seconds } from '../shared/adapters/observability';
 import { SesMailer } from '../shared/adapters/ses-mailer';
@@ -70,4 +68,11 @@ async function onRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespo
   return { batchItemFailures: [] };
 }
 
-export const handler = middy(onRecords).use(logMetrics(metrics));
+/** Flushes the batch's metrics (EMF on stdout), if it counted anything. */
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  try {
+    return await onRecords(event);
+  } finally {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
+}

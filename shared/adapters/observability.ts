@@ -1,3 +1,4 @@
+import { search } from '@aws-lambda-powertools/jmespath';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
@@ -6,7 +7,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
  * request's correlation id) and CloudWatch metrics in EMF. Names come from POWERTOOLS_* env,
  * which the stack sets; locally metrics are off (no CloudWatch) and logs show warnings up.
  */
-export const logger = new Logger();
+export const logger = new Logger({ correlationIdSearchFn: (expression, data) => search(expression, data as Parameters<typeof search>[1]) });
 export const metrics = new Metrics();
 
 /** The product metrics the dashboard graphs and the alarms watch. */

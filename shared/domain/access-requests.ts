@@ -290,7 +290,8 @@ export async function expireRequest(deps: GrantDeps, orgId: string, requestId: s
     });
     return 'expired';
   } catch (error) {
-    if (error instanceof ConcurrentChangeError) return 'already_ended';
+    // Decided meanwhile: done. Still pending (a busy audit trail): let the caller retry.
+    if (error instanceof ConcurrentChangeError && (await deps.store.getRequest(orgId, requestId))?.status !== 'pending') return 'already_ended';
     throw error;
   }
 }

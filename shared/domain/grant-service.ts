@@ -299,7 +299,8 @@ export async function expireGrant(
     await endGrant(deps, grant, 'expired', { type: 'system', id: by });
     return 'expired';
   } catch (error) {
-    if (error instanceof ConcurrentChangeError) return 'already_ended';
+    // Ended by someone else meanwhile: done. Still active (a busy audit trail): let the caller retry.
+    if (error instanceof ConcurrentChangeError && (await deps.store.getGrant(orgId, grantId))?.status !== 'active') return 'already_ended';
     throw error;
   }
 }

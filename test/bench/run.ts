@@ -1,2 +1,102 @@
-/** `npm run bench`: the benchmarks arrive with their own issue; until then this says so. */
-console.log('npm run bench: not yet — the benchmark suite (hot path, cold start, store cost, expiry lag, scale) is still to come.');
+/**
+ * `npm run bench`: starts its own local stack (ports 4300–4305, `.bench-data/`), measures the
+ * hot path against the raw store, cold start against a hello-world bundle, the store cost of
+ * every API operation, expiry lag for 200 grants in one second, and the access decision at
+ * 1,000 vs 100,000 grants; prints tables and writes `bench-results/<time>.json` (and latest.json).
+ * Every figure is a ratio measured in this one run, on this machine.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack, stopLocalStack } from '../support/local-stack';
+import { BENCH_ENV } from './bench-stack';
+import { measureColdStart } from './cold-start';
+import { costModel } from './cost-model';
+import { measureExpiryLag } from './expiry-lag';
+import { inProcessGateway } from './harness';
+import { measureHotPath } from './hot-path';
+import { measureScale } from './scale';
+import { measureStoreCost } from './store-cost';
+
+const LOAD_SECONDS = Number(process.env.SA_BENCH_SECONDS ?? 5);
+const started = Date.now();
+const say = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
+
+/** A plain-text table, columns padded; numbers right-aligned. */
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? (Number.isInteger(c) ? String(c) : c.toFixed(2)) : c)))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
+  const line = (r: (string | number)[], header = false) =>
+    r.map((c, i) => (typeof rows[0]?.[i] === 'number' && !header ? String(c).padStart(widths[i]!) : String(c).padEnd(widths[i]!))).join('  ');
+  return [line(cells[0]!, true), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map((r) => line(r))].join('\n');
+}
+
+async function main() {
+  say(`Bench on ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load runs of ${LOAD_SECONDS}s`);
+  say('Starting the bench stack (fresh .bench-data/)…');
+  const stack = await startLocalStack(BENCH_ENV, join('.bench-data', 'stack.log'));
+  const gateway = await inProcessGateway();
+  try {
+    say('1/5 Hot path: access decision and introspection vs raw GetItem');
+    const hotPath = await measureHotPath(LOAD_SECONDS, say);
+    say('2/5 Cold start: CDK bundles, module init (median of 20) vs hello-world');
+    const coldStart = await measureColdStart(20, say);
+    say('3/5 Store cost per API operation');
+    const storeCost = await measureStoreCost(gateway, say);
+    const scans = storeCost.filter((r) => r.commands.includes('Scan'));
+    say('4/5 Expiry lag: 200 grants expiring in the same second');
+    const expiryLag = await measureExpiryLag(200, 20, say);
+    say('5/5 Scale: access decision at 1,000 and 100,000 grants over 1,000 orgs');
+    const scale = await measureScale(LOAD_SECONDS, say);
+    const cost = costModel(storeCost, storeCost.find((r) => r.op === 'expire (scheduler target)')!);
+
+    const floorAt = (connections: number) => hotPath.find((r) => r.connections === connections && r.target.startsWith('raw'))!.result;
+    const report = [
+      '',
+      'HOT PATH (through the local gateway and handler vs raw GetItem on the same DynamoDB Local)',
+      table(
+        ['target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'req/s ÷ floor', 'p50 × floor'],
+        hotPath.map((r) => [r.target, r.connections, r.result.rps, r.result.p50, r.result.p99, r.rpsRatio!, r.result.p50 / Math.max(floorAt(r.connections).p50, 0.5)]),
+      ),
+      '',
+      'COLD START (esbuild with the CDK settings; import until the handler is exported, fresh Node, --enable-source-maps)',
+      table(['function', 'bundle KiB', 'init ms (median)', '× hello-world', '× SDK floor'], coldStart.map((r) => [r.fn, r.bytes / 1024, r.initMs, r.ratio, r.sdkRatio])),
+      '',
+      'STORE COST PER API OPERATION (ReturnConsumedCapacity: TOTAL)',
+      table(['operation', 'calls', 'reads', 'writes', 'RCU', 'WCU', 'ms', 'commands'], storeCost.map((r) => [r.op, r.calls, r.reads, r.writes, r.readUnits, r.writeUnits, r.ms, r.commands])),
+      scans.length ? `SCAN ISSUED BY: ${scans.map((r) => r.op).join(', ')}` : 'No operation issued a Scan.',
+      '',
+      `EXPIRY LAG (${expiryLag.grants} grants over ${expiryLag.orgs} orgs, one expiry second; local scheduler, expire, stream poller, SES emulator)`,
+      table(
+        ['all marked expired', 'all notices in mailbox', 'marked lag p50', 'p99', 'max'],
+        [[`${(expiryLag.allExpiredMs / 1000).toFixed(2)} s`, `${(expiryLag.allNoticesMs / 1000).toFixed(2)} s`, `${expiryLag.markedLagP50} ms`, `${expiryLag.markedLagP99} ms`, `${expiryLag.markedLagMax} ms`]],
+      ),
+      '',
+      'SCALE (access decision for an org with one grant, 10 connections)',
+      table(['grants in table', 'p50 ms', 'p99 ms', 'req/s', 'p50 ÷ first'], scale.map((r) => [r.grantsInTable, r.result.p50, r.result.p99, r.result.rps, r.result.p50 / Math.max(scale[0]!.result.p50, 0.5)])),
+      '',
+      'COST MODEL ($ per million grant lifecycles; list prices in test/bench/cost-model.ts)',
+      table(['item', 'per lifecycle', '$ / million'], cost.lines.map((l) => [l.item, l.perLifecycle, l.dollarsPerMillion])),
+      `expiry by EventBridge Scheduler: $${cost.expiryScheduler.toFixed(2)}  →  total $${cost.totalScheduler.toFixed(2)} per million lifecycles`,
+      `expiry by a Step Functions Standard wait state: $${cost.expiryStepFunctions.toFixed(2)}  →  total $${cost.totalStepFunctions.toFixed(2)} per million lifecycles`,
+    ].join('\n');
+    console.log(report);
+
+    const at = new Date().toISOString();
+    const results = { at, machine: { cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.version }, loadSeconds: LOAD_SECONDS, hotPath, coldStart, storeCost, expiryLag, scale, cost, seconds: (Date.now() - started) / 1000 };
+    mkdirSync('bench-results', { recursive: true });
+    const file = join('bench-results', `${at.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(results, null, 2));
+    writeFileSync(join('bench-results', 'latest.json'), JSON.stringify(results, null, 2));
+    say(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s; figures in ${file} (and bench-results/latest.json).`);
+    if (scans.length) process.exitCode = 1;
+  } finally {
+    await gateway.close();
+    await stopLocalStack(stack);
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});

@@ -1,4 +1,4 @@
-import type { Org } from '../../shared/domain/model';
+import type { Grant, Org } from '../../shared/domain/model';
 
 /** An org with the platform's default settings, for tests to vary (no I/O: unit tests use it too). */
 export function buildOrg(orgId: string, overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = {}): Org {
@@ -20,5 +20,26 @@ export function buildOrg(orgId: string, overrides: Partial<Org> = {}, settings: 
       requiredApprovals: 1,
       ...settings,
     },
+  };
+}
+
+/** An active user grant of org o1 by a@o.test, from 2026-01-01 00:00 to 10:00 UTC, with overrides. */
+export function buildGrant(overrides: Partial<Grant> = {}): Grant {
+  const person = { id: 'a@o.test', email: 'a@o.test' };
+  return {
+    orgId: 'o1',
+    grantId: 'g1',
+    kind: 'user',
+    grantedBy: person,
+    actAs: person,
+    level: 'manage',
+    workspaces: 'all',
+    environment: 'production',
+    caseIds: [],
+    personnel: [],
+    status: 'active',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2026-01-01T10:00:00.000Z',
+    ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { buildOrg } from '../support/org-builder';
+import { buildGrant, buildOrg } from '../support/org-builder';
 import {
   allowedEnvironments,
   assertMayGrant,
@@ -23,22 +23,7 @@ const org = (overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = 
 const admin: UserProfile = { email: 'a@o.test', orgId: 'o1', name: 'A', role: 'admin', level: 'admin', workspaces: 'all' };
 const user: UserProfile = { email: 'u@o.test', orgId: 'o1', name: 'U', role: 'user', level: 'manage', workspaces: ['sales'] };
 
-const grant = (overrides: Partial<Grant> = {}): Grant => ({
-  orgId: 'o1',
-  grantId: 'g1',
-  kind: 'user',
-  grantedBy: { id: admin.email, email: admin.email },
-  actAs: { id: admin.email, email: admin.email },
-  level: 'manage',
-  workspaces: 'all',
-  environment: 'production',
-  caseIds: [],
-  personnel: [],
-  status: 'active',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  expiresAt: '2026-01-01T10:00:00.000Z',
-  ...overrides,
-});
+const grant = (overrides: Partial<Grant> = {}): Grant => buildGrant(overrides);
 
 describe('a grant is active exactly while status is active and now < expiresAt', () => {
   test('one millisecond before expiry: active; at the expiry instant: expired', () => {

@@ -1,0 +1,54 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { UserProfile } from '../../shared/domain/model';
+import { benchDb, benchLayout } from './bench-stack';
+import { createOrg, mailbox, until } from './harness';
+
+export interface ExpiryLagResult {
+  grants: number;
+  orgs: number;
+  /** from the shared expiry second until every grant was marked expired, ms */
+  allExpiredMs: number;
+  /** until every "access ended" email was in the mailbox, ms */
+  allNoticesMs: number;
+  /** each grant's endedAt − expiresAt, ms */
+  markedLagP50: number;
+  markedLagP99: number;
+  markedLagMax: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/**
+ * `count` grants over `orgs` orgs, all expiring in the same second T, made by the real grant
+ * service (its clock pinned to T − 60 s, so each lasts exactly 60 s and its schedule is at T);
+ * then the local scheduler, `expire`, the stream poller and the mailer do the rest.
+ */
+export async function measureExpiryLag(count: number, orgs: number, progress: (line: string) => void): Promise<ExpiryLagResult> {
+  const { grantDepsFromEnv } = await import('../../shared/adapters/runtime');
+  const { createUserGrant } = await import('../../shared/domain/grant-service');
+  const created = await Promise.all(Array.from({ length: orgs }, (_, i) => createOrg(`lag${i}`)));
+  const admins: UserProfile[] = created.map((o) => ({ email: o.adminEmail, orgId: o.orgId, name: 'Bench Admin', role: 'admin', level: 'admin', workspaces: 'all' }));
+  const expiry = Math.ceil(Date.now() / 1000) * 1000 + 20_000;
+  const deps = { ...grantDepsFromEnv(), clock: { now: () => new Date(expiry - 60_000) } };
+  for (let i = 0; i < count; i++) await createUserGrant(deps, admins[i % orgs]!, { durationHours: String(60 / 3600), level: 'manage' } as never);
+  if (Date.now() > expiry - 2000) throw new Error('Creating the grants took too long; the shared expiry second came first.');
+  progress(`  ${count} grants over ${orgs} orgs expire at ${new Date(expiry).toISOString()}; waiting…`);
+
+  const endedMails = async () => (await mailbox()).filter((m) => m.subject.startsWith('Support login access ended') && admins.some((a) => m.destination.to.includes(a.email))).length;
+  const grantsOf = async (orgId: string) =>
+    (await benchDb.send(new QueryCommand({ TableName: benchLayout.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :g)', ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':g': 'GRANT#' }, ConsistentRead: true }))).Items ?? [];
+  const allGrants = async () => (await Promise.all(created.map((o) => grantsOf(o.orgId)))).flat();
+
+  await new Promise((r) => setTimeout(r, Math.max(0, expiry - Date.now())));
+  let statuses = '';
+  const expiredAt = await until(`every grant marked expired (last seen: ${() => statuses})`, async () => {
+    const grants = await allGrants();
+    statuses = JSON.stringify(grants.reduce<Record<string, number>>((acc, g) => ({ ...acc, [String(g.status)]: (acc[String(g.status)] ?? 0) + 1 }), {}));
+    return grants.filter((g) => g.status === 'expired').length === count ? Date.now() : undefined;
+  }, 120_000).catch((error: Error) => {
+    throw new Error(`${error.message}: statuses ${statuses}`);
+  });
+  const noticesAt = await until('every "access ended" email', async () => ((await endedMails()) >= count ? Date.now() : undefined), 120_000);
+  const lags = (await allGrants()).map((g) => Date.parse(String(g.endedAt)) - Date.parse(String(g.expiresAt))).sort((a, b) => a - b);
+  return { grants: count, orgs, allExpiredMs: expiredAt - expiry, allNoticesMs: noticesAt - expiry, markedLagP50: percentile(lags, 50), markedLagP99: percentile(lags, 99), markedLagMax: lags.at(-1)! };
+}

@@ -1,0 +1,39 @@
+import { ConcurrentChangeError } from '../../shared/domain/errors';
+import { expireGrant, type GrantDeps } from '../../shared/domain/grant-service';
+import type { Grant } from '../../shared/domain/model';
+import type { Store } from '../../shared/ports/store';
+import { buildGrant, buildOrg } from '../support/org-builder';
+
+const due: Grant = buildGrant();
+
+/** A store whose commit always loses (a busy audit trail), and whose grant reads as `after` once it has. */
+function losingStore(after: Grant): Store {
+  let lost = false;
+  return {
+    getGrant: async () => (lost ? after : due),
+    getOrg: async () => buildOrg('o1'),
+    listSessionsOfGrant: async () => [],
+    commit: async () => {
+      lost = true;
+      throw new ConcurrentChangeError('The audit trail is busy; nothing was written. Try again.');
+    },
+  } as unknown as Store;
+}
+
+const depsWith = (store: Store): GrantDeps => ({
+  store,
+  scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
+  clock: { now: () => new Date('2026-01-01T10:00:01.000Z') },
+  ids: () => 'n1',
+  limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+});
+
+describe('the expiry target when its commit loses', () => {
+  test('the grant is still active (a busy audit trail): it throws, so the scheduler retries', async () => {
+    await expect(expireGrant(depsWith(losingStore(due)), 'o1', 'g1', 'scheduler')).rejects.toThrow(ConcurrentChangeError);
+  });
+
+  test('someone else ended it meanwhile: already ended, nothing to retry', async () => {
+    await expect(expireGrant(depsWith(losingStore({ ...due, status: 'revoked' })), 'o1', 'g1', 'scheduler')).resolves.toBe('already_ended');
+  });
+});
