@@ -1,30 +1,12 @@
 /** The CDK app: `npx cdk synth -c stage=prod` (stage config in infra/config/stage-config.ts). */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { stageConfig, StageConfigError } from './config/stage-config';
+import { CONTEXT_FIELDS, stageConfig, StageConfigError } from './config/stage-config';
 import { SupportAccessStack } from './stacks/support-access-stack';
 
 const app = new App();
 const stage = String(app.node.tryGetContext('stage') ?? 'dev');
-const overrideNames = [
-  'platformMaxGrantHours',
-  'minGrantSeconds',
-  'defaultGrantHours',
-  'defaultMaxGrantHours',
-  'requestExpiryHours',
-  'sessionMinutes',
-  'mailFrom',
-  'mailDomain',
-  'alarmEmail',
-  'logRetentionDays',
-  'auditRetentionDays',
-  'apiRateLimit',
-  'apiBurstLimit',
-  'waf',
-  'expiryLagAlarmSeconds',
-  'signingKeyGeneration',
-];
-const overrides = Object.fromEntries(overrideNames.map((name) => [name, app.node.tryGetContext(name)]));
+const overrides = Object.fromEntries(CONTEXT_FIELDS.map((name) => [name, app.node.tryGetContext(name)]));
 for (const issuer of ['customerIssuer', 'staffIssuer']) {
   const url = app.node.tryGetContext(`${issuer}Url`);
   if (url) overrides[issuer] = { url, clientId: app.node.tryGetContext(`${issuer}ClientId`) };
@@ -44,7 +26,8 @@ try {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   // cdk-nag's AWS Solutions rules run as a policy-validation plugin: an unacknowledged error fails
-  // synth. Each acknowledgment, with its reason, is in infra/stacks/nag-acknowledgments.ts.
+  // synth. Each acknowledgment carries its reason, next to its resource (`acknowledge(...)` in the
+  // constructs) or in the stack's list of wildcards.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 } catch (error) {
   if (error instanceof StageConfigError) {

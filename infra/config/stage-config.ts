@@ -181,6 +181,9 @@ function fromContext(key: string, value: unknown): unknown {
 
 const OPTIONAL_FIELDS = ['customerIssuer', 'staffIssuer', 'alarmEmail', 'profileClaims', 'mailDomain', 'customDomain'];
 
+/** The fields `-c name=value` sets directly (issuers, claims and the custom domain take two values each). */
+export const CONTEXT_FIELDS: string[] = [...Object.keys(BASE), 'alarmEmail', 'mailDomain'];
+
 /** The named stage with overrides (from cdk context), validated. */
 export function stageConfig(name: string, overrides: Record<string, unknown> = {}): StageConfig {
   const base = STAGES[name];
