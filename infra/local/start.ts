@@ -119,6 +119,7 @@ Support Access is running (started in ${((Date.now() - started) / 1000).toFixed(
   JWKS              ${layout.urls.portal}/.well-known/jwks.json
   Introspection     POST ${layout.urls.portal}/oauth/introspect   (product credentials for acme: ${DEMO_PRODUCT_CLIENTS[0]!.clientId} / ${DEMO_PRODUCT_CLIENTS[0]!.secret})
   Agent token       npm run token -- ${DEMO_AGENTS[0]!.email}     (agents: ${DEMO_AGENTS.map((a) => a.email).join(', ')})
+  Platform admin    npm run admin -- list     (org provisioning, signed as the local platform admin)
 
 Press Ctrl-C to stop.`);
   } catch (error) {
