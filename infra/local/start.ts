@@ -99,7 +99,13 @@ async function main() {
     sweeper = setInterval(() => {
       if (sweeping) return;
       sweeping = true;
-      handlers.sweep!({}, lambdaContext('sweep'))
+      // Like Lambda, a run that outlives the function timeout is given up, so the next tick runs.
+      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 30 s')), 30_000).unref());
+      Promise.race([handlers.sweep!({}, lambdaContext('sweep')), timeout])
+        .then((result) => {
+          const { found } = result as { found: number };
+          if (found) trace(`sweep: ${JSON.stringify(result)}`);
+        })
         .catch((error) => console.error(`sweep: ${String(error)}`))
         .finally(() => (sweeping = false));
     }, sweepSeconds * 1000);

@@ -1,3 +1,4 @@
+import { GRANT_RETENTION_SECONDS } from '../../shared/adapters/dynamodb/items';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AgentClient, PortalClient } from '../support/clients';
 import { eventually, getItem, givenOrg, layout, type GivenOrg, schedules } from '../support/fixtures';
@@ -35,7 +36,7 @@ describe('the grant lifecycle, through the portal, the support API and the local
     expect(item).toMatchObject({ status: 'active', level: 'manage', environment: 'production', actAs: { email: given.admin.email } });
     const hours = (Date.parse(item!.expiresAt as string) - Date.parse(item!.createdAt as string)) / 3_600_000;
     expect(hours).toBeCloseTo(2, 2);
-    expect(item!.ttl).toBe(Math.floor(Date.parse(item!.expiresAt as string) / 1000));
+    expect(item!.ttl).toBe(Math.floor(Date.parse(item!.expiresAt as string) / 1000) + GRANT_RETENTION_SECONDS);
     expect(await schedules()).toContain(`grant-${grantId}`);
     const granted_mail = await eventually('the "granted" email', async () => (await emailsTo(given.admin.email)).find((e) => e.subject.includes('granted')));
     expect(granted_mail.body.text).toContain('manage level in production');

@@ -1,3 +1,4 @@
+import { GRANT_RETENTION_SECONDS } from '../../shared/adapters/dynamodb/items';
 import { AgentClient, PortalClient } from '../support/clients';
 import { eventually, getItem, givenOrg, layout, orgItems, type GivenOrg } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
@@ -100,7 +101,7 @@ describe('extending a grant', () => {
 
     const after = await grantItem(given.org.orgId, grantId);
     expect((Date.parse(after!.expiresAt as string) - Date.now()) / 3_600_000).toBeCloseTo(48, 1);
-    expect(after!.ttl).toBe(Math.floor(Date.parse(after!.expiresAt as string) / 1000));
+    expect(after!.ttl).toBe(Math.floor(Date.parse(after!.expiresAt as string) / 1000) + GRANT_RETENTION_SECONDS);
     const schedule = (await (await fetch(`${layout.urls.scheduler}/schedules/grant-${grantId}?groupName=support-access`)).json()) as { ScheduleExpression: string };
     expect(schedule.ScheduleExpression).toBe(`at(${(after!.expiresAt as string).slice(0, 19)})`);
     const audit = (await orgItems(given.org.orgId)).find((i) => i.action === 'grant.extended');

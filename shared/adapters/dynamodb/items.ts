@@ -16,13 +16,20 @@ import { pendingRequestIndexKeys, requestKey } from './keys/request';
 /** How long a sent notice is kept for idempotency before TTL removes it. */
 const NOTICE_RETENTION_SECONDS = 30 * 24 * 3600;
 
+/**
+ * How long an ended grant stays readable (dashboard history, the stream's record) before TTL
+ * removes it. Ending a grant is the scheduler's and the sweep's job; TTL only cleans up, and
+ * records an expiry both of them missed for this long.
+ */
+export const GRANT_RETENTION_SECONDS = 30 * 24 * 3600;
+
 /** Entity ⇄ item mapping: keys, the type tag, TTL, and sparse index keys only while active. */
 export function grantItem(grant: Grant): Record<string, unknown> {
   return {
     ...grantKey(grant.orgId, grant.grantId),
     type: 'grant',
     ...grant,
-    ttl: epochSeconds(grant.expiresAt),
+    ttl: epochSeconds(grant.expiresAt) + GRANT_RETENTION_SECONDS,
     ...(grant.status === 'active' ? activeGrantIndexKeys(grant.orgId, grant.grantId, grant.expiresAt) : {}),
   };
 }
