@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { numberEnv, optionalEnv, requireEnv } from '../shared/config';
 import type { Org } from '../shared/domain/model';
 import { changeOrg, createOrg, deleteOrg, getOrg, listOrgs, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';

@@ -1,4 +1,3 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { requireEnv } from '../shared/config';
 import { ValidationError } from '../shared/domain/errors';
 import { decideAccess, parseAccessQuery } from '../shared/domain/access-decision';
