@@ -2,7 +2,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { numberEnv, optionalEnv, requireEnv } from '../shared/config';
 import type { Org } from '../shared/domain/model';
-import { changeOrg, createOrg, deleteOrg, getOrg, listOrgs, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
+import { loadOrg } from '../shared/domain/grant-service';
+import { changeOrg, createOrg, deleteOrg, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
 import { FileAuditArchive } from '../shared/adapters/file-audit-archive';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
 import { S3AuditArchive } from '../shared/adapters/s3-audit-archive';
@@ -33,7 +34,7 @@ const orgView = (o: Org) => ({
 const orgId = (event: APIGatewayProxyEventV2) => pathParam(event, 'orgId');
 
 const routes = dispatch<'admin-api'>({
-  'GET /admin/orgs': async () => json(200, { orgs: (await listOrgs(deps)).map(orgView) }),
+  'GET /admin/orgs': async () => json(200, { orgs: (await deps.store.listOrgs()).map(orgView) }),
 
   /** The product credentials are in this response only; just their hash is stored. */
   'POST /admin/orgs': async (event) => {
@@ -41,7 +42,7 @@ const routes = dispatch<'admin-api'>({
     return json(201, { org: orgView(created.org), firstAdmin: { email: created.firstAdmin.email, name: created.firstAdmin.name }, productCredentials: created.productCredentials });
   },
 
-  'GET /admin/orgs/{orgId}': async (event) => json(200, { org: orgView(await getOrg(deps, orgId(event))) }),
+  'GET /admin/orgs/{orgId}': async (event) => json(200, { org: orgView(await loadOrg(deps.store, orgId(event))) }),
 
   'PATCH /admin/orgs/{orgId}': async (event) => {
     const { org, grantsEnded } = await changeOrg(deps, platformAdminOf(event), orgId(event), jsonBody(event));

@@ -32,14 +32,15 @@ function httpRequest({ method, url, headers, body }: RequestToSign): HttpRequest
   });
 }
 
-/** Signs a request the way the AWS SDKs do; returns the headers to send (host included). */
+/** Signs a request the way the AWS SDKs do (for execute-api unless told); returns the headers to send (host included). */
 export async function signRequest(
   request: RequestToSign,
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
   region: string,
   signingDate?: Date,
+  service = EXECUTE_API,
 ): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ credentials, region, service: EXECUTE_API, sha256: Hash.bind(null, 'sha256'), applyChecksum: true });
+  const signer = new SignatureV4({ credentials, region, service, sha256: Hash.bind(null, 'sha256'), applyChecksum: true });
   const signed = await signer.sign(httpRequest(request), signingDate ? { signingDate } : {});
   return signed.headers;
 }

@@ -171,14 +171,6 @@ export async function createOrg(deps: ProvisioningDeps, actor: Actor, raw: unkno
   return { org, firstAdmin, productCredentials: { clientId: client.clientId, clientSecret } };
 }
 
-export async function listOrgs(deps: Pick<ProvisioningDeps, 'store'>): Promise<Org[]> {
-  return deps.store.listOrgs();
-}
-
-export async function getOrg(deps: Pick<ProvisioningDeps, 'store'>, orgId: string): Promise<Org> {
-  return loadOrg(deps.store, orgId);
-}
-
 export interface OrgOutcome {
   org: Org;
   /** Grants ended because the org can no longer have them. */

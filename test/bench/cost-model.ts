@@ -37,7 +37,7 @@ export interface CostLine {
  * Dollars per million grant lifecycles from the measured store calls, capacity and durations,
  * next to the same lifecycle with a Step Functions Standard wait state instead of Scheduler.
  */
-export function costModel(store: StoreCostRow[], expire: StoreCostRow): { lines: CostLine[]; totalScheduler: number; totalStepFunctions: number; expiryScheduler: number; expiryStepFunctions: number } {
+export function costModel(store: StoreCostRow[]): { lines: CostLine[]; totalScheduler: number; totalStepFunctions: number; expiryScheduler: number; expiryStepFunctions: number } {
   const op = (name: string) => {
     const found = store.find((r) => r.op === name);
     if (!found) throw new Error(`No store-cost figure for ${name}.`);
@@ -48,9 +48,9 @@ export function costModel(store: StoreCostRow[], expire: StoreCostRow): { lines:
     [op('session start'), LIFECYCLE.sessions],
     [op('introspect'), LIFECYCLE.sessions * LIFECYCLE.introspectionsPerSession],
     [op('access check'), LIFECYCLE.accessChecks],
-    [expire, 1],
+    [op('expire (scheduler target)'), 1],
   ];
-  const requests = uses.filter(([r]) => r !== expire).reduce((s, [, n]) => s + n, 0);
+  const requests = uses.slice(0, -1).reduce((s, [, n]) => s + n, 0); // all but the scheduler's expire
   const units = uses.reduce((acc, [r, n]) => ({ read: acc.read + r.readUnits * n, write: acc.write + r.writeUnits * n }), { read: 0, write: 0 });
   const lambdaSeconds = uses.reduce((s, [r, n]) => s + (r.ms / 1000) * n, 0) + (LIFECYCLE.streamInvocations * LIFECYCLE.streamMs) / 1000;
   const invocations = requests + 1 + LIFECYCLE.streamInvocations;

@@ -1,7 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserProfile } from '../../shared/domain/model';
 import { benchDb, benchLayout } from './bench-stack';
-import { createOrg, mailbox, until } from './harness';
+import { createOrg, mailbox } from './harness';
+import { eventually } from '../support/eventually';
 
 export interface ExpiryLagResult {
   grants: number;
@@ -41,14 +42,14 @@ export async function measureExpiryLag(count: number, orgs: number, progress: (l
 
   await new Promise((r) => setTimeout(r, Math.max(0, expiry - Date.now())));
   let statuses = '';
-  const expiredAt = await until(`every grant marked expired (last seen: ${() => statuses})`, async () => {
+  const expiredAt = await eventually('every grant marked expired', async () => {
     const grants = await allGrants();
     statuses = JSON.stringify(grants.reduce<Record<string, number>>((acc, g) => ({ ...acc, [String(g.status)]: (acc[String(g.status)] ?? 0) + 1 }), {}));
     return grants.filter((g) => g.status === 'expired').length === count ? Date.now() : undefined;
-  }, 120_000).catch((error: Error) => {
+  }, 120_000, 100).catch((error: Error) => {
     throw new Error(`${error.message}: statuses ${statuses}`);
   });
-  const noticesAt = await until('every "access ended" email', async () => ((await endedMails()) >= count ? Date.now() : undefined), 120_000);
+  const noticesAt = await eventually('every "access ended" email', async () => ((await endedMails()) >= count ? Date.now() : undefined), 120_000, 100);
   const lags = (await allGrants()).map((g) => Date.parse(String(g.endedAt)) - Date.parse(String(g.expiresAt))).sort((a, b) => a - b);
   return { grants: count, orgs, allExpiredMs: expiredAt - expiry, allNoticesMs: noticesAt - expiry, markedLagP50: percentile(lags, 50), markedLagP99: percentile(lags, 99), markedLagMax: lags.at(-1)! };
 }

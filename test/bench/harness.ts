@@ -97,16 +97,6 @@ export async function inProcessGateway(): Promise<{ url: string; counter: StoreC
   return { url: `http://localhost:${port}`, counter, handlers, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-/** Polls until `check` gives a value, or fails naming `what`. */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** Emails in the SES emulator's mailbox. */
 export async function mailbox(): Promise<{ subject: string; destination: { to: string[] }; body: { text?: string } }[]> {

@@ -1,6 +1,4 @@
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { signRequest } from '../../infra/admin/sigv4';
 import { agentBearer, basic, call, createOrg, Portal, stackUrl, type BenchOrg } from './harness';
 import { benchLayout } from './bench-stack';
 import { load, type LoadResult, type LoadTarget } from './load';
@@ -33,17 +31,14 @@ export async function hotPathFixture(): Promise<{ org: BenchOrg; bearer: string;
 export async function rawGetItem(orgId: string): Promise<LoadTarget> {
   const url = new URL(benchLayout.urls.dynamodb);
   const body = JSON.stringify({ TableName: benchLayout.tableName, Key: { pk: { S: `ORG#${orgId}` }, sk: { S: 'ORG' } }, ConsistentRead: true });
-  const request = new HttpRequest({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' },
-    body,
-  });
-  const signer = new SignatureV4({ credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, region: 'us-east-1', service: 'dynamodb', sha256: Hash.bind(null, 'sha256') });
-  const { host: _host, ...headers } = (await signer.sign(request)).headers;
+  const signed = await signRequest(
+    { method: 'POST', url, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' }, body },
+    { accessKeyId: 'local', secretAccessKey: 'local' },
+    'us-east-1',
+    undefined,
+    'dynamodb',
+  );
+  const { host: _host, ...headers } = signed;
   const check = await call(url.toString(), { method: 'POST', headers, body });
   if (!check.Item) throw new Error('The raw GetItem found no org item.');
   return { url: url.toString(), method: 'POST', headers, body };

@@ -48,7 +48,7 @@ async function main() {
     const expiryLag = await measureExpiryLag(200, 20, say);
     say('5/5 Scale: access decision at 1,000 and 100,000 grants over 1,000 orgs');
     const scale = await measureScale(LOAD_SECONDS, say);
-    const cost = costModel(storeCost, storeCost.find((r) => r.op === 'expire (scheduler target)')!);
+    const cost = costModel(storeCost);
 
     const floorAt = (connections: number) => hotPath.find((r) => r.connections === connections && r.target.startsWith('raw'))!.result;
     const report = [

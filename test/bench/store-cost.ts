@@ -1,4 +1,5 @@
-import { agentBearer, basic, call, createOrg, mailbox, Portal, until } from './harness';
+import { agentBearer, basic, call, createOrg, mailbox, Portal } from './harness';
+import { eventually } from '../support/eventually';
 import type { FunctionName, Handler } from '../../infra/local/functions';
 import { lambdaContext } from '../../infra/local/lambda-context';
 import type { StoreCall, StoreCounter } from './store-counter';
@@ -41,7 +42,7 @@ export async function measureStoreCost(gateway: { url: string; counter: StoreCou
   const org = await createOrg('cost');
   const admin = await Portal.signIn(org.adminEmail);
   const bearer = await agentBearer();
-  const json = (body: unknown) => ({ authorization: bearer, 'content-type': 'application/json', body: JSON.stringify(body) });
+  const headers = { authorization: bearer, 'content-type': 'application/json' };
   const rows: StoreCostRow[] = [];
   const measure = async <T>(op: string, act: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -57,7 +58,6 @@ export async function measureStoreCost(gateway: { url: string; counter: StoreCou
   csrf = await admin.csrf(ip);
   await measure('extend', () => admin.post(`/grants/${grantId}/extend`, { durationHours: '72' }, ip, csrf));
   await measure('access check', () => call(`${ip}/support/orgs/${org.orgId}/access?level=monitor`, { headers: { authorization: bearer } }));
-  const { body: _b, ...headers } = json({});
   const session = await measure('session start', () =>
     call(`${ip}/support/orgs/${org.orgId}/grants/${grantId}/sessions`, { method: 'POST', headers, body: JSON.stringify({ justification: 'bench' }), expect: 201 }),
   );
@@ -76,7 +76,7 @@ export async function measureStoreCost(gateway: { url: string; counter: StoreCou
   await measure('request', () =>
     call(`${ip}/support/orgs/${org.orgId}/cases/${opened.caseId}/access-requests`, { method: 'POST', headers, body: JSON.stringify({ justification: 'Need to see the totals' }), expect: 201 }),
   );
-  const link = await until('the permission-request email', async () => {
+  const link = await eventually('the permission-request email', async () => {
     const mail = (await mailbox()).find((e) => e.destination.to.includes(org.adminEmail) && e.subject.startsWith('Support asks'));
     return mail && /(\/approvals\/[A-Za-z0-9_-]+)/.exec(mail.body.text ?? '')?.[1];
   });
