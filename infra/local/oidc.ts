@@ -7,6 +7,7 @@ import { escapeHtml } from '../../shared/http/html';
 import { CUSTOMER_CLIENT_ID, DEMO_PASSWORD, STAFF_CLIENT_ID, type LocalLayout } from './layout';
 import type { Store } from '../../shared/ports/store';
 import { DEMO_AGENTS } from './seed-data';
+import { fileAdapterFactory } from './oidc-file-adapter';
 
 interface Account {
   email: string;
@@ -73,6 +74,7 @@ async function startIssuer(
   const ACT = '|act|';
   const subOf = (email: string, agent?: string) => `${subPrefix}${email}${agent ? `${ACT}${agent}` : ''}`;
   const provider = new Provider(options.url, {
+    adapter: fileAdapterFactory(join(layout.dataDir, 'oidc', `${options.name}-issuer.json`)),
     clients: [options.client as never],
     jwks: { keys: await issuerKeys(layout.dataDir, options.name) } as never,
     cookies: { keys: [`${options.name}-local-cookie-key-0123456789`] },

@@ -1,26 +1,49 @@
 import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../infra/local/layout';
 import { layout } from './fixtures';
 
-/** Debian's Chromium (playwright-core never downloads a browser here). */
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
-  const found = candidates.find((p) => existsSync(p));
-  if (found) return found;
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('Chromium is not installed; run: apt-get install chromium (or set CHROMIUM_PATH).');
+/** Where the browser tests' Chromium comes from, in the order it is looked for. */
+export type ChromiumSource = 'CHROMIUM_PATH' | 'debian' | 'npm';
+
+/** `chromium` on the PATH (Debian's package puts it in /usr/bin), or undefined. */
+function onPath(pathVariable = process.env.PATH ?? ''): string | undefined {
+  for (const dir of pathVariable.split(delimiter).filter(Boolean)) {
+    for (const name of ['chromium', 'chromium-browser']) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
   }
+  return undefined;
 }
 
+/**
+ * The Chromium the browser tests drive: `CHROMIUM_PATH`, else Debian's `chromium` if installed,
+ * else the build shipped in the `@sparticuz/chromium` devDependency (decompressed on first use),
+ * so `npm ci && npm test` needs nothing the machine image lacks. `SA_CHROMIUM=npm` skips Debian's.
+ */
+export async function findChromium(): Promise<{ source: ChromiumSource; path: string }> {
+  if (process.env.CHROMIUM_PATH) return { source: 'CHROMIUM_PATH', path: process.env.CHROMIUM_PATH };
+  const debian = process.env.SA_CHROMIUM === 'npm' ? undefined : onPath();
+  if (debian) return { source: 'debian', path: debian };
+  const shipped = (await import('@sparticuz/chromium')).default;
+  return { source: 'npm', path: await shipped.executablePath() };
+}
+
+let announced = false;
+
 export async function launchBrowser(): Promise<Browser> {
+  const { source, path } = await findChromium();
+  if (!announced) {
+    announced = true;
+    process.stderr.write(`e2e: Chromium from ${source === 'npm' ? 'the @sparticuz/chromium npm package' : source === 'debian' ? "Debian's package" : 'CHROMIUM_PATH'} (${path})\n`);
+  }
   return chromium.launch({
-    executablePath: chromiumPath(),
+    executablePath: path,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // Root in a container: no sandbox; no background traffic on this closed network.
+    args: ['--no-sandbox', '--no-zygote', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
 
