@@ -50,7 +50,7 @@ const routes = dispatch<'approvals'>({
     const form = await sessions.postedForm(event, who);
     const token = pathParam(event, 'token');
     try {
-      const request = await decideRequest(deps, who.user, token, form);
+      const request = await decideRequest(deps, who.actor, token, form);
       const outcome =
         request.status === 'pending'
           ? `Thank you — your approval is recorded. ${request.requiredApprovals - request.decisions.filter((d) => d.decision === 'approve').length} more approver(s) needed.`
@@ -66,4 +66,4 @@ const routes = dispatch<'approvals'>({
   },
 });
 
-export const handler = httpHandler(routes, { render: renderApprovalError });
+export const handler = httpHandler(routes, { render: renderApprovalError, refusals: deps });

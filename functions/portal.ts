@@ -3,8 +3,9 @@ import { optionalEnv, requireEnv } from '../shared/config';
 import { assertMayChangeCase, defaultRemoteAccess, lockedReason } from '../shared/domain/case-rules';
 import { loadCase, openCase, setRemoteAccess, solveCase } from '../shared/domain/case-service';
 import { DomainError, ForbiddenError, ValidationError } from '../shared/domain/errors';
-import { allowedEnvironments, assertMayGrant, assertNotImpersonated, grantableWorkspaces, maxGrantHours } from '../shared/domain/grant-rules';
-import { createUserGrant, extendGrant, listActiveGrants, revokeGrant, userActor } from '../shared/domain/grant-service';
+import { ImpersonatedSessionError, inPerson } from '../shared/domain/actor';
+import { allowedEnvironments, assertMayGrant, grantableWorkspaces, maxGrantHours } from '../shared/domain/grant-rules';
+import { createUserGrant, extendGrant, listActiveGrants, revokeGrant } from '../shared/domain/grant-service';
 import { LEVELS } from '../shared/domain/model';
 import { assertMayManageSettings, updateSettings } from '../shared/domain/org-settings';
 import { auditCsv, parseAuditFilter, readAudit, verifyAudit } from '../shared/domain/audit-trail';
@@ -53,8 +54,7 @@ const safeReturnTo = (value: string | undefined): string => (value && value.star
 /** Why this visitor may not grant at all (plan, role, impersonation), or undefined. */
 function cannotGrant(who: Visitor): string | undefined {
   try {
-    assertNotImpersonated(who.session.actor);
-    assertMayGrant(who.org, who.user);
+    assertMayGrant(who.org, inPerson(who.actor));
     return undefined;
   } catch (error) {
     if (error instanceof ForbiddenError) return error.message;
@@ -93,6 +93,8 @@ async function formAction(action: () => Promise<APIGatewayProxyResultV2>, rerend
     return await action();
   } catch (error) {
     if (error instanceof ValidationError) return page(400, rerender({ [error.field]: error.message }));
+    // Refusing a "log in as" session is the boundary's job (refusal page and audit), not the form's.
+    if (error instanceof ImpersonatedSessionError) throw error;
     if (error instanceof DomainError) return page(statusOf(error), rerender({}, error.message));
     throw error;
   }
@@ -162,7 +164,7 @@ const routes = dispatch<'portal'>({
     const form = await sessions.postedForm(event, who);
     return formAction(
       async () => {
-        await createUserGrant(deps, who.user, form, { actor: who.session.actor });
+        await createUserGrant(deps, who.actor, form);
         return redirect('/?done=granted');
       },
       (errors, formError) => grantForm(who, form, errors, formError),
@@ -172,14 +174,14 @@ const routes = dispatch<'portal'>({
   'POST /grants/{grantId}/revoke': async (event) => {
     const who = await sessions.visitor(event);
     await sessions.postedForm(event, who);
-    await revokeGrant(deps, who.user, pathParam(event, 'grantId'));
+    await revokeGrant(deps, who.actor, pathParam(event, 'grantId'));
     return redirect('/?done=revoked');
   },
 
   'POST /grants/{grantId}/extend': async (event) => {
     const who = await sessions.visitor(event);
     const form = await sessions.postedForm(event, who);
-    await extendGrant(deps, who.user, pathParam(event, 'grantId'), form.durationHours);
+    await extendGrant(deps, who.actor, pathParam(event, 'grantId'), form.durationHours);
     return redirect('/?done=extended');
   },
 
@@ -195,7 +197,7 @@ const routes = dispatch<'portal'>({
     assertMayManageSettings(who.user);
     return formAction(
       async () => {
-        await updateSettings(deps, who.user, form);
+        await updateSettings(deps, who.actor, form);
         return redirect('/settings?done=saved');
       },
       (errors, formError) => settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, values: form, errors, formError }),
@@ -218,7 +220,7 @@ const routes = dispatch<'portal'>({
     const who = await sessions.visitor(event);
     const form = await sessions.postedForm(event, who);
     return formAction(
-      async () => redirect(`/cases/${(await openCase(deps, who.user, form)).caseId}?done=opened`),
+      async () => redirect(`/cases/${(await openCase(deps, who.actor, form)).caseId}?done=opened`),
       (errors, formError) => caseForm(who, form, errors, formError),
     );
   },
@@ -235,7 +237,7 @@ const routes = dispatch<'portal'>({
     const who = await sessions.visitor(event);
     const form = await sessions.postedForm(event, who);
     const caseId = pathParam(event, 'caseId');
-    await setRemoteAccess(deps, who.user, caseId, form.remoteAccess);
+    await setRemoteAccess(deps, who.actor, caseId, form.remoteAccess);
     return redirect(`/cases/${caseId}?done=changed`);
   },
 
@@ -243,7 +245,7 @@ const routes = dispatch<'portal'>({
     const who = await sessions.visitor(event);
     await sessions.postedForm(event, who);
     const caseId = pathParam(event, 'caseId');
-    await solveCase(deps, userActor(who.user), who.org.orgId, caseId, who.user);
+    await solveCase(deps, who.actor, who.org.orgId, caseId);
     return redirect(`/cases/${caseId}?done=solved`);
   },
 
@@ -283,9 +285,9 @@ const routes = dispatch<'portal'>({
   'POST /sessions/{sessionId}/end': async (event) => {
     const who = await sessions.visitor(event);
     await sessions.postedForm(event, who);
-    await endSession(deps, { user: who.user }, pathParam(event, 'sessionId'));
+    await endSession(deps, who.actor, pathParam(event, 'sessionId'));
     return redirect('/?done=session-ended');
   },
 });
 
-export const handler = httpHandler(routes, { render: renderHtmlError });
+export const handler = httpHandler(routes, { render: renderHtmlError, refusals: deps });

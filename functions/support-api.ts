@@ -1,10 +1,10 @@
 import { requireEnv } from '../shared/config';
+import { agent as agentPrincipal } from '../shared/domain/actor';
 import { ValidationError } from '../shared/domain/errors';
 import { decideAccess, parseAccessQuery } from '../shared/domain/access-decision';
 import { requestChange, requestPermission } from '../shared/domain/access-requests';
 import { activateCaseAccess, addPersonnel, caseAccess } from '../shared/domain/case-grants';
 import { loadCase, openCaseByEmail, solveCase } from '../shared/domain/case-service';
-import { agentActor } from '../shared/domain/grant-service';
 import { isActive, mayAgentUse } from '../shared/domain/grant-rules';
 import { loadOrg } from '../shared/domain/grant-service';
 import type { AccessRequest, Case, Grant } from '../shared/domain/model';
@@ -89,7 +89,7 @@ const routes = dispatch<'support-api'>({
 
   'POST /support/orgs/{orgId}/cases/{caseId}/resolve': async (event) => {
     const agent = agentOf(event);
-    const result = await solveCase(deps, agentActor(agent), pathParam(event, 'orgId'), pathParam(event, 'caseId'));
+    const result = await solveCase(deps, agentPrincipal(agent), pathParam(event, 'orgId'), pathParam(event, 'caseId'));
     return json(200, { case: caseView(result.case), endedGrants: result.ended.map((g) => g.grantId) });
   },
 
@@ -142,7 +142,7 @@ const routes = dispatch<'support-api'>({
 
   /** The agent ends their own session; introspection answers inactive from now on. */
   'DELETE /support/sessions/{sessionId}': async (event) => {
-    const session = await endSession(deps, { agent: agentOf(event) }, pathParam(event, 'sessionId'));
+    const session = await endSession(deps, agentPrincipal(agentOf(event)), pathParam(event, 'sessionId'));
     return json(200, { sessionId: session.sessionId, status: session.status, endedAt: session.endedAt });
   },
 });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { assertOpen, mayApprove, parseChangeDescription, parseComment, parseJustification, whoMayApprove } from './case-rules';
 import { loadCase } from './case-service';
 import { ConcurrentChangeError, ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from './errors';
-import { agentActor, bestEffort, loadOrg, userActor, type GrantDeps } from './grant-service';
+import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
+import { bestEffort, loadOrg, type GrantDeps } from './grant-service';
 import type { AccessRequest, Approval, ApprovalToken, Case, Org, Person, UserProfile } from './model';
 import type { Notice } from './notices';
 import type { Write } from '../ports/store';
@@ -117,7 +118,7 @@ async function createRequest(deps: GrantDeps, kind: 'access' | 'change', agent: 
     audit: [
       {
         at: request.createdAt,
-        actor: agentActor(agent),
+        actor: auditActor(agentPrincipal(agent)),
         action: `${kind === 'change' ? 'change' : 'request'}.created`,
         target: { type: 'request', id: request.requestId },
         caseId: c.caseId,
@@ -153,6 +154,8 @@ export interface ApprovalView {
 export async function viewApproval(deps: GrantDeps, user: UserProfile, rawToken: string): Promise<ApprovalView> {
   const token = await deps.store.getApprovalToken(hashToken(rawToken));
   if (!token) throw new ApprovalLinkGoneError('unknown', 'This approval link is not valid. Use the link from the most recent email.');
+  // Nothing of another org's request is shown, not even whether the link was used.
+  if (token.orgId !== user.orgId) throw new ForbiddenError('other_org_link', 'This link belongs to another organization. Sign in with an account of the organization that sent it.');
   const now = deps.clock.now();
   if (token.usedAt) throw new ApprovalLinkGoneError('used', `This approval link was already used (${token.usedAt.replace('T', ' ').slice(0, 19)} UTC). Each link works once.`);
   const request = await loadRequest(deps, token.orgId, token.requestId);
@@ -180,10 +183,11 @@ export async function viewApproval(deps: GrantDeps, user: UserProfile, rawToken:
  */
 export async function decideRequest(
   deps: GrantDeps,
-  user: UserProfile,
+  actor: Actor,
   rawToken: string,
   input: { decision?: unknown; comment?: unknown },
 ): Promise<AccessRequest> {
+  const user = inPerson(actor);
   const view = await viewApproval(deps, user, rawToken);
   const { org, request, token } = view;
   const c = view.case;
@@ -210,7 +214,7 @@ export async function decideRequest(
       audit: [
         {
           at: now,
-          actor: userActor(user),
+          actor: auditActor(actor),
           action: `${kind === 'change' ? 'change' : 'request'}.${decision === 'approve' ? 'approved_by' : 'denied_by'}`,
           target: { type: 'request', id: request.requestId },
           caseId: c.caseId,
@@ -219,7 +223,7 @@ export async function decideRequest(
           after: { status, approvals: approvedCount },
         },
         ...(status === 'approved' && kind === 'access'
-          ? [{ at: now, actor: userActor(user), action: 'case.remote_access_changed', target: { type: 'case', id: c.caseId }, caseId: c.caseId, before: { remoteAccess: c.remoteAccess }, after: { remoteAccess: 'allowed' } }]
+          ? [{ at: now, actor: auditActor(actor), action: 'case.remote_access_changed', target: { type: 'case', id: c.caseId }, caseId: c.caseId, before: { remoteAccess: c.remoteAccess }, after: { remoteAccess: 'allowed' } }]
           : []),
       ],
       notices:

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Actor } from './model';
+import type { AuditActor } from './model';
 
 /** What a state change says about itself; the store adds sequence and hashes. */
 export interface AuditEntry {
   at: string;
-  actor: Actor;
+  actor: AuditActor;
   action: string;
   target: { type: string; id: string };
   caseId?: string;

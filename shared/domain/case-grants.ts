@@ -2,7 +2,8 @@ import { assertOpen } from './case-rules';
 import { loadCase } from './case-service';
 import { ConflictError, ForbiddenError, ValidationError } from './errors';
 import { assertActive, assertPlanAllowsAccess, expiryFrom, isActive, maxGrantHours, mayAgentUse } from './grant-rules';
-import { agentActor, grantNotice, loadGrant, loadOrg, scheduleExpiry, type GrantDeps } from './grant-service';
+import { agent as agentPrincipal, auditActor } from './actor';
+import { grantNotice, loadGrant, loadOrg, scheduleExpiry, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person } from './model';
 
 /** The identity a case grant acts as: the org's support profile (Celigo's support user). */
@@ -43,7 +44,7 @@ export async function activateCaseAccess(deps: GrantDeps, agent: Person, orgId: 
     await deps.store.commit({
       orgId,
       writes: [{ kind: 'grant', grant: linked, expect: { status: 'active' } }],
-      audit: [{ at: now.toISOString(), actor: agentActor(agent), action: 'grant.case_linked', target: { type: 'grant', id: existing.grantId }, caseId, justification: reason || undefined, before: { caseIds: existing.caseIds }, after: { caseIds: linked.caseIds } }],
+      audit: [{ at: now.toISOString(), actor: auditActor(agentPrincipal(agent)), action: 'grant.case_linked', target: { type: 'grant', id: existing.grantId }, caseId, justification: reason || undefined, before: { caseIds: existing.caseIds }, after: { caseIds: linked.caseIds } }],
       notices: [grantNotice(deps, org, { ...linked, grantedBy: c.contact }, 'case-access-activated', { ...caseData(c, reason), agent: agent.email })],
     });
     return { grant: linked, created: false };
@@ -69,7 +70,7 @@ export async function activateCaseAccess(deps: GrantDeps, agent: Person, orgId: 
     audit: [
       {
         at: grant.createdAt,
-        actor: agentActor(agent),
+        actor: auditActor(agentPrincipal(agent)),
         action: 'grant.case_activated',
         target: { type: 'grant', id: grant.grantId },
         caseId,
@@ -101,7 +102,7 @@ export async function addPersonnel(deps: GrantDeps, agent: Person, orgId: string
   await deps.store.commit({
     orgId,
     writes: [{ kind: 'grant', grant: updated, expect: { status: 'active' } }],
-    audit: [{ at: deps.clock.now().toISOString(), actor: agentActor(agent), action: 'grant.personnel_added', target: { type: 'grant', id: grantId }, caseId: c.caseId, before: { personnel: grant.personnel.map((p) => p.email) }, after: { personnel: updated.personnel.map((p) => p.email) } }],
+    audit: [{ at: deps.clock.now().toISOString(), actor: auditActor(agentPrincipal(agent)), action: 'grant.personnel_added', target: { type: 'grant', id: grantId }, caseId: c.caseId, before: { personnel: grant.personnel.map((p) => p.email) }, after: { personnel: updated.personnel.map((p) => p.email) } }],
     notices: [grantNotice(deps, org, updated, 'personnel-added', { ...caseData(c), agent: agent.email, added: email })],
   });
   return updated;

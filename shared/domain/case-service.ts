@@ -2,8 +2,9 @@ import type { AuditEntry } from './audit';
 import { assertMayChangeCase, assertMayChoose, assertOpen, parseDescription, parseRemoteAccess, parseSubject } from './case-rules';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { parseEnvironment } from './grant-rules';
-import { agentActor, cancelSchedules, endGrantParts, loadOrg, userActor, type GrantDeps } from './grant-service';
-import type { Actor, Case, Grant, Org, Person, RemoteAccess, UserProfile } from './model';
+import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
+import { cancelSchedules, endGrantParts, loadOrg, type GrantDeps } from './grant-service';
+import type { Case, Grant, Org, Person, RemoteAccess } from './model';
 import type { Write } from '../ports/store';
 
 export async function loadCase(deps: GrantDeps, orgId: string, caseId: string): Promise<Case> {
@@ -22,7 +23,7 @@ async function createCase(deps: GrantDeps, org: Org, c: Case, actor: Actor): Pro
     audit: [
       {
         at: c.createdAt,
-        actor,
+        actor: auditActor(actor),
         action: 'case.opened',
         target: { type: 'case', id: c.caseId },
         caseId: c.caseId,
@@ -35,7 +36,8 @@ async function createCase(deps: GrantDeps, org: Org, c: Case, actor: Actor): Pro
 }
 
 /** A customer opens a case in the portal and chooses remote access (the policy's default). */
-export async function openCase(deps: GrantDeps, user: UserProfile, input: Record<string, unknown>): Promise<Case> {
+export async function openCase(deps: GrantDeps, actor: Actor, input: Record<string, unknown>): Promise<Case> {
+  const user = inPerson(actor);
   const org = await loadOrg(deps.store, user.orgId);
   const subject = parseSubject(input.subject);
   const description = parseDescription(input.description);
@@ -56,7 +58,7 @@ export async function openCase(deps: GrantDeps, user: UserProfile, input: Record
     history: [change(now, user.email, null, remoteAccess)],
     createdAt: now,
     version: 1,
-  }, userActor(user));
+  }, actor);
 }
 
 /** A case from the email channel: it starts denied; support must request permission. */
@@ -83,11 +85,12 @@ export async function openCaseByEmail(deps: GrantDeps, agent: Person, orgId: str
     history: [change(now, agent.email, null, 'denied')],
     createdAt: now,
     version: 1,
-  }, agentActor(agent));
+  }, agentPrincipal(agent));
 }
 
 /** The case contact or an admin switches remote access; under `never` only admins may allow it. */
-export async function setRemoteAccess(deps: GrantDeps, user: UserProfile, caseId: string, raw: unknown): Promise<Case> {
+export async function setRemoteAccess(deps: GrantDeps, actor: Actor, caseId: string, raw: unknown): Promise<Case> {
+  const user = inPerson(actor);
   const org = await loadOrg(deps.store, user.orgId);
   const c = await loadCase(deps, user.orgId, caseId);
   assertMayChangeCase(c, user);
@@ -104,7 +107,7 @@ export async function setRemoteAccess(deps: GrantDeps, user: UserProfile, caseId
     audit: [
       {
         at: now,
-        actor: userActor(user),
+        actor: auditActor(actor),
         action: 'case.remote_access_changed',
         target: { type: 'case', id: caseId },
         caseId,
@@ -121,7 +124,9 @@ export async function setRemoteAccess(deps: GrantDeps, user: UserProfile, caseId
  * Solves a case. In the same transaction, every active case grant whose linked cases are now
  * all solved ends (sessions too); a grant still linked to an open case continues (Resolver).
  */
-export async function solveCase(deps: GrantDeps, actor: Actor, orgId: string, caseId: string, user?: UserProfile): Promise<{ case: Case; ended: Grant[] }> {
+export async function solveCase(deps: GrantDeps, actor: Actor, orgId: string, caseId: string): Promise<{ case: Case; ended: Grant[] }> {
+  // A customer solves in person (their own case, or any as an admin); agents solve through the API.
+  const user = actor.type === 'customer' || actor.type === 'impersonated' ? inPerson(actor) : undefined;
   const org = await loadOrg(deps.store, orgId);
   const c = await loadCase(deps, orgId, caseId);
   if (user) assertMayChangeCase(c, user);
@@ -130,7 +135,7 @@ export async function solveCase(deps: GrantDeps, actor: Actor, orgId: string, ca
   const solved: Case = { ...c, status: 'solved', solvedAt: now.toISOString(), version: c.version + 1 };
   const linked = (await deps.store.listActiveGrants(orgId, now)).filter((g) => g.kind === 'case' && g.caseIds.includes(caseId));
   const writes: Write[] = [{ kind: 'case', case: solved, expect: { version: c.version } }];
-  const audit: AuditEntry[] = [{ at: now.toISOString(), actor, action: 'case.solved', target: { type: 'case', id: caseId }, caseId }];
+  const audit: AuditEntry[] = [{ at: now.toISOString(), actor: auditActor(actor), action: 'case.solved', target: { type: 'case', id: caseId }, caseId }];
   const notices = [];
   const ended: Grant[] = [];
   for (const grant of linked) {

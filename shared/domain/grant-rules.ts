@@ -146,16 +146,6 @@ export function expiryFrom(now: Date, seconds: number): Date {
   return new Date(Math.ceil((now.getTime() + seconds * 1000) / 1000) * 1000);
 }
 
-/** Salesforce: nobody grants login access while themselves logged in through login access. */
-export function assertNotImpersonated(actor: string | undefined): void {
-  if (actor) {
-    throw new ForbiddenError(
-      'impersonated_session',
-      'You cannot grant login access while you are logged in through someone else\'s login access.',
-    );
-  }
-}
-
 /** The workspaces a user may hand on: all of the org's, or their own list. */
 export function grantableWorkspaces(org: Org, granter: UserProfile): string[] {
   return granter.workspaces === 'all' ? org.workspaces : granter.workspaces.filter((w) => org.workspaces.includes(w));
@@ -211,9 +201,7 @@ export function validateGrantRequest(
   granter: UserProfile,
   input: GrantRequest,
   limits: PlatformLimits,
-  context: { actor?: string } = {},
 ): ValidGrantRequest {
-  assertNotImpersonated(context.actor);
   assertMayGrant(org, granter);
   return {
     seconds: parseDurationHours(input.durationHours, org, limits),

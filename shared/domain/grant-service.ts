@@ -10,7 +10,8 @@ import {
   validateGrantRequest,
   type GrantRequest,
 } from './grant-rules';
-import type { Actor, EndReason, Grant, Org, Person, PlatformLimits, Session, UserProfile } from './model';
+import { auditActor, inPerson, system, type Actor } from './actor';
+import type { EndReason, Grant, Org, PlatformLimits, Session, UserProfile } from './model';
 import type { Notice } from './notices';
 import type { IdFactory } from '../ports/ids';
 import type { Scheduler } from '../ports/scheduler';
@@ -41,8 +42,6 @@ export async function loadGrant(store: Store, orgId: string, grantId: string): P
   return grant;
 }
 
-export const userActor = (u: UserProfile): Actor => ({ type: 'user', id: u.email, email: u.email });
-export const agentActor = (a: Person): Actor => ({ type: 'agent', id: a.id, email: a.email });
 const person = (u: UserProfile) => ({ id: u.email, email: u.email, name: u.name });
 
 /**
@@ -90,14 +89,10 @@ export async function bestEffort(deps: GrantDeps, what: string, grant: { grantId
 }
 
 /** A signed-in customer user grants support login access as themselves (Salesforce, Celigo). */
-export async function createUserGrant(
-  deps: GrantDeps,
-  granter: UserProfile,
-  input: GrantRequest,
-  context: { actor?: string } = {},
-): Promise<Grant> {
+export async function createUserGrant(deps: GrantDeps, actor: Actor, input: GrantRequest): Promise<Grant> {
+  const granter = inPerson(actor);
   const org = await loadOrg(deps.store, granter.orgId);
-  const { seconds, level, workspaces, environment } = validateGrantRequest(org, granter, input, deps.limits, context);
+  const { seconds, level, workspaces, environment } = validateGrantRequest(org, granter, input, deps.limits);
   const now = deps.clock.now();
   const grant: Grant = {
     orgId: org.orgId,
@@ -120,7 +115,7 @@ export async function createUserGrant(
     audit: [
       {
         at: grant.createdAt,
-        actor: userActor(granter),
+        actor: auditActor(actor),
         action: 'grant.created',
         target: { type: 'grant', id: grant.grantId },
         after: { level, environment, expiresAt: grant.expiresAt, workspaces: grant.workspaces },
@@ -183,7 +178,8 @@ export async function warnGrant(deps: GrantDeps, orgId: string, grantId: string)
 }
 
 /** Extends an active grant to `durationHours` from now (never past the cap from now); the schedule moves. */
-export async function extendGrant(deps: GrantDeps, user: UserProfile, grantId: string, durationHours: unknown): Promise<Grant> {
+export async function extendGrant(deps: GrantDeps, actor: Actor, grantId: string, durationHours: unknown): Promise<Grant> {
+  const user = inPerson(actor);
   const grant = await loadGrant(deps.store, user.orgId, grantId);
   assertMayManage(grant, user);
   const org = await loadOrg(deps.store, user.orgId);
@@ -196,7 +192,7 @@ export async function extendGrant(deps: GrantDeps, user: UserProfile, grantId: s
     audit: [
       {
         at: now.toISOString(),
-        actor: userActor(user),
+        actor: auditActor(actor),
         action: 'grant.extended',
         target: { type: 'grant', id: grantId },
         before: { expiresAt: grant.expiresAt },
@@ -230,18 +226,19 @@ export async function endGrantParts(
 ): Promise<Omit<Change, 'orgId'> & { ended: Grant }> {
   const now = deps.clock.now().toISOString();
   const status = reason === 'revoked' ? 'revoked' : reason === 'expired' ? 'expired' : 'ended';
-  const ended: Grant = { ...grant, status, endedAt: now, endedBy: actor, endReason: reason };
+  const by = auditActor(actor);
+  const ended: Grant = { ...grant, status, endedAt: now, endedBy: by, endReason: reason };
   const sessions = (await deps.store.listSessionsOfGrant(grant.orgId, grant.grantId)).filter((s) => s.status === 'active');
   return {
     ended,
     writes: [
       { kind: 'grant', grant: ended, expect: { status: 'active' } },
-      ...sessions.map((s): Write => ({ kind: 'session', session: { ...s, status: 'ended', endedAt: now, endedBy: actor }, expect: { status: 'active' } })),
+      ...sessions.map((s): Write => ({ kind: 'session', session: { ...s, status: 'ended', endedAt: now, endedBy: by }, expect: { status: 'active' } })),
     ],
     audit: [
       {
         at: now,
-        actor,
+        actor: by,
         action: `grant.${status}`,
         target: { type: 'grant', id: grant.grantId },
         before: { status: grant.status },
@@ -262,11 +259,12 @@ async function endGrant(deps: GrantDeps, grant: Grant, reason: EndReason, actor:
 }
 
 /** Revokes a grant: the granter or any admin of its org (Salesforce, Celigo). */
-export async function revokeGrant(deps: GrantDeps, user: UserProfile, grantId: string): Promise<Grant> {
+export async function revokeGrant(deps: GrantDeps, actor: Actor, grantId: string): Promise<Grant> {
+  const user = inPerson(actor);
   const grant = await loadGrant(deps.store, user.orgId, grantId);
   assertMayManage(grant, user);
   assertActive(grant, deps.clock.now());
-  const ended = await endGrant(deps, grant, 'revoked', userActor(user)).catch((error) => {
+  const ended = await endGrant(deps, grant, 'revoked', actor).catch((error) => {
     if (error instanceof ConcurrentChangeError) return retryAfterRace(deps, user.orgId, grantId);
     throw error;
   });
@@ -296,7 +294,7 @@ export async function expireGrant(
   if (grant.status !== 'active') return 'already_ended';
   if (isActive(grant, deps.clock.now())) return 'not_due';
   try {
-    await endGrant(deps, grant, 'expired', { type: 'system', id: by });
+    await endGrant(deps, grant, 'expired', system(by));
     return 'expired';
   } catch (error) {
     // Ended by someone else meanwhile: done. Still active (a busy audit trail): let the caller retry.

@@ -71,7 +71,7 @@ export interface Grant {
   createdAt: string;
   expiresAt: string;
   endedAt?: string;
-  endedBy?: Actor;
+  endedBy?: AuditActor;
   endReason?: EndReason;
   /** The expiry the "ends in 24 hours" notice was sent for (an extension moves the expiry). */
   warnedFor?: string;
@@ -91,7 +91,7 @@ export interface Session {
   startedAt: string;
   expiresAt: string;
   endedAt?: string;
-  endedBy?: Actor;
+  endedBy?: AuditActor;
 }
 
 /**
@@ -110,7 +110,7 @@ export interface ProductClient {
 }
 
 /** Who did something: recorded on every audit event. */
-export type Actor =
+export type AuditActor =
   | { type: 'user'; id: string; email: string }
   | { type: 'agent'; id: string; email: string; actingAs?: string }
   | { type: 'system'; id: string }

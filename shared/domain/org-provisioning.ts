@@ -2,8 +2,12 @@ import { verifyChain } from './audit';
 import { ConcurrentChangeError, ValidationError } from './errors';
 import { allowedEnvironments } from './grant-rules';
 import { cancelSchedules, endGrantParts, loadOrg, type GrantDeps } from './grant-service';
-import { ENVIRONMENTS, PLANS, type Actor, type EndReason, type Environment, type Grant, type Org, type OrgSettings, type Plan, type UserProfile } from './model';
+import type { Actor as Principal } from './actor';
+import { ENVIRONMENTS, PLANS, type EndReason, type Environment, type Grant, type Org, type OrgSettings, type Plan, type UserProfile } from './model';
 import { newProductClient } from './product-clients';
+
+/** Org provisioning is the platform admin's (an IAM principal); its audit actor has the same shape. */
+export type PlatformActor = Extract<Principal, { type: 'platform' }>;
 import type { AuditArchive } from '../ports/audit-archive';
 import { randomToken } from '../ports/ids';
 
@@ -130,7 +134,7 @@ export interface CreatedOrg {
 }
 
 /** Creates an org with its first admin and its product credentials, and welcomes the admin. */
-export async function createOrg(deps: ProvisioningDeps, actor: Actor, raw: unknown): Promise<CreatedOrg> {
+export async function createOrg(deps: ProvisioningDeps, actor: PlatformActor, raw: unknown): Promise<CreatedOrg> {
   const input = parseNewOrg(raw);
   if (await deps.store.findOrgByName(input.name)) {
     throw new ValidationError('name', `An org named "${input.name}" already exists.`, 'duplicate_name');
@@ -178,7 +182,7 @@ export interface OrgOutcome {
 }
 
 /** Changes plan or environments; grants the org could not be given now end. */
-export async function changeOrg(deps: ProvisioningDeps, actor: Actor, orgId: string, raw: unknown): Promise<OrgOutcome> {
+export async function changeOrg(deps: ProvisioningDeps, actor: PlatformActor, orgId: string, raw: unknown): Promise<OrgOutcome> {
   const change = parseOrgChange(raw);
   const before = await loadOrg(deps.store, orgId);
   const org = await saveOrg(deps, actor, before, { ...before, ...change }, 'org.changed');
@@ -188,7 +192,7 @@ export async function changeOrg(deps: ProvisioningDeps, actor: Actor, orgId: str
 }
 
 /** Suspends an org: every grant ends now and no new one can be made. Safe to run again. */
-export async function suspendOrg(deps: ProvisioningDeps, actor: Actor, orgId: string): Promise<OrgOutcome> {
+export async function suspendOrg(deps: ProvisioningDeps, actor: PlatformActor, orgId: string): Promise<OrgOutcome> {
   const before = await loadOrg(deps.store, orgId);
   const org = before.status === 'suspended' ? before : await saveOrg(deps, actor, before, { ...before, status: 'suspended' }, 'org.suspended');
   // Runs even when already suspended: an interrupted suspension finishes the second time.
@@ -197,7 +201,7 @@ export async function suspendOrg(deps: ProvisioningDeps, actor: Actor, orgId: st
 }
 
 /** Lifts a suspension; grants that ended stay ended. */
-export async function resumeOrg(deps: ProvisioningDeps, actor: Actor, orgId: string): Promise<OrgOutcome> {
+export async function resumeOrg(deps: ProvisioningDeps, actor: PlatformActor, orgId: string): Promise<OrgOutcome> {
   const before = await loadOrg(deps.store, orgId);
   const org = before.status === 'active' ? before : await saveOrg(deps, actor, before, { ...before, status: 'active' }, 'org.resumed');
   return { org, grantsEnded: 0 };
@@ -214,7 +218,7 @@ export interface DeletedOrg {
  * Deletes an org: suspends it (grants end), exports its audit trail to the archive, then removes
  * its data. The audit trail itself stays in the table, with the deletion as its last event.
  */
-export async function deleteOrg(deps: ProvisioningDeps, actor: Actor, orgId: string): Promise<DeletedOrg> {
+export async function deleteOrg(deps: ProvisioningDeps, actor: PlatformActor, orgId: string): Promise<DeletedOrg> {
   const { org, grantsEnded } = await suspendOrg(deps, actor, orgId);
   const [events, head] = await Promise.all([deps.store.listAudit(orgId), deps.store.auditHead(orgId)]);
   const chainIntact = verifyChain(events, head) === undefined;
@@ -232,7 +236,7 @@ export async function deleteOrg(deps: ProvisioningDeps, actor: Actor, orgId: str
 }
 
 /** Writes the org under its version, with one audit event of what changed. */
-async function saveOrg(deps: ProvisioningDeps, actor: Actor, before: Org, after: Org, action: string): Promise<Org> {
+async function saveOrg(deps: ProvisioningDeps, actor: PlatformActor, before: Org, after: Org, action: string): Promise<Org> {
   const version = before.version ?? 0;
   const org: Org = { ...after, version: version + 1 };
   const changed = (['plan', 'environments', 'status'] as const).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(org[k]));
@@ -255,7 +259,7 @@ async function saveOrg(deps: ProvisioningDeps, actor: Actor, before: Org, after:
 }
 
 /** Ends the org's active grants that match, one transaction each (grant, sessions, audit, notice). */
-async function endGrants(deps: ProvisioningDeps, actor: Actor, org: Org, reason: EndReason, matches: (g: Grant) => boolean): Promise<number> {
+async function endGrants(deps: ProvisioningDeps, actor: PlatformActor, org: Org, reason: EndReason, matches: (g: Grant) => boolean): Promise<number> {
   const grants = (await deps.store.listActiveGrants(org.orgId, deps.clock.now())).filter(matches);
   let ended = 0;
   for (const grant of grants) {

@@ -1,5 +1,6 @@
 import { ForbiddenError, ValidationError } from './errors';
-import { loadOrg, userActor, type GrantDeps } from './grant-service';
+import { auditActor, inPerson, type Actor } from './actor';
+import { loadOrg, type GrantDeps } from './grant-service';
 import { LEVELS, type Level, type Org, type OrgSettings, type UserProfile, type Workspaces } from './model';
 
 
@@ -62,7 +63,8 @@ function diff(before: OrgSettings, after: OrgSettings) {
 }
 
 /** An org admin changes the org's remote-access settings; every change is an audit event. */
-export async function updateSettings(deps: GrantDeps, admin: UserProfile, form: Record<string, string | undefined>): Promise<Org> {
+export async function updateSettings(deps: GrantDeps, actor: Actor, form: Record<string, string | undefined>): Promise<Org> {
+  const admin = inPerson(actor);
   assertMayManageSettings(admin);
   const org = await loadOrg(deps.store, admin.orgId);
   const settings = parseSettings(form, org, deps.limits);
@@ -73,7 +75,7 @@ export async function updateSettings(deps: GrantDeps, admin: UserProfile, form: 
   await deps.store.commit({
     orgId: org.orgId,
     writes: [{ kind: 'org', org: updated, expect: { version } }],
-    audit: [{ at: deps.clock.now().toISOString(), actor: userActor(admin), action: 'org.settings_changed', target: { type: 'org', id: org.orgId }, before, after }],
+    audit: [{ at: deps.clock.now().toISOString(), actor: auditActor(actor), action: 'org.settings_changed', target: { type: 'org', id: org.orgId }, before, after }],
     notices: [],
   });
   return updated;

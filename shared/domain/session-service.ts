@@ -2,8 +2,9 @@ import { loadCase } from './case-service';
 import { epochSeconds } from './clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { assertActive, isActive, mayAgentUse } from './grant-rules';
-import { agentActor, grantNotice, loadGrant, loadOrg, userActor, type GrantDeps } from './grant-service';
-import type { Actor, Case, Grant, Org, Person, Session, UserProfile } from './model';
+import { auditActor, inPerson, type Actor } from './actor';
+import { grantNotice, loadGrant, loadOrg, type GrantDeps } from './grant-service';
+import type { Case, Grant, Org, Person, Session, UserProfile } from './model';
 import type { Notice } from './notices';
 import { decideScope, parseRequestedScope } from './scope-rules';
 import type { TokenSigner } from '../ports/token-signer';
@@ -133,8 +134,9 @@ export async function liveSessionsFor(deps: GrantDeps, user: UserProfile): Promi
   );
 }
 
-/** Ends a session now: by the agent who started it, or by the user acted as or an org admin. */
-export async function endSession(deps: GrantDeps, by: { agent: Person } | { user: UserProfile }, sessionId: string): Promise<Session> {
+/** Ends a session now: by the agent who started it, or by the user acted as or an org admin in person. */
+export async function endSession(deps: GrantDeps, actor: Actor, sessionId: string): Promise<Session> {
+  const by: { agent: Person } | { user: UserProfile } = actor.type === 'agent' ? { agent: actor.agent } : { user: inPerson(actor) };
   const session = await deps.store.findSession(sessionId);
   const isAgent = 'agent' in by;
   if (!session || (!isAgent && session.orgId !== by.user.orgId)) throw new NotFoundError('session', sessionId);
@@ -145,12 +147,11 @@ export async function endSession(deps: GrantDeps, by: { agent: Person } | { user
   if (session.status !== 'active' || now.getTime() >= Date.parse(session.expiresAt)) {
     throw new ConflictError('session_ended', `Session ${sessionId} has already ended.`);
   }
-  const actor: Actor = isAgent ? agentActor(by.agent) : userActor(by.user);
-  const ended: Session = { ...session, status: 'ended', endedAt: now.toISOString(), endedBy: actor };
+  const ended: Session = { ...session, status: 'ended', endedAt: now.toISOString(), endedBy: auditActor(actor) };
   await deps.store.commit({
     orgId: session.orgId,
     writes: [{ kind: 'session', session: ended, expect: { status: 'active' } }],
-    audit: [{ at: ended.endedAt!, actor, action: 'session.ended', target: { type: 'session', id: sessionId }, caseId: session.caseId, before: { status: 'active' }, after: { status: 'ended', grantId: session.grantId } }],
+    audit: [{ at: ended.endedAt!, actor: auditActor(actor), action: 'session.ended', target: { type: 'session', id: sessionId }, caseId: session.caseId, before: { status: 'active' }, after: { status: 'ended', grantId: session.grantId } }],
     notices: [],
   });
   return ended;

@@ -4,17 +4,19 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { logger } from '../adapters/observability';
-import { errorResponder, type ErrorResponderOptions } from './middlewares';
+import type { RefusalDeps } from '../domain/consent-refusals';
+import { errorResponder, recordConsentRefusals, type ErrorResponderOptions } from './middlewares';
 import type { RouteHandler } from './routes';
 
 /**
  * Every HTTP function's middleware chain: headers normalized first; log lines carry the API
  * Gateway request id as correlation id; errors become responses last.
  */
-export function httpHandler(routes: RouteHandler, options: ErrorResponderOptions = {}) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+export function httpHandler(routes: RouteHandler, options: ErrorResponderOptions & { refusals?: RefusalDeps } = {}) {
+  const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(httpHeaderNormalizer())
-    .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_HTTP, resetKeys: true }))
-    .use(errorResponder({ logger, ...options }))
-    .handler(routes);
+    .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_HTTP, resetKeys: true }));
+  // onError runs in reverse: the error responder renders first, then the refusal is recorded.
+  if (options.refusals) chain.use(recordConsentRefusals(options.refusals, logger));
+  return chain.use(errorResponder({ logger, ...options })).handler(routes);
 }

@@ -1,5 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { ImpersonatedSessionError } from '../domain/actor';
+import { recordImpersonatedRefusal, type RefusalDeps } from '../domain/consent-refusals';
 import { DomainError } from '../domain/errors';
 import { problemResponse } from './problem';
 import { logger as defaultLogger } from '../adapters/observability';
@@ -32,4 +34,19 @@ export function errorResponder(options: ErrorResponderOptions = {}): HttpMiddlew
     request.response = render(error, request.event);
   };
   return { onError: errorResponderOnError };
+}
+
+/**
+ * Every consent act refused to a "log in as" session lands in the org's audit trail once, naming
+ * the agent, the user and the route, so the customer sees that support tried. The refusal stands
+ * even if recording it fails (logged).
+ */
+export function recordConsentRefusals(deps: RefusalDeps, logger: { error(message: string, detail: Record<string, unknown>): void } = defaultLogger): HttpMiddleware {
+  const recordConsentRefusalsOnError: NonNullable<HttpMiddleware['onError']> = async (request) => {
+    if (!(request.error instanceof ImpersonatedSessionError)) return;
+    await recordImpersonatedRefusal(deps, request.error, request.event.routeKey).catch((error: unknown) =>
+      logger.error('recording an impersonated refusal failed', { routeKey: request.event.routeKey, error: String(error) }),
+    );
+  };
+  return { onError: recordConsentRefusalsOnError };
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { ImpersonatedSessionError, portalActor, type Actor } from '../domain/actor';
 import type { Clock } from '../domain/clock';
 import { DomainError, ForbiddenError, UnauthenticatedError } from '../domain/errors';
 import { loadOrg } from '../domain/grant-service';
@@ -27,6 +28,8 @@ export interface PortalSession {
 
 /** A signed-in customer user, their org, and what every page needs of them. */
 export interface Visitor {
+  /** The principal every domain service receives: the customer in person, or support acting as them. */
+  actor: Actor;
   user: UserProfile;
   org: Org;
   session: PortalSession;
@@ -68,7 +71,7 @@ export class PortalSessions {
     if (!stored) throw new ForbiddenError('no_profile', `${session.email} is not set up for Support Access.`);
     const user = { ...stored, ...session.profile };
     const org = await loadOrg(this.store, user.orgId);
-    return { user, org, session, page: { name: user.name, email: user.email, orgName: org.name, csrf: seal.csrfToken(session.sid), role: user.role } };
+    return { actor: portalActor(user, session.actor), user, org, session, page: { name: user.name, email: user.email, orgName: org.name, csrf: seal.csrfToken(session.sid), role: user.role } };
   }
 
   /** Every POST carries the session's CSRF token. */
@@ -87,6 +90,7 @@ export function renderHtmlError(error: unknown, event: APIGatewayProxyEventV2): 
     if (event.requestContext.http.method === 'GET') return redirect(`/login?returnTo=${encodeURIComponent(event.rawPath)}`);
     return htmlPage(401, messagePage('Please sign in', 'Your session has ended. Sign in again, then retry.'));
   }
+  if (error instanceof ImpersonatedSessionError) return htmlPage(403, messagePage('Only the customer in person can change access', error.message));
   if (error instanceof DomainError) return htmlPage(statusOf(error), messagePage('That did not work', error.message));
   return htmlPage(500, messagePage('Something went wrong', 'Something went wrong on our side. Nothing was changed.'));
 }

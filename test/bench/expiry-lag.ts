@@ -1,3 +1,4 @@
+import { customer } from '../../shared/domain/actor';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserProfile } from '../../shared/domain/model';
 import { benchDb, benchLayout } from './bench-stack';
@@ -31,7 +32,7 @@ export async function measureExpiryLag(count: number, orgs: number, progress: (l
   const admins: UserProfile[] = created.map((o) => ({ email: o.adminEmail, orgId: o.orgId, name: 'Bench Admin', role: 'admin', level: 'admin', workspaces: 'all' }));
   const expiry = Math.ceil(Date.now() / 1000) * 1000 + 20_000;
   const deps = { ...grantDepsFromEnv(), clock: { now: () => new Date(expiry - 60_000) } };
-  for (let i = 0; i < count; i++) await createUserGrant(deps, admins[i % orgs]!, { durationHours: String(60 / 3600), level: 'manage' } as never);
+  for (let i = 0; i < count; i++) await createUserGrant(deps, customer(admins[i % orgs]!), { durationHours: String(60 / 3600), level: 'manage' } as never);
   if (Date.now() > expiry - 2000) throw new Error('Creating the grants took too long; the shared expiry second came first.');
   progress(`  ${count} grants over ${orgs} orgs expire at ${new Date(expiry).toISOString()}; waiting…`);
 

@@ -88,10 +88,11 @@ export async function measureStoreCost(gateway: { url: string; counter: StoreCou
   // of its own, so nothing else expires it first.
   const { grantDepsFromEnv } = await import('../../shared/adapters/runtime');
   const { createUserGrant } = await import('../../shared/domain/grant-service');
+  const { customer } = await import('../../shared/domain/actor');
   const past = Date.now() - 120_000;
   const due = await createUserGrant(
     { ...grantDepsFromEnv(), clock: { now: () => new Date(past) }, scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined } },
-    { email: org.adminEmail, orgId: org.orgId, name: 'Bench Admin', role: 'admin', level: 'admin', workspaces: 'all' },
+    customer({ email: org.adminEmail, orgId: org.orgId, name: 'Bench Admin', role: 'admin', level: 'admin', workspaces: 'all' }),
     { durationHours: String(60 / 3600), level: 'manage' } as never,
   );
   const expired = await measure('expire (scheduler target)', () => gateway.handlers.expire({ type: 'grant', orgId: org.orgId, id: due.grantId }, lambdaContext('expire')));

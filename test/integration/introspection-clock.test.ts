@@ -1,3 +1,4 @@
+import { customer } from '../../shared/domain/actor';
 import { join } from 'node:path';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoStore } from '../../shared/adapters/dynamodb/store';
@@ -38,7 +39,7 @@ describe('introspection against a controlled clock', () => {
     const given = await givenOrg();
     const client = (await deps.store.getProductClient(given.product.clientId))!;
     clock.set(new Date());
-    const grant = await createUserGrant(deps, given.admin, { durationHours: String(seconds / 3600) });
+    const grant = await createUserGrant(deps, customer(given.admin), { durationHours: String(seconds / 3600) });
     const { token } = await startSession(deps, agent, given.org.orgId, grant.grantId, { justification: 'clock test' });
     return { given, client, grant, token };
   }
@@ -62,7 +63,7 @@ describe('introspection against a controlled clock', () => {
     clock.advance(5_000);
     expect((await introspect(deps, client, token)).active).toBe(true);
 
-    await revokeGrant(deps, given.admin, grant.grantId);
+    await revokeGrant(deps, customer(given.admin), grant.grantId);
 
     expect(await introspect(deps, client, token)).toEqual({ active: false });
   });

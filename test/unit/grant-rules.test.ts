@@ -4,7 +4,6 @@ import {
   allowedEnvironments,
   assertMayGrant,
   assertMayManage,
-  assertNotImpersonated,
   expiryFrom,
   inactiveReason,
   isActive,
@@ -115,10 +114,6 @@ describe('level, environment, plan, role', () => {
     expect(() => assertMayGrant(org({}, { allowNonAdminGrants: true }), user)).not.toThrow();
   });
 
-  test('nobody grants from inside a "log in as" session', () => {
-    expect(() => assertNotImpersonated('agent-1')).toThrow(expect.objectContaining({ code: 'impersonated_session' }));
-    expect(() => assertNotImpersonated(undefined)).not.toThrow();
-  });
 
   test('the granter or any admin may revoke; another user may not', () => {
     expect(() => assertMayManage(grant(), admin)).not.toThrow();
