@@ -71,7 +71,7 @@ export class PortalSessions {
     if (!stored) throw new ForbiddenError('no_profile', `${session.email} is not set up for Support Access.`);
     const user = { ...stored, ...session.profile };
     const org = await loadOrg(this.store, user.orgId);
-    return { actor: portalActor(user, session.actor), user, org, session, page: { name: user.name, email: user.email, orgName: org.name, csrf: seal.csrfToken(session.sid), role: user.role } };
+    return { actor: portalActor(user, session.actor), user, org, session, page: { name: user.name, email: user.email, orgName: org.name, csrf: seal.csrfToken(session.sid), role: user.role, impersonatedBy: session.actor } };
   }
 
   /** Every POST carries the session's CSRF token. */

@@ -11,6 +11,7 @@ label{display:block;margin:.75rem 0 .25rem;font-weight:600}input,select{font:inh
 .error{color:#a4161a}.notice{background:#e7f5ec;border:1px solid #9bd3ae;padding:.5rem 1rem;border-radius:6px}
 .field-error{color:#a4161a;display:block;margin-top:.25rem}button{font:inherit;cursor:pointer}
 .inline{display:inline}.muted{color:#5b6475}
+.banner{background:#fff4e5;border:1px solid #e0a340;padding:.5rem 1rem;border-radius:6px}
 `;
 
 export interface PageUser {
@@ -19,6 +20,8 @@ export interface PageUser {
   orgName: string;
   csrf: string;
   role: 'admin' | 'user';
+  /** The agent, when this portal session came through "log in as": every page says so. */
+  impersonatedBy?: string;
 }
 
 /** The portal's page frame; every page goes through it. */
@@ -32,5 +35,5 @@ export function layout(title: string, body: SafeHtml, user?: PageUser): string {
 <form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${user.csrf}"><button type="submit">Sign out</button></form>`
       : ''
   }</header>
-<main>${body}</main></body></html>`.toString();
+<main>${user?.impersonatedBy ? html`<p class="banner" role="note" id="impersonation-banner">Support (${user.impersonatedBy}) is signed in as ${user.name} through login access: pages can be read, but only ${user.name} in person can change access.</p>` : ''}${body}</main></body></html>`.toString();
 }
