@@ -42,8 +42,16 @@ export interface StageConfig {
   customerIssuer?: IssuerConfig;
   /** Staff issuer for agents; a Cognito user pool is created when absent. */
   staffIssuer?: IssuerConfig;
-  /** Where alarms go. */
+  /** Where alarms go; required on a production stage, so an alarm never fires into nothing. */
   alarmEmail?: string;
+  /**
+   * Cognito threat protection (the Plus feature plan: adaptive authentication, compromised
+   * credentials) on the staff pool the stack creates. Billed per monthly active user (about
+   * $0.02 each on top of the Essentials plan); off by default.
+   */
+  staffThreatProtection: boolean;
+  /** A production stage: stricter defaults are required (alarm email). */
+  production: boolean;
   /** Claim names in the customer issuer's ID token that carry a user's level and workspaces. */
   profileClaims?: { level?: string; workspaces?: string };
   /** Days CloudWatch keeps function logs. */
@@ -87,13 +95,15 @@ const BASE: Omit<StageConfig, 'stage'> = {
   waf: false,
   expiryLagAlarmSeconds: 60,
   signingKeyGeneration: 1,
+  staffThreatProtection: false,
+  production: false,
 };
 
 export const STAGES: Record<string, StageConfig> = {
   dev: { ...BASE, stage: 'dev', mailFrom: 'support-access@localhost.test' },
   /** The test stage lets grants last seconds, so expiry can be watched happening. */
   test: { ...BASE, stage: 'test', minGrantSeconds: 1, mailFrom: 'support-access@localhost.test' },
-  prod: { ...BASE, stage: 'prod', waf: true },
+  prod: { ...BASE, stage: 'prod', waf: true, production: true },
 };
 
 export class StageConfigError extends Error {
@@ -133,7 +143,9 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   checkRange(config, 'apiBurstLimit', config.apiRateLimit, 5000);
   checkRange(config, 'expiryLagAlarmSeconds', 1, 3600);
   checkRange(config, 'signingKeyGeneration', 1, 1000);
-  if (typeof config.waf !== 'boolean') throw new StageConfigError('waf', `must be true or false, got ${JSON.stringify(config.waf)}.`);
+  for (const flag of ['waf', 'staffThreatProtection', 'production'] as const) {
+    if (typeof config[flag] !== 'boolean') throw new StageConfigError(flag, `must be true or false, got ${JSON.stringify(config[flag])}.`);
+  }
   if (!Number.isInteger(config.signingKeyGeneration)) throw new StageConfigError('signingKeyGeneration', `must be a whole number, got ${config.signingKeyGeneration}.`);
   if (!EMAIL.test(config.mailFrom)) throw new StageConfigError('mailFrom', `must be an email address, got "${config.mailFrom}".`);
   if (config.alarmEmail !== undefined && !EMAIL.test(config.alarmEmail)) {
@@ -153,6 +165,9 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   }
   checkIssuer('customerIssuer', config.customerIssuer);
   checkIssuer('staffIssuer', config.staffIssuer);
+  if (config.production && config.alarmEmail === undefined) {
+    throw new StageConfigError('alarmEmail', `is required on the production stage "${config.stage}" (alarms must reach someone): -c alarmEmail=oncall@your-company.example.`);
+  }
   return config;
 }
 
@@ -175,7 +190,7 @@ const NUMERIC_FIELDS = new Set<keyof StageConfig>([
 function fromContext(key: string, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   if (NUMERIC_FIELDS.has(key as keyof StageConfig)) return Number(value);
-  if (key === 'waf') return value === 'true' ? true : value === 'false' ? false : value;
+  if (key === 'waf' || key === 'staffThreatProtection' || key === 'production') return value === 'true' ? true : value === 'false' ? false : value;
   return value;
 }
 

@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
 
 /**
@@ -11,10 +11,26 @@ import { acknowledge } from './acknowledge';
  */
 export class AuditArchive extends Construct {
   readonly bucket: Bucket;
+  /** Server access logs of the archive: who put, read or tried to delete an export. */
+  readonly accessLogs: Bucket;
 
   constructor(scope: Construct, id: string, props: { retentionDays: number; key: IKey }) {
     super(scope, id);
+    // Server access logs are delivered with SSE-S3 only (S3 cannot write them under a KMS key).
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(props.retentionDays + 1), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.accessLogs, {
+      'AwsSolutions-S1': "This bucket is the audit archive's access log; logging it in turn would need a further log bucket without end.",
+    });
     this.bucket = new Bucket(this, 'Bucket', {
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'audit-archive/',
       encryption: BucketEncryption.KMS,
       encryptionKey: props.key,
       bucketKeyEnabled: true,
@@ -26,16 +42,13 @@ export class AuditArchive extends Construct {
       lifecycleRules: [{ expiration: Duration.days(props.retentionDays + 1), noncurrentVersionExpiration: Duration.days(props.retentionDays + 1) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.bucket, {
-      'AwsSolutions-S1': 'Written only by the admin function, a few objects per deleted org; CloudTrail records every call to it. A log bucket would need a log bucket of its own.',
-    });
   }
 
-  /** Lets a function add exports (never read, overwrite or delete them). */
+  /**
+   * Lets a function add exports under `audit/` (never read, overwrite or delete them: Object Lock
+   * keeps every version). The data key's encrypt permissions come with its table grant.
+   */
   grantExport(grantee: IGrantable): void {
-    this.bucket.grantPut(grantee, 'audit/*');
-    acknowledge(grantee as unknown as IConstruct, {
-      'AwsSolutions-IAM5[Action::s3:Abort*]': 'Part of the put-only grant (aborting its own multipart uploads).',
-    });
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects('audit/*')] }));
   }
 }

@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { AccountRecovery, Mfa, OAuthScope, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, FeaturePlan, Mfa, OAuthScope, StandardThreatProtectionMode, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
 import type { IssuerConfig } from '../config/stage-config';
@@ -14,7 +14,7 @@ export class Issuer extends Construct {
   /** The pool, when this construct created it. */
   readonly pool?: UserPool;
 
-  constructor(scope: Construct, id: string, props: { configured?: IssuerConfig; domainPrefix: string; callbackUrls: string[]; requireMfa: boolean }) {
+  constructor(scope: Construct, id: string, props: { configured?: IssuerConfig; domainPrefix: string; callbackUrls: string[]; requireMfa: boolean; threatProtection?: boolean }) {
     super(scope, id);
     if (props.configured) {
       this.url = props.configured.url;
@@ -28,9 +28,10 @@ export class Issuer extends Construct {
       mfa: props.requireMfa ? Mfa.REQUIRED : Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      ...(props.threatProtection ? { featurePlan: FeaturePlan.PLUS, standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION } : {}),
     }));
     acknowledge(pool, {
-      'AwsSolutions-COG8': 'The Plus feature plan (threat protection) is billed per user; vendors who want it enable it, and `waf` puts AWS WAF in front of sign-in.',
+      ...(props.threatProtection ? {} : { 'AwsSolutions-COG8': 'The Plus feature plan (threat protection) is billed per user; it is switched on by stage config (staffThreatProtection, README), and `waf` puts AWS WAF in front of sign-in.' }),
       ...(props.requireMfa ? {} : { 'AwsSolutions-COG2': "Customer users may enrol TOTP MFA but are not forced to; a vendor whose customers need enforced MFA points `customerIssuer` at their own IdP." }),
     });
     pool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });

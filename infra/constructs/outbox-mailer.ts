@@ -19,7 +19,9 @@ export class OutboxMailer extends Construct {
    * With `mailDomain` the whole domain is verified (Easy DKIM: publish the three CNAMEs the
    * console shows); otherwise the single address (SES emails it a verification link).
    */
-  constructor(scope: Construct, id: string, props: { table: ITable; sender: IFunction; mailFrom: string; mailDomain?: string }) {
+  private readonly table: ITable;
+
+  constructor(scope: Construct, id: string, props: { table: ITable; mailFrom: string; mailDomain?: string }) {
     super(scope, id);
     this.identity = new EmailIdentity(this, 'Sender', { identity: props.mailDomain ? Identity.domain(props.mailDomain) : Identity.email(props.mailFrom) });
     this.failures = new Queue(this, 'StreamFailures', {
@@ -27,8 +29,14 @@ export class OutboxMailer extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    props.sender.addEventSource(
-      new DynamoEventSource(props.table, {
+    this.table = props.table;
+    acknowledge(this.failures, { 'AwsSolutions-SQS3': "This queue is the stream event source's on-failure destination (its dead-letter queue)." });
+  }
+
+  /** Makes `sender` the mailer: the table stream as its event source, and SES send from the identity. */
+  connect(sender: IFunction): void {
+    sender.addEventSource(
+      new DynamoEventSource(this.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 25,
         bisectBatchOnError: true,
@@ -38,7 +46,6 @@ export class OutboxMailer extends Construct {
         onFailure: new SqsDlq(this.failures),
       }),
     );
-    this.identity.grantSendEmail(props.sender);
-    acknowledge(this.failures, { 'AwsSolutions-SQS3': "This queue is the stream event source's on-failure destination (its dead-letter queue)." });
+    this.identity.grantSendEmail(sender);
   }
 }

@@ -1,11 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
 import { FUNCTION_ENTRIES, type FunctionName } from '../local/functions';
+import { FUNCTION_PERMISSIONS, TABLE_ACTIONS, tableKeyActionsOf } from '../config/function-permissions';
 import { acknowledge } from './acknowledge';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from './operations';
 
@@ -38,6 +41,8 @@ export interface SupportFunctionProps {
  * an explicit log group, and helpers that grant and set the environment together.
  */
 export class SupportFunction extends NodejsFunction {
+  readonly supportName: FunctionName;
+
   constructor(scope: Construct, id: string, props: SupportFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
     super(scope, id, {
@@ -59,22 +64,36 @@ export class SupportFunction extends NodejsFunction {
       },
       bundling: BUNDLING,
     });
+    this.supportName = props.name;
     acknowledge(this, {
       'AwsSolutions-L1': 'Pinned to Node.js 22 on purpose: the code, its dependencies (middy 7, AWS SDK v3) and the local runtime are built and tested on 22.',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The CDK default for Lambda: only CreateLogGroup, CreateLogStream and PutLogEvents.',
-      'AwsSolutions-IAM5[Resource::*]': 'X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords accept no resource narrower than *.',
+      'AwsSolutions-IAM5[Resource::*]': FUNCTION_PERMISSIONS[props.name].mail
+        ? 'Two actions accept no resource narrower than *: X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords) and dynamodb:ListStreams, which the stream event source mapping needs to find the table stream.'
+        : 'X-Ray tracing only: xray:PutTraceSegments and PutTelemetryRecords accept no resource narrower than *.',
     });
   }
 
-  /** Grants access to the table and tells the function its name, in one call. */
-  bindTable(table: ITable, access: 'read' | 'readWrite'): this {
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+  /**
+   * Grants exactly the table and key actions `FUNCTION_PERMISSIONS` declares for this function
+   * (writes confined to its partitions where it declares them) and tells it the table's name.
+   */
+  bindTable(table: ITable, key: IKey): this {
+    const declared = FUNCTION_PERMISSIONS[this.supportName];
+    const tableArns = [table.tableArn, `${table.tableArn}/index/*`];
+    this.addToRolePolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS.read], resources: tableArns }));
+    if (declared.table.includes('write')) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...TABLE_ACTIONS.write],
+          resources: [table.tableArn],
+          ...(declared.writePartitions ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': declared.writePartitions } } } : {}),
+        }),
+      );
+    }
+    if (declared.table.includes('delete')) this.addToRolePolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS.delete], resources: [table.tableArn] }));
+    this.addToRolePolicy(new PolicyStatement({ actions: tableKeyActionsOf(declared), resources: [key.keyArn] }));
     this.addEnvironment('TABLE_NAME', table.tableName);
-    acknowledge(this, {
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': "The table's customer-managed key, as CDK grants it for reading and writing an encrypted table; that key only.",
-      'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': "The table's customer-managed key, as CDK grants it for reading and writing an encrypted table; that key only.",
-    });
     return this;
   }
 }

@@ -15,6 +15,7 @@ import { Issuer } from '../constructs/identity';
 import { Operations } from '../constructs/operations';
 import { OutboxMailer } from '../constructs/outbox-mailer';
 import { SupportFunction } from '../constructs/support-function';
+import { FUNCTION_PERMISSIONS } from '../config/function-permissions';
 import { WebFirewall } from '../constructs/web-firewall';
 import { acknowledge, acknowledgeWildcards } from '../constructs/acknowledge';
 
@@ -59,6 +60,7 @@ export class SupportAccessStack extends Stack {
       domainPrefix: `support-access-${config.stage}-staff-${this.account}`,
       // Staff can get into customer accounts: a second factor is not optional for them.
       requireMfa: true,
+      threatProtection: config.staffThreatProtection,
       callbackUrls: ['http://localhost:8976/callback'],
     });
 
@@ -77,11 +79,9 @@ export class SupportAccessStack extends Stack {
     const scheduler = new ExpiryScheduler(this, 'ExpiryScheduler', { target: expire, stage: config.stage });
     const schedulerEnv = { ...scheduler.environment(expire), EXPIRE_FUNCTION_ARN: expireArn };
     for (const [k, v] of Object.entries(schedulerEnv)) expire.addEnvironment(k, v);
-    expire.bindTable(table, 'readWrite');
-
+    
     // The safety net under the schedules: every 5 minutes, expire whatever is past its expiry.
-    const sweep = new SupportFunction(this, 'Sweep', { name: 'sweep', environment: { ...limits, ...schedulerEnv }, logRetention }).bindTable(table, 'readWrite');
-    scheduler.grantManage(sweep);
+    const sweep = new SupportFunction(this, 'Sweep', { name: 'sweep', environment: { ...limits, ...schedulerEnv }, logRetention });
     new Rule(this, 'SweepEvery5Minutes', { schedule: Schedule.rate(Duration.minutes(5)), targets: [new LambdaFunction(sweep, { retryAttempts: 2 })] });
 
     // Rotation: bump `signingKeyGeneration`; the new key signs, the previous one stays published
@@ -95,7 +95,6 @@ export class SupportAccessStack extends Stack {
     const signingKey = signingKeyOf(config.signingKeyGeneration);
     const retiredKeys = config.signingKeyGeneration > 1 ? [signingKeyOf(config.signingKeyGeneration - 1)] : [];
     const signingEnv = { SIGNING_KEY_ID: signingKey.keyArn, RETIRED_SIGNING_KEY_IDS: retiredKeys.map((k) => k.keyArn).join(','), TOKEN_ISSUER: portalUrl, TOKEN_AUDIENCE };
-    const mayReadKeys = (fn: SupportFunction) => [signingKey, ...retiredKeys].forEach((k) => k.grant(fn, 'kms:GetPublicKey'));
     const sessionSecret = new Secret(this, 'PortalSessionSecret', {
       description: 'Signs the portal session cookie',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
@@ -116,40 +115,32 @@ export class SupportAccessStack extends Stack {
         ...(config.profileClaims?.level ? { PROFILE_LEVEL_CLAIM: config.profileClaims.level } : {}),
         ...(config.profileClaims?.workspaces ? { PROFILE_WORKSPACES_CLAIM: config.profileClaims.workspaces } : {}),
       },
-    }).bindTable(table, 'readWrite');
-    scheduler.grantManage(portal);
-    sessionSecret.grantRead(portal);
+    });
 
     const approvals = new SupportFunction(this, 'Approvals', {
       name: 'approvals',
       logRetention,
       environment: { ...limits, ...schedulerEnv, SESSION_SECRET_ARN: sessionSecret.secretArn },
-    }).bindTable(table, 'readWrite');
-    scheduler.grantManage(approvals);
-    sessionSecret.grantRead(approvals);
+    });
 
     const supportApi = new SupportFunction(this, 'SupportApi', {
       name: 'support-api',
       logRetention,
       environment: { ...limits, ...schedulerEnv, ...signingEnv },
-    }).bindTable(table, 'readWrite');
-    scheduler.grantManage(supportApi);
-    signingKey.grant(supportApi, 'kms:Sign');
-    mayReadKeys(supportApi);
+    });
 
     const productApi = new SupportFunction(this, 'ProductApi', {
       name: 'product-api',
       logRetention,
       environment: { ...limits, ...schedulerEnv, ...signingEnv },
-    }).bindTable(table, 'readWrite');
-    mayReadKeys(productApi);
+    });
 
     const stream = new SupportFunction(this, 'Stream', {
       name: 'stream',
       logRetention,
       environment: { PORTAL_URL: portalUrl, MAIL_FROM: config.mailFrom },
-    }).bindTable(table, 'readWrite');
-    const outbox = new OutboxMailer(this, 'Outbox', { table, sender: stream, mailFrom: config.mailFrom, mailDomain: config.mailDomain });
+    });
+    const outbox = new OutboxMailer(this, 'Outbox', { table, mailFrom: config.mailFrom, mailDomain: config.mailDomain });
 
     // Platform admins: org provisioning behind IAM authorization; deleted orgs' trails are archived.
     const archive = new AuditArchive(this, 'AuditArchive', { retentionDays: config.auditRetentionDays, key: dataKey });
@@ -164,9 +155,20 @@ export class SupportAccessStack extends Stack {
         DEFAULT_MAX_GRANT_HOURS: String(config.defaultMaxGrantHours),
         AUDIT_ARCHIVE_BUCKET: archive.bucket.bucketName,
       },
-    }).bindTable(table, 'readWrite');
-    scheduler.grantManage(adminApi);
-    archive.grantExport(adminApi);
+    });
+
+    // Every grant comes from the one declaration of each function's permissions.
+    const functionsByName = { portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi, expire, sweep, stream };
+    for (const fn of Object.values(functionsByName)) {
+      const declared = FUNCTION_PERMISSIONS[fn.supportName];
+      fn.bindTable(table, dataKey);
+      if (declared.schedules) scheduler.grantManage(fn);
+      if (declared.sessionSecret) sessionSecret.grantRead(fn);
+      if (declared.signingKeys === 'sign') signingKey.grant(fn, 'kms:Sign');
+      if (declared.signingKeys) [signingKey, ...retiredKeys].forEach((k) => k.grant(fn, 'kms:GetPublicKey'));
+      if (declared.auditArchive) archive.grantExport(fn);
+      if (declared.mail) outbox.connect(fn);
+    }
 
     http.addRoutes({ portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi }, { issuer: staff.url, audience: staff.clientId });
     const adminPolicy = new ManagedPolicy(this, 'PlatformAdminPolicy', {

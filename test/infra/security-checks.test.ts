@@ -11,7 +11,7 @@ import { SupportAccessStack } from '../../infra/stacks/support-access-stack';
 /** The product stack as `npm run synth` builds it (without bundling), for a stage config. */
 function stack(overrides: Record<string, unknown> = {}): Stack {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return new SupportAccessStack(app, 'Nag', { config: stageConfig('prod', overrides), env: { account: '123456789012', region: 'eu-west-1' } });
+  return new SupportAccessStack(app, 'Nag', { config: stageConfig('prod', { alarmEmail: 'oncall@vendor.example', ...overrides }), env: { account: '123456789012', region: 'eu-west-1' } });
 }
 
 const violationsOf = (scope: Stack) => new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope).violations;
@@ -31,6 +31,8 @@ describe('cdk-nag AwsSolutions', () => {
     const acknowledgments = s.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.entries(m.data as Record<string, string>)));
     expect(acknowledgments.length).toBeGreaterThan(10);
     for (const [id, reason] of acknowledgments) {
+      // CDK acknowledges one CloudFormation lint rule itself (the access-log bucket's ACL).
+      if (id.startsWith('CloudFormation-Validate::')) continue;
       expect(id).toMatch(/AwsSolutions-/);
       expect(reason.length).toBeGreaterThan(30);
     }

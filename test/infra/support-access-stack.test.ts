@@ -9,7 +9,7 @@ import { FUNCTION_ENTRIES } from '../../infra/local/functions';
 /** Synthesizes the stack without bundling (esbuild is exercised by `npm run synth`). */
 function synth(overrides: Record<string, unknown> = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new SupportAccessStack(app, 'Test', { config: stageConfig('prod', overrides), env: { account: '123456789012', region: 'eu-west-1' } });
+  const stack = new SupportAccessStack(app, 'Test', { config: stageConfig('prod', { alarmEmail: 'oncall@vendor.example', ...overrides }), env: { account: '123456789012', region: 'eu-west-1' } });
   return Template.fromStack(stack);
 }
 
@@ -231,8 +231,9 @@ describe('stage config', () => {
     [{ alarmEmail: 'oncall' }, 'alarmEmail'],
     [{ customDomain: { name: 'access.vendor.example', certificateArn: 'nope' } }, 'customDomain.certificateArn'],
   ])('%o is refused, naming %s', (override, field) => {
-    expect(() => stageConfig('prod', override)).toThrow(StageConfigError);
-    expect(() => stageConfig('prod', override)).toThrow(new RegExp(`^Invalid stage config: ${field} `));
+    const config = { alarmEmail: 'oncall@vendor.example', ...override };
+    expect(() => stageConfig('prod', config)).toThrow(StageConfigError);
+    expect(() => stageConfig('prod', config)).toThrow(new RegExp(`^Invalid stage config: ${field} `));
   });
 
   test('an unknown stage is refused', () => {
@@ -240,6 +241,18 @@ describe('stage config', () => {
   });
 
   test('numbers from cdk context arrive as strings and are accepted', () => {
-    expect(stageConfig('prod', { platformMaxGrantHours: '720' }).platformMaxGrantHours).toBe(720);
+    expect(stageConfig('prod', { alarmEmail: 'oncall@vendor.example', platformMaxGrantHours: '720' }).platformMaxGrantHours).toBe(720);
+  });
+
+  test('a production stage cannot deploy without somewhere for its alarms to go', () => {
+    expect(() => stageConfig('prod')).toThrow('Invalid stage config: alarmEmail is required on the production stage "prod"');
+    expect(stageConfig('dev').alarmEmail).toBeUndefined();
+  });
+
+  test('staff threat protection is a stage switch: the Plus plan with full-function protection on the staff pool only', () => {
+    const pools = (t: Template) => Object.values(t.findResources('AWS::Cognito::UserPool')).map((p) => p.Properties as { UserPoolTier?: string; UserPoolAddOns?: { AdvancedSecurityMode?: string }; MfaConfiguration: string });
+    expect(pools(synth()).some((p) => p.UserPoolTier === 'PLUS')).toBe(false);
+    const on = pools(synth({ staffThreatProtection: 'true' }));
+    expect(on.filter((p) => p.UserPoolTier === 'PLUS').map((p) => [p.MfaConfiguration, p.UserPoolAddOns?.AdvancedSecurityMode])).toEqual([['ON', 'ENFORCED']]);
   });
 });

@@ -1,0 +1,72 @@
+import type { FunctionName } from '../local/functions';
+
+/**
+ * What each function may do, declared once: the stack grants exactly this (`bindTable` and the
+ * grants beside it) and the infra tests pin the synthesized policies to it. A new permission is
+ * added here first.
+ *
+ * DynamoDB: a transaction needs the permission of each action inside it (Put, Update,
+ * ConditionCheck); nobody scans; only the admin API deletes (org deletion).
+ */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+  delete: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+} as const;
+
+/**
+ * The table's customer-managed key, as DynamoDB uses it on the caller's behalf: reading decrypts,
+ * writing also encrypts. No `kms:ReEncrypt*` (nothing re-encrypts under another key) and no
+ * action wildcards.
+ */
+export const TABLE_KEY_ACTIONS = {
+  read: ['kms:Decrypt', 'kms:DescribeKey'],
+  write: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+} as const;
+
+export type TableAccess = keyof typeof TABLE_ACTIONS;
+
+export interface FunctionPermissions {
+  /** Table actions; `write` implies `read` is listed too. */
+  table: TableAccess[];
+  /**
+   * Partitions the function may write (`dynamodb:LeadingKeys`, `StringLike` patterns); absent: any.
+   * Overwrite protection stays in each write's condition expression.
+   */
+  writePartitions?: string[];
+  /** Create, move and delete its own schedules (and pass the scheduler's role). */
+  schedules?: boolean;
+  /** Session-token keys: `sign` (and publish), or only `verify` (GetPublicKey). */
+  signingKeys?: 'sign' | 'verify';
+  /** The portal cookie secret. */
+  sessionSecret?: boolean;
+  /** Put-only under `audit/` in the archive bucket. */
+  auditArchive?: boolean;
+  /** SES send from the configured identity, and the table stream as its event source. */
+  mail?: boolean;
+}
+
+/** The partitions an item's key can start with (see `shared/adapters/dynamodb/keys/`). */
+const AUDIT = 'AUDIT#*';
+const NOTICE = 'NOTICE#*';
+const TOKEN = 'TOKEN#*';
+
+export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
+  portal: { table: ['read', 'write'], schedules: true, sessionSecret: true },
+  approvals: { table: ['read', 'write'], schedules: true, sessionSecret: true },
+  'support-api': { table: ['read', 'write'], schedules: true, signingKeys: 'sign' },
+  // Public-facing: it only appends activity to the audit trail.
+  'product-api': { table: ['read', 'write'], writePartitions: [AUDIT, NOTICE], signingKeys: 'verify' },
+  'admin-api': { table: ['read', 'write', 'delete'], schedules: true, auditArchive: true },
+  // Schedules delete themselves after firing (ActionAfterCompletion: DELETE).
+  expire: { table: ['read', 'write'] },
+  sweep: { table: ['read', 'write'], schedules: true },
+  // Claims and marks notices, mints approval tokens, records TTL expiries in the audit trail.
+  stream: { table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, TOKEN], mail: true },
+};
+
+/** The DynamoDB actions a function's declaration gives it, in a stable order. */
+export const tableActionsOf = (p: FunctionPermissions): string[] => p.table.flatMap((a) => [...TABLE_ACTIONS[a]]);
+
+/** The table-key actions a function's declaration gives it. */
+export const tableKeyActionsOf = (p: FunctionPermissions): string[] => [...TABLE_KEY_ACTIONS[p.table.includes('write') ? 'write' : 'read']];
