@@ -58,8 +58,8 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
   // Public-facing: it only appends activity to the audit trail.
   'product-api': { table: ['read', 'write'], writePartitions: [AUDIT, NOTICE], signingKeys: 'verify' },
   'admin-api': { table: ['read', 'write', 'delete'], schedules: true, auditArchive: true },
-  // Schedules delete themselves after firing (ActionAfterCompletion: DELETE).
-  expire: { table: ['read', 'write'] },
+  // Re-arms a schedule that fired early; its on-failure queue is granted with the destination.
+  expire: { table: ['read', 'write'], schedules: true },
   sweep: { table: ['read', 'write'], schedules: true },
   // Claims and marks notices, mints approval tokens, records TTL expiries in the audit trail.
   stream: { table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, TOKEN], mail: true },

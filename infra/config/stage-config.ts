@@ -71,7 +71,11 @@ export interface StageConfig {
    * the Cognito pools the stack creates. HTTP APIs cannot carry a WAF web ACL themselves.
    */
   waf: boolean;
-  /** Alarm when a grant is marked expired more than this many seconds after its expiry. */
+  /**
+   * Alarm when a grant is marked expired more than this many seconds after its expiry. Scheduler
+   * fires within the minute after an at-time already rounded up to the minute, so a normal lag is
+   * up to 120 s; the default leaves a minute of headroom over that.
+   */
   expiryLagAlarmSeconds: number;
   /**
    * Which generation of the session-signing KMS key signs (1, 2, …). Bumping it rotates: the new
@@ -93,7 +97,7 @@ const BASE: Omit<StageConfig, 'stage'> = {
   apiRateLimit: 200,
   apiBurstLimit: 400,
   waf: false,
-  expiryLagAlarmSeconds: 60,
+  expiryLagAlarmSeconds: 180,
   signingKeyGeneration: 1,
   staffThreatProtection: false,
   production: false,

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -14,6 +15,8 @@ export class ExpiryScheduler extends Construct {
   readonly group: ScheduleGroup;
   readonly role: Role;
   readonly deadLetterQueue: Queue;
+  /** Where `expire` invocations go after Lambda's async retries fail (the function's on-failure destination). */
+  readonly expireFailures: Queue;
 
   constructor(scope: Construct, id: string, props: { target: IFunction; stage: string }) {
     super(scope, id);
@@ -28,6 +31,11 @@ export class ExpiryScheduler extends Construct {
       description: 'Assumed by EventBridge Scheduler to invoke the expire function',
     });
     props.target.grantInvoke(this.role);
+    // Scheduler invokes Lambda asynchronously: a failing `expire` is retried twice by Lambda (not by
+    // the schedule's RetryPolicy, which covers failures to invoke) and then lands here.
+    this.expireFailures = new Queue(this, 'ExpireFailures', { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    acknowledge(this.expireFailures, { 'AwsSolutions-SQS3': "This queue is the expire function's on-failure destination (its dead-letter queue)." });
+    props.target.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.expireFailures) });
     acknowledge(this.deadLetterQueue, { 'AwsSolutions-SQS3': 'This queue is the dead-letter queue of the expiry schedules.' });
     this.deadLetterQueue.grantSendMessages(this.role);
   }

@@ -1,8 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { Handler } from './functions';
-import { lambdaContext } from './lambda-context';
+import type { Clock } from '../../shared/domain/clock';
+import type { AsyncInvoker } from './async-invoke';
 
 /** The part of a schedule the local scheduler keeps (the EventBridge Scheduler request shape). */
 export interface LocalSchedule {
@@ -10,6 +10,7 @@ export interface LocalSchedule {
   GroupName: string;
   ScheduleExpression: string;
   ScheduleExpressionTimezone?: string;
+  FlexibleTimeWindow: { Mode: 'OFF' | 'FLEXIBLE'; MaximumWindowInMinutes?: number };
   ActionAfterCompletion?: 'DELETE' | 'NONE';
   Target: {
     Arn: string;
@@ -19,127 +20,157 @@ export interface LocalSchedule {
     DeadLetterConfig?: { Arn?: string };
   };
   CreationDate?: string;
+  /** Local only: when this schedule fires (within the minute after its at-time). */
+  LocalFireAt?: string;
 }
 
-/** Longest setTimeout Node allows; later fire times are re-armed in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How the local scheduler picks the moment within the minute: like AWS (`random`), or at the at-time (`exact`). */
+export type FireMode = 'random' | 'exact';
 
-/** `at(2026-01-01T00:00:00)` in UTC → epoch ms. */
+class ValidationException extends Error {}
+class NotFound extends Error {}
+
+const NAME = /^[0-9a-zA-Z_.-]{1,64}$/;
+const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
+
+/** `at(2026-01-01T00:00:00)` in UTC → epoch ms; anything else is refused the way AWS refuses it. */
 export function fireTime(expression: string): number {
-  const m = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(expression);
-  if (!m) throw new Error(`Only one-time at() expressions are supported locally, got "${expression}".`);
-  return Date.parse(`${m[1]}Z`);
+  const m = AT.exec(expression);
+  if (!m) throw new ValidationException(`Invalid Schedule Expression ${expression}. The local scheduler takes one-time at(yyyy-mm-ddThh:mm:ss) expressions only.`);
+  const ms = Date.parse(`${m.slice(1, 4).join('-')}T${m.slice(4, 7).join(':')}Z`);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== `${m.slice(1, 4).join('-')}T${m.slice(4, 7).join(':')}`) {
+    throw new ValidationException(`Invalid Schedule Expression ${expression}: not a calendar date and time.`);
+  }
+  return ms;
+}
+
+/** What CreateSchedule and UpdateSchedule check before anything is stored. */
+export function validateSchedule(name: string, body: Record<string, unknown>, group: string): LocalSchedule {
+  if (!NAME.test(name)) throw new ValidationException(`Name must be 1 to 64 characters of [0-9a-zA-Z-_.], got "${name}".`);
+  const groupName = (body.GroupName as string | undefined) ?? 'default';
+  if (groupName !== group) throw new NotFound(`Schedule group ${groupName} does not exist.`);
+  const expression = String(body.ScheduleExpression ?? '');
+  fireTime(expression);
+  if (body.ScheduleExpressionTimezone !== undefined && body.ScheduleExpressionTimezone !== 'UTC') {
+    throw new ValidationException(`The local scheduler evaluates at() in UTC only, got ScheduleExpressionTimezone ${String(body.ScheduleExpressionTimezone)}.`);
+  }
+  const window = body.FlexibleTimeWindow as LocalSchedule['FlexibleTimeWindow'] | undefined;
+  if (!window || (window.Mode !== 'OFF' && window.Mode !== 'FLEXIBLE')) throw new ValidationException('FlexibleTimeWindow with Mode OFF or FLEXIBLE is required.');
+  if (window.Mode === 'FLEXIBLE' && !(Number(window.MaximumWindowInMinutes) >= 1 && Number(window.MaximumWindowInMinutes) <= 1440)) {
+    throw new ValidationException('FlexibleTimeWindow.MaximumWindowInMinutes must be 1 to 1440 when Mode is FLEXIBLE.');
+  }
+  const after = body.ActionAfterCompletion;
+  if (after !== undefined && after !== 'NONE' && after !== 'DELETE') throw new ValidationException('ActionAfterCompletion must be NONE or DELETE.');
+  const target = body.Target as LocalSchedule['Target'] | undefined;
+  if (!target?.Arn || !target.RoleArn) throw new ValidationException('Target.Arn and Target.RoleArn are required.');
+  const retry = target.RetryPolicy ?? {};
+  if (retry.MaximumRetryAttempts !== undefined && !(retry.MaximumRetryAttempts >= 0 && retry.MaximumRetryAttempts <= 185)) throw new ValidationException('RetryPolicy.MaximumRetryAttempts must be 0 to 185.');
+  if (retry.MaximumEventAgeInSeconds !== undefined && !(retry.MaximumEventAgeInSeconds >= 60 && retry.MaximumEventAgeInSeconds <= 86400)) throw new ValidationException('RetryPolicy.MaximumEventAgeInSeconds must be 60 to 86400.');
+  return { ...(body as unknown as LocalSchedule), Name: name, GroupName: groupName };
 }
 
 /**
- * A local stand-in for EventBridge Scheduler, behind the same REST API the SDK speaks: it keeps
- * schedules in a file under the data folder, fires the target function with the schedule's
- * Input at its time, retries failures with backoff, parks what still fails in a dead-letter file,
- * and deletes one-time schedules after they complete.
+ * A local stand-in for EventBridge Scheduler, behind the same REST API the SDK speaks, as strict
+ * as the service where a difference could hide a bug: it validates names, the group and the
+ * at-expression; it fires within the minute after the at-time (Scheduler's precision), on the
+ * stack clock; it hands the Input to the target function *asynchronously* (Lambda's async
+ * retries and on-failure destination apply, not the schedule's RetryPolicy); a target it cannot
+ * invoke goes to the schedule's dead-letter file; one-time schedules are deleted after firing.
  */
 export class LocalScheduler {
   private readonly schedules = new Map<string, LocalSchedule>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly file: string;
   private readonly deadLetters: string;
+  private fireMode: FireMode;
   readonly fired: { name: string; at: string; outcome: string }[] = [];
 
   constructor(
     dataDir: string,
-    private readonly targets: Record<string, Handler>,
+    private readonly targets: Record<string, AsyncInvoker>,
+    private readonly clock: Clock,
+    private readonly options: { group: string; fireMode: FireMode },
     private readonly log: (line: string) => void = () => undefined,
   ) {
+    this.fireMode = options.fireMode;
     const dir = join(dataDir, 'scheduler');
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, 'schedules.json');
     this.deadLetters = join(dir, 'dead-letters.jsonl');
     if (existsSync(this.file)) {
-      for (const s of JSON.parse(readFileSync(this.file, 'utf8')) as LocalSchedule[]) this.schedules.set(key(s.GroupName, s.Name), s);
+      for (const s of JSON.parse(readFileSync(this.file, 'utf8')) as LocalSchedule[]) this.schedules.set(key(s.GroupName, s.Name), this.withFireTime(s));
     }
   }
 
-  /** Arms every persisted schedule; ones that came due while stopped fire now. */
-  start(): void {
-    for (const s of this.schedules.values()) this.arm(s);
-  }
-
-  stop(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+  /** For schedules created from now on (tests that need the exact minute); `undefined` restores the stack's mode. */
+  setFireMode(mode: FireMode | undefined): void {
+    this.fireMode = mode ?? this.options.fireMode;
   }
 
   list(): LocalSchedule[] {
     return [...this.schedules.values()];
   }
 
+  /** Fires every schedule due on the stack clock and runs due retries; resolves when they are done. */
+  async tick(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const due = this.list().filter((s) => Date.parse(s.LocalFireAt!) <= now);
+    await Promise.all([...due.map((s) => this.fire(s)), ...Object.values(this.targets).map((t) => t.tick())]);
+  }
+
   private persist() {
     writeFileSync(this.file, JSON.stringify(this.list(), null, 1));
   }
 
-  private arm(s: LocalSchedule) {
-    const k = key(s.GroupName, s.Name);
-    clearTimeout(this.timers.get(k));
-    const wait = fireTime(s.ScheduleExpression) - Date.now();
-    const timer = setTimeout(() => (wait > MAX_TIMER_MS ? this.arm(s) : void this.fire(s, 0)), Math.max(0, Math.min(wait, MAX_TIMER_MS)));
-    timer.unref();
-    this.timers.set(k, timer);
+  /** Somewhere in the minute after the at-time, like Scheduler; exactly at it in `exact` mode. */
+  private withFireTime(s: LocalSchedule): LocalSchedule {
+    if (s.LocalFireAt) return s;
+    const jitter = this.fireMode === 'exact' ? 0 : Math.floor(Math.random() * 60_000);
+    return { ...s, LocalFireAt: new Date(fireTime(s.ScheduleExpression) + jitter).toISOString() };
   }
 
-  private targetFor(s: LocalSchedule): Handler {
-    const name = s.Target.Arn.split(':').pop() ?? '';
-    const handler = this.targets[name];
-    if (!handler) throw new Error(`No local function for target ${s.Target.Arn}.`);
-    return handler;
-  }
-
-  private async fire(s: LocalSchedule, attempt: number): Promise<void> {
+  private async fire(s: LocalSchedule): Promise<void> {
     const k = key(s.GroupName, s.Name);
     if (this.schedules.get(k) !== s) return; // deleted or replaced meanwhile
-    try {
-      const input: unknown = s.Target.Input ? JSON.parse(s.Target.Input) : {};
-      await this.targetFor(s)(input, lambdaContext('expire'));
-      this.record(s, 'ok');
-      this.complete(s);
-    } catch (error) {
-      const policy = s.Target.RetryPolicy ?? {};
-      const maxAttempts = policy.MaximumRetryAttempts ?? 185;
-      const maxAgeMs = (policy.MaximumEventAgeInSeconds ?? 86400) * 1000;
-      const delay = Math.min(60_000, 1000 * 2 ** attempt);
-      if (attempt < maxAttempts && Date.now() + delay - fireTime(s.ScheduleExpression) < maxAgeMs) {
-        this.log(`scheduler: ${s.Name} failed (${String(error)}); retry ${attempt + 1} in ${delay} ms`);
-        const timer = setTimeout(() => void this.fire(s, attempt + 1), delay);
-        timer.unref();
-        this.timers.set(k, timer);
-        return;
-      }
-      this.record(s, 'dead-lettered');
-      appendFileSync(this.deadLetters, `${JSON.stringify({ schedule: s.Name, input: s.Target.Input, error: String(error), at: new Date().toISOString() })}\n`);
-      this.complete(s);
+    // Completed once the target accepted the event (async invocation): delete it first, so a
+    // slow target never fires twice.
+    if (s.ActionAfterCompletion === 'DELETE') {
+      this.schedules.delete(k);
+      this.persist();
     }
+    const name = s.Target.Arn.split(':').pop() ?? '';
+    const target = this.targets[name];
+    if (!target) {
+      this.record(s, 'dead-lettered');
+      appendFileSync(this.deadLetters, `${JSON.stringify({ schedule: s.Name, input: s.Target.Input, error: `No function ${s.Target.Arn} to invoke.`, at: this.clock.now().toISOString() })}\n`);
+      return;
+    }
+    this.record(s, 'invoked');
+    await target.accept(s.Target.Input ? JSON.parse(s.Target.Input) : {});
   }
 
   private record(s: LocalSchedule, outcome: string) {
-    this.fired.push({ name: s.Name, at: new Date().toISOString(), outcome });
+    this.fired.push({ name: s.Name, at: this.clock.now().toISOString(), outcome });
     this.log(`scheduler: fired ${s.Name} (${outcome})`);
   }
 
-  private complete(s: LocalSchedule) {
-    if (s.ActionAfterCompletion === 'DELETE') {
-      this.schedules.delete(key(s.GroupName, s.Name));
-      this.timers.delete(key(s.GroupName, s.Name));
-      this.persist();
-    }
-  }
-
-  /** The EventBridge Scheduler REST API subset the SDK uses: create, update, get, delete, list. */
-  createServer(): Server {
+  /**
+   * The EventBridge Scheduler REST API subset the SDK uses (create, update, get, delete, list),
+   * and whatever local control `extra` serves (the test stack's clock).
+   */
+  createServer(extra?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>): Server {
     return createServer((req, res) => {
-      this.route(req, res).catch((error) => apiError(res, 400, 'ValidationException', String(error)));
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      (async () => {
+        if (extra && (await extra(req, res, url))) return;
+        await this.route(req, res, url);
+      })().catch((error) => {
+        if (error instanceof NotFound) return apiError(res, 404, 'ResourceNotFoundException', error.message);
+        apiError(res, 400, 'ValidationException', error instanceof Error ? error.message : String(error));
+      });
     });
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (req.method === 'GET' && url.pathname === '/schedules') {
       return reply(res, 200, { Schedules: this.list().map((s) => ({ Name: s.Name, GroupName: s.GroupName, State: 'ENABLED' })) });
     }
@@ -153,21 +184,20 @@ export class LocalScheduler {
     switch (req.method) {
       case 'POST':
       case 'PUT': {
+        const valid = validateSchedule(name, body, this.options.group);
         if (req.method === 'POST' && existing) return apiError(res, 409, 'ConflictException', `Schedule ${name} already exists.`);
         if (req.method === 'PUT' && !existing) return apiError(res, 404, 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
-        const schedule = { ...(body as unknown as LocalSchedule), Name: name, GroupName: group, CreationDate: new Date().toISOString() };
-        fireTime(schedule.ScheduleExpression);
+        const schedule = this.withFireTime({ ...valid, LocalFireAt: undefined, CreationDate: existing?.CreationDate ?? this.clock.now().toISOString() });
         this.schedules.set(k, schedule);
         this.persist();
-        this.arm(schedule);
         return reply(res, 200, { ScheduleArn: `arn:aws:scheduler:us-east-1:000000000000:schedule/${group}/${name}` });
       }
       case 'GET':
+        if (group !== this.options.group) throw new NotFound(`Schedule group ${group} does not exist.`);
         return existing ? reply(res, 200, { ...existing, Arn: `arn:aws:scheduler:us-east-1:000000000000:schedule/${group}/${name}`, State: 'ENABLED' }) : apiError(res, 404, 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
       case 'DELETE':
+        if (group !== this.options.group) throw new NotFound(`Schedule group ${group} does not exist.`);
         if (!existing) return apiError(res, 404, 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
-        clearTimeout(this.timers.get(k));
-        this.timers.delete(k);
         this.schedules.delete(k);
         this.persist();
         return reply(res, 200, {});
@@ -179,14 +209,14 @@ export class LocalScheduler {
 
 const key = (group: string, name: string) => `${group}/${name}`;
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-function reply(res: ServerResponse, status: number, body: unknown) {
+export function reply(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 

@@ -14,7 +14,10 @@ import { functionEnvironment, localLayout, STAFF_CLIENT_ID } from './layout';
 import { startIdentityProviders } from './oidc';
 import { checkJava, checkPorts, StartupError } from './preflight';
 import { Children } from './processes';
-import { LocalScheduler } from './scheduler';
+import { AsyncInvoker } from './async-invoke';
+import { LocalScheduler, type FireMode } from './scheduler';
+import { periodic, StackTime } from './stack-time';
+import { stackClock } from '../../shared/domain/clock';
 import { seedDemoData } from './seed';
 import { DEMO_AGENTS, DEMO_PRODUCT_CLIENTS, DEMO_USERS } from './seed-data';
 import { startSesEmulator } from './ses';
@@ -38,17 +41,15 @@ async function main() {
   const layout = localLayout();
   const children = new Children();
   const servers: Server[] = [];
-  let scheduler: LocalScheduler | undefined;
+  let time: StackTime | undefined;
   let poller: StreamPoller | undefined;
-  let sweeper: NodeJS.Timeout | undefined;
 
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping Support Access…');
-    scheduler?.stop();
-    clearInterval(sweeper);
+    time?.stop();
     await poller?.stop().catch(() => undefined);
     for (const s of servers) s.closeAllConnections?.();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -82,34 +83,44 @@ async function main() {
       await Promise.all((Object.keys(FUNCTION_ENTRIES) as FunctionName[]).map(async (name) => [name, await loadHandler(name)] as const)),
     ) as Record<FunctionName, Handler>;
 
-    scheduler = new LocalScheduler(layout.dataDir, { expire: handlers.expire }, trace);
-    const schedulerServer = scheduler.createServer();
+    // One clock for the functions, the scheduler and the sweep; tests may move it on the test stage.
+    const clockControl = process.env.SA_CLOCK_CONTROL === 'on';
+    time = new StackTime(stackClock, clockControl, trace);
+    const fireMode: FireMode = process.env.SA_SCHEDULER_FIRE === 'exact' ? 'exact' : 'random';
+    const expire = new AsyncInvoker('expire', handlers.expire, stackClock, layout.dataDir, trace);
+    const scheduler = new LocalScheduler(layout.dataDir, { expire }, stackClock, { group: process.env.SCHEDULE_GROUP!, fireMode }, trace);
+    const control = time.control;
+    // Test stage only: what Lambda's async invocations of expire did (attempts, on-failure records).
+    const schedulerServer = scheduler.createServer(async (req, res, url) => {
+      if (clockControl && url.pathname === '/__lambda/expire') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ attempts: expire.attempts, failures: expire.failures(), waiting: expire.waiting() }));
+        return true;
+      }
+      return control(req, res, url);
+    });
     await listen(schedulerServer, layout.ports.scheduler);
     servers.push(schedulerServer);
-    scheduler.start();
-    step(`Local scheduler on port ${layout.ports.scheduler} (${scheduler.list().length} schedule(s) armed)`);
+    time.onTick('scheduler', () => scheduler.tick());
+    time.onFireMode((mode) => scheduler.setFireMode(mode));
+    step(`Local scheduler on port ${layout.ports.scheduler} (${scheduler.list().length} schedule(s); fires within the minute${fireMode === 'exact' ? ', exactly at the at-time' : ''}${clockControl ? '; stack clock under test control' : ''})`);
 
     poller = new StreamPoller(db, layout.tableName, layout.dataDir, handlers.stream, trace);
     await poller.start();
     step('Stream poller reading the table stream');
 
-    // The sweep's EventBridge rule, as a timer: the test stage sweeps every 2 s so tests see it.
-    const sweepSeconds = Number(process.env.SA_SWEEP_SECONDS ?? (layout.stage.stage === 'test' ? 2 : 60));
-    let sweeping = false;
-    sweeper = setInterval(() => {
-      if (sweeping) return;
-      sweeping = true;
-      // Like Lambda, a run that outlives the function timeout is given up, so the next tick runs.
-      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 30 s')), 30_000).unref());
-      Promise.race([handlers.sweep!({}, lambdaContext('sweep')), timeout])
-        .then((result) => {
-          const { found } = result as { found: number };
-          if (found) trace(`sweep: ${JSON.stringify(result)}`);
-        })
-        .catch((error) => console.error(`sweep: ${String(error)}`))
-        .finally(() => (sweeping = false));
-    }, sweepSeconds * 1000);
-    step(`Sweep every ${sweepSeconds}s for anything past its expiry`);
+    // The sweep's EventBridge rule, on the stack clock: every 5 minutes as in AWS (every minute on dev).
+    const sweepSeconds = Number(process.env.SA_SWEEP_SECONDS ?? (layout.stage.stage === 'dev' ? 60 : 300));
+    time.onTick(
+      'sweep',
+      periodic(stackClock, sweepSeconds * 1000, async () => {
+        // Like Lambda, a run that outlives the function timeout is given up.
+        const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 30 s')), 30_000).unref());
+        const result = (await Promise.race([handlers.sweep!({}, lambdaContext('sweep')), timeout])) as { found: number };
+        if (result.found) trace(`sweep: ${JSON.stringify(result)}`);
+      }),
+    );
+    time.start();
+    step(`Sweep every ${sweepSeconds}s (stack clock) for anything past its expiry`);
 
     const gateway = createGateway(handlers, { issuer: layout.urls.staffIssuer, audience: STAFF_CLIENT_ID }, trace);
     await listen(gateway, layout.ports.gateway);

@@ -181,7 +181,7 @@ export class SupportAccessStack extends Stack {
       stage: config.stage,
       alarmEmail: config.alarmEmail,
       functions,
-      deadLetterQueues: { ExpirySchedules: scheduler.deadLetterQueue, StreamRecords: outbox.failures },
+      deadLetterQueues: { ExpirySchedules: scheduler.deadLetterQueue, ExpireFailures: scheduler.expireFailures, StreamRecords: outbox.failures },
       api: http.api,
       expiryLagAlarmSeconds: config.expiryLagAlarmSeconds,
     });

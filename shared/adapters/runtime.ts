@@ -1,6 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { systemClock } from '../domain/clock';
+import { stackClock, systemClock, type Clock } from '../domain/clock';
 import type { GrantDeps } from '../domain/grant-service';
 import { limitsFromEnv, optionalEnv, requireEnv } from '../config';
 import type { TokenSigner } from '../ports/token-signer';
@@ -24,6 +24,12 @@ export function storeFromEnv(): DynamoStore {
   return new DynamoStore(documentClient, requireEnv('TABLE_NAME'));
 }
 
+/**
+ * Real time in AWS. On a local test stack started with `SA_CLOCK_CONTROL=on` (never set by the
+ * CDK stack; an infra test checks), the stack clock that tests move.
+ */
+export const clockFromEnv = (): Clock => (optionalEnv('SA_CLOCK_CONTROL') === 'on' ? stackClock : systemClock);
+
 /** The dependencies of grant operations, wired from the environment once per cold start. */
 export function grantDepsFromEnv(): GrantDeps {
   return {
@@ -34,7 +40,7 @@ export function grantDepsFromEnv(): GrantDeps {
       roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
       deadLetterArn: requireEnv('SCHEDULER_DLQ_ARN'),
     }),
-    clock: systemClock,
+    clock: clockFromEnv(),
     ids: newId,
     limits: limitsFromEnv(),
     log,

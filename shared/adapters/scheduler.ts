@@ -18,8 +18,14 @@ export interface SchedulerTargetConfig {
   deadLetterArn: string;
 }
 
-/** `at()` takes whole seconds, no zone suffix; the zone goes in its own field. */
-export const atExpression = (at: Date): string => `at(${at.toISOString().slice(0, 19)})`;
+const MINUTE_MS = 60_000;
+
+/**
+ * `at()` takes whole seconds, no zone suffix (the zone goes in its own field). Scheduler's
+ * precision is one minute, so the time is rounded *up* to the next whole minute: a fire is never
+ * early (reads deny at the second anyway).
+ */
+export const atExpression = (at: Date): string => `at(${new Date(Math.ceil(at.getTime() / MINUTE_MS) * MINUTE_MS).toISOString().slice(0, 19)})`;
 
 /**
  * EventBridge Scheduler adapter: one one-time schedule per item, deleted after it fires, with

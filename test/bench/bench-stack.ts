@@ -9,8 +9,10 @@ export const BENCH_ENV = {
   SA_PORT_BASE: process.env.SA_BENCH_PORT_BASE ?? '4300',
   SA_DATA_DIR: join(process.cwd(), '.bench-data', 'stack'),
   SA_QUIET: '1',
-  // The bench measures expiry through the schedules; the sweep stays at its real-stage pace.
-  SA_SWEEP_SECONDS: '60',
+  // The bench measures expiry through the schedules, fired at their at-time (no jitter within
+  // the minute); the sweep stays at its real-stage pace.
+  SA_SWEEP_SECONDS: '300',
+  SA_SCHEDULER_FIRE: 'exact',
 };
 
 export const benchLayout = localLayout({ ...process.env, ...BENCH_ENV });

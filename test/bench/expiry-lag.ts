@@ -21,7 +21,7 @@ export interface ExpiryLagResult {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /**
- * `count` grants over `orgs` orgs, all expiring in the same second T, made by the real grant
+ * `count` grants over `orgs` orgs, all expiring in the same second T (a whole minute), made by the real grant
  * service (its clock pinned to T − 60 s, so each lasts exactly 60 s and its schedule is at T);
  * then the local scheduler, `expire`, the stream poller and the mailer do the rest.
  */
@@ -30,7 +30,9 @@ export async function measureExpiryLag(count: number, orgs: number, progress: (l
   const { createUserGrant } = await import('../../shared/domain/grant-service');
   const created = await Promise.all(Array.from({ length: orgs }, (_, i) => createOrg(`lag${i}`)));
   const admins: UserProfile[] = created.map((o) => ({ email: o.adminEmail, orgId: o.orgId, name: 'Bench Admin', role: 'admin', level: 'admin', workspaces: 'all' }));
-  const expiry = Math.ceil(Date.now() / 1000) * 1000 + 20_000;
+  // On a whole minute, so the schedules' at-time (rounded up to the minute) is the expiry itself
+  // and the local scheduler in exact mode fires at it.
+  const expiry = Math.ceil((Date.now() + 20_000) / 60_000) * 60_000;
   const deps = { ...grantDepsFromEnv(), clock: { now: () => new Date(expiry - 60_000) } };
   for (let i = 0; i < count; i++) await createUserGrant(deps, customer(admins[i % orgs]!), { durationHours: String(60 / 3600), level: 'manage' } as never);
   if (Date.now() > expiry - 2000) throw new Error('Creating the grants took too long; the shared expiry second came first.');

@@ -22,6 +22,7 @@ function labelOf(resource: unknown): string {
     [/SessionSigningKey/, 'signing key'],
     [/AuditArchiveBucket[0-9A-F]{8}","Arn"\]\},"\/audit\/\*"/, 'archive audit/*'],
     [/OutboxStreamFailures/, 'stream failures queue'],
+    [/ExpireFailures/, 'expire failures queue'],
     [/:identity\//, 'SES identity'],
   ];
   const found = rules.find(([pattern]) => pattern.test(text));
@@ -61,7 +62,8 @@ const EXPECTED: Record<string, string[]> = {
   SupportApi: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['kms:Sign', 'kms:GetPublicKey'], 'signing key')],
   ProductApi: [...XRAY, ...READ, ...lines(WRITE_ACTIONS, 'table', partitions('AUDIT#*', 'NOTICE#*')), ...KEY, ...lines(['kms:GetPublicKey'], 'signing key')],
   AdminApi: [...XRAY, ...READ, ...WRITE, ...lines(['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], 'table'), ...KEY, ...SCHEDULES, ...lines(['s3:PutObject'], 'archive audit/*')],
-  Expire: [...XRAY, ...READ, ...WRITE, ...KEY],
+  // Re-arms an early schedule; the async on-failure destination sends to its queue.
+  Expire: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], 'expire failures queue')],
   Sweep: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES],
   Stream: [
     ...XRAY,

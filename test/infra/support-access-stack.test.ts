@@ -164,11 +164,34 @@ describe('SupportAccessStack', () => {
     });
   });
 
-  test('alarms watch both dead-letter queues, every function errors and throttles, API 5xx and expiry lag, and go to the alarm email', () => {
+  test('expire, invoked asynchronously by Scheduler, has Lambda\'s two retries and an on-failure queue with an alarm; the expiry-lag alarm fits one-minute precision', () => {
+    const [expireId] = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('Expire'));
+    const queues = template.findResources('AWS::SQS::Queue');
+    const failuresId = Object.keys(queues).find((id) => id.includes('ExpireFailures'))!;
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: expireId },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failuresId, 'Arn'] } } },
+    });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Dimensions).includes(failuresId))).toEqual([expect.objectContaining({ Threshold: 1 })]);
+    // Rounded up to the minute, then fired within it: up to 120 s is normal; the default alarms at 180 s.
+    expect(alarms.filter((a) => a.MetricName === 'ExpiryLagSeconds')).toEqual([expect.objectContaining({ Threshold: 180 })]);
+    expect(alarms.filter((a) => JSON.stringify(a.Dimensions ?? []).includes(expireId!) && a.MetricName === 'Errors')).toEqual([expect.objectContaining({ Threshold: 1 })]);
+  });
+
+  test('the local stack clock is never deployed: no route, no function variable', () => {
+    expect(ROUTES.filter((r) => /clock|__/.test(r.path))).toEqual([]);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(Object.keys(fn.Properties.Environment.Variables).filter((k) => k.startsWith('SA_'))).toEqual([]);
+    }
+  });
+
+  test('alarms watch the dead-letter queues, every function errors and throttles, API 5xx and expiry lag, and go to the alarm email', () => {
     const t = synth({ alarmEmail: 'oncall@vendor.example', expiryLagAlarmSeconds: 90 });
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
-    expect(named('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(named('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
     expect(named('Errors')).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
     expect(named('Throttles')).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
     expect(named('5xx')).toHaveLength(1);

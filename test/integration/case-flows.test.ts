@@ -2,6 +2,9 @@ import { AgentClient, PortalClient, anonymous } from '../support/clients';
 import { db, eventually, getItem, givenOrg, givenUser, layout, orgItems, type GivenOrg, schedules } from '../support/fixtures';
 import { approvalLinkFor, emailsTo } from '../support/mailbox';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { stackClock } from '../support/clock';
+
+afterEach(() => stackClock.reset());
 
 
 /** Opens a case in the portal as `client` and returns its id. */
@@ -230,20 +233,14 @@ describe('policy approval_needed: a request approved from the emailed link', () 
     const requestId = asked.body.requestId as string;
     const link = await approvalLinkFor(given.user.email, 'Nobody answers');
 
-    // Prepare: bring the expiry to two seconds from now, in the item and in its schedule
-    const at = new Date(Date.now() + 2000);
-    await db.send(new UpdateCommand({ TableName: layout.tableName, Key: { pk: `ORG#${orgId}`, sk: `REQUEST#${requestId}` }, UpdateExpression: 'SET expiresAt = :e', ExpressionAttributeValues: { ':e': at.toISOString() } }));
-    const scheduleUrl = `${layout.urls.scheduler}/schedules/request-${requestId}?groupName=support-access`;
-    const schedule = (await (await fetch(scheduleUrl)).json()) as Record<string, unknown>;
-    const moved = await fetch(scheduleUrl, { method: 'PUT', body: JSON.stringify({ ...schedule, ScheduleExpression: `at(${new Date(at.getTime() + 1000).toISOString().slice(0, 19)})` }) });
-    expect(moved.status).toBe(200);
+    // Act: 72 hours pass (the stage's request expiry), and the minute its schedule fires in
+    expect(Date.parse(asked.body.expiresAt) - Date.parse(asked.body.createdAt)).toBe(72 * 3_600_000);
+    await stackClock.advance(72 * 3_600_000 + 2 * 60_000);
 
-    // Assess: the scheduler marks it expired and frees the case; the agent is told; the link is dead
-    const expired = await eventually('the request to expire', async () => {
-      const item = await requestItem(orgId, requestId);
-      return item?.status === 'expired' && item;
-    });
-    expect(expired.decidedAt).toBeDefined();
+    // Assess: the scheduler marked it expired and freed the case; the agent is told; the link is dead
+    const expired = await requestItem(orgId, requestId);
+    expect(expired).toMatchObject({ status: 'expired' });
+    expect(Date.parse(expired!.decidedAt as string)).toBeGreaterThanOrEqual(Date.parse(asked.body.expiresAt));
     expect((await caseItem(orgId, caseId))!.pendingRequestId).toBeUndefined();
     await eventually('the expiry email', async () => (await emailsTo('alex@vendor.test')).find((e) => e.subject.includes('Nobody answers') && e.subject.includes('expired')));
     const contact = await PortalClient.signIn(given.user.email);

@@ -6,6 +6,8 @@ export const TEST_ENV = {
   SA_STAGE: 'test',
   SA_PORT_BASE: process.env.SA_TEST_PORT_BASE ?? '4100',
   SA_DATA_DIR: join(process.cwd(), '.test-data', 'stack'),
+  // Tests move the stack's clock instead of waiting for real seconds (test/support/clock.ts).
+  SA_CLOCK_CONTROL: 'on',
 };
 
 export const testLayout = (): LocalLayout => localLayout({ ...process.env, ...TEST_ENV });

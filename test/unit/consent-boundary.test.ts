@@ -28,6 +28,7 @@ const NOT_CONSENT: Record<string, string> = {
   openCaseByEmail: 'agents, the email channel (the case starts denied)',
   startSession: 'agents, on an active grant',
   expireRequest: 'system: the scheduler',
+  expireTarget: 'system: the scheduler',
   expireGrant: 'system: the scheduler and the sweep',
   warnGrant: 'system: the scheduler',
   recordTtlExpiry: 'system: the stream',

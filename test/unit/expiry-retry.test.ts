@@ -1,3 +1,4 @@
+import { expireTarget } from '../../shared/domain/expiry';
 import { ConcurrentChangeError } from '../../shared/domain/errors';
 import { expireGrant, type GrantDeps } from '../../shared/domain/grant-service';
 import type { Grant } from '../../shared/domain/model';
@@ -35,5 +36,31 @@ describe('the expiry target when its commit loses', () => {
 
   test('someone else ended it meanwhile: already ended, nothing to retry', async () => {
     await expect(expireGrant(depsWith(losingStore({ ...due, status: 'revoked' })), 'o1', 'g1', 'scheduler')).resolves.toBe('already_ended');
+  });
+});
+
+describe('an early fire', () => {
+  test('re-arms the schedule for the item\'s expiry and returns; nothing is thrown for Lambda to retry', async () => {
+    // Prepare: the grant ends at 10:00:30; the target runs at 10:00:01
+    const grant = buildGrant({ expiresAt: '2026-01-01T10:00:30.000Z' });
+    const armed: { name: string; at: string }[] = [];
+    const deps: GrantDeps = {
+      ...depsWith({ getGrant: async () => grant } as unknown as Store),
+      scheduler: { scheduleAt: async (name, at) => void armed.push({ name, at: at.toISOString() }), cancel: async () => undefined },
+    };
+    // Act
+    const outcome = await expireTarget(deps, { type: 'grant', orgId: 'o1', id: grant.grantId }, 'scheduler');
+    // Assess
+    expect(outcome).toBe('rearmed');
+    expect(armed).toEqual([{ name: `grant-${grant.grantId}`, at: '2026-01-01T10:00:30.000Z' }]);
+  });
+
+  test('a due grant is expired, not re-armed', async () => {
+    const armed: string[] = [];
+    let committed = 0;
+    const store = { getGrant: async () => due, getOrg: async () => buildOrg('o1'), listSessionsOfGrant: async () => [], commit: async () => void committed++ } as unknown as Store;
+    const deps: GrantDeps = { ...depsWith(store), scheduler: { scheduleAt: async (name) => void armed.push(name), cancel: async () => undefined } };
+    expect(await expireTarget(deps, { type: 'grant', orgId: 'o1', id: due.grantId }, 'scheduler')).toBe('expired');
+    expect([committed, armed]).toEqual([1, []]);
   });
 });

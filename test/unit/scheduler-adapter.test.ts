@@ -15,8 +15,12 @@ describe('the EventBridge Scheduler adapter', () => {
 
   beforeEach(() => mock.reset());
 
-  test('at() takes whole seconds without a zone suffix', () => {
-    expect(atExpression(at)).toBe('at(2026-03-01T12:30:05)');
+  test('at() is rounded up to the next whole minute (Scheduler fires to the minute, never early), without a zone suffix', () => {
+    expect(atExpression(at)).toBe('at(2026-03-01T12:31:00)');
+    expect(atExpression(new Date('2026-03-01T12:31:00.000Z'))).toBe('at(2026-03-01T12:31:00)');
+    // A request expiry with milliseconds just past a minute still moves to the next one.
+    expect(atExpression(new Date('2026-03-01T12:31:00.001Z'))).toBe('at(2026-03-01T12:32:00)');
+    expect(atExpression(new Date('2026-12-31T23:59:59.999Z'))).toBe('at(2027-01-01T00:00:00)');
   });
 
   test('creates a one-time schedule named after the grant, deleted after it fires, with retries and a DLQ', async () => {
@@ -25,7 +29,7 @@ describe('the EventBridge Scheduler adapter', () => {
     expect(mock.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toEqual({
       Name: 'grant-g1',
       GroupName: 'support-access-prod',
-      ScheduleExpression: 'at(2026-03-01T12:30:05)',
+      ScheduleExpression: 'at(2026-03-01T12:31:00)',
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
@@ -43,7 +47,7 @@ describe('the EventBridge Scheduler adapter', () => {
     mock.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     mock.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn' });
     await scheduler.scheduleAt('grant-g1', at, { type: 'grant', orgId: 'o1', id: 'g1' });
-    expect(mock.commandCalls(UpdateScheduleCommand)[0]!.args[0].input.ScheduleExpression).toBe('at(2026-03-01T12:30:05)');
+    expect(mock.commandCalls(UpdateScheduleCommand)[0]!.args[0].input.ScheduleExpression).toBe('at(2026-03-01T12:31:00)');
   });
 
   test('cancelling deletes it in its group; one already gone is fine, other errors are not', async () => {
