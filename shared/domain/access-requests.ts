@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { assertOpen, mayApprove, parseChangeDescription, parseComment, parseJustification, whoMayApprove } from './case-rules';
+import { assertOpen, assertPlanAllowsRemoteAccess, mayApprove, parseChangeDescription, parseComment, parseJustification, whoMayApprove } from './case-rules';
+import { assertActive } from './grant-rules';
 import { loadCase } from './case-service';
 import { ConcurrentChangeError, ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
-import { bestEffort, loadOrg, type GrantDeps } from './grant-service';
-import type { AccessRequest, Approval, ApprovalToken, Case, Org, Person, UserProfile } from './model';
+import { bestEffort, loadGrant, loadOrg, type GrantDeps } from './grant-service';
+import type { AccessRequest, Approval, ApprovalToken, Case, ChangeScope, Grant, Org, Person, UserProfile } from './model';
 import type { Notice } from './notices';
 import type { Write } from '../ports/store';
 
@@ -44,6 +45,7 @@ function requestNotice(deps: GrantDeps, org: Org, c: Case, r: AccessRequest, tem
       expiresAt: r.expiresAt,
       requiredApprovals: String(r.requiredApprovals),
       kind: kindOf(r),
+      ...(r.change ? { changeGrantId: r.change.grantId, changeUntil: r.change.until, changeActAs: r.change.actAs, changeEnvironment: r.change.environment } : {}),
       ...data,
     },
   };
@@ -62,6 +64,7 @@ const PENDING_FIELD = { access: 'pendingRequestId', change: 'pendingChangeReques
 export async function requestPermission(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: Record<string, unknown>): Promise<AccessRequest> {
   const justification = parseJustification(input.justification);
   const org = await loadOrg(deps.store, orgId);
+  assertPlanAllowsRemoteAccess(org);
   const c = await loadCase(deps, orgId, caseId);
   assertOpen(c);
   if (c.remoteAccess === 'allowed') {
@@ -70,21 +73,49 @@ export async function requestPermission(deps: GrantDeps, agent: Person, orgId: s
   return createRequest(deps, 'access', agent, org, c, justification, [c.contact.email, ...org.settings.authorizedContacts]);
 }
 
+/** A grant a change on this case may be made through: a case grant linked to it, or a user grant of its contact. */
+export const grantServesCase = (grant: Grant, c: Case): boolean =>
+  grant.kind === 'case' ? grant.caseIds.includes(c.caseId) : grant.actAs.email.toLowerCase() === c.contact.email.toLowerCase();
+
+/** `until`: an ISO 8601 time with a zone, after now and no later than the grant's end. */
+function parseUntil(raw: unknown): Date {
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(Date.parse(text))) {
+    throw new ValidationError('until', 'until is required: when the change must be done by, as an ISO 8601 time with a zone (e.g. 2026-11-27T17:00:00Z).');
+  }
+  return new Date(text);
+}
+
 /**
- * An agent asks written approval for a data or configuration change on a case (Resolver). The
- * authorized contacts (the case contact when there are none) are emailed links; approving needs a
- * written comment; once approved, sessions started for the case may carry `write`.
+ * An agent asks written approval for a data or configuration change on a case (Resolver), naming
+ * the grant it will be made through and until when (at most the grant's end). The authorized
+ * contacts (the case contact when there are none) are emailed links that state exactly that;
+ * approving needs a written comment; once approved, sessions on that grant naming the case may
+ * carry `write` until then — nowhere else in the org.
  */
 export async function requestChange(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: Record<string, unknown>): Promise<AccessRequest> {
   const description = parseChangeDescription(input.description);
+  const grantId = typeof input.grantId === 'string' ? input.grantId.trim() : '';
+  if (!grantId) throw new ValidationError('grantId', 'grantId is required: the grant the change will be made through (a case grant of this case, or a user grant of its contact).');
+  const until = parseUntil(input.until);
   const org = await loadOrg(deps.store, orgId);
   const c = await loadCase(deps, orgId, caseId);
   assertOpen(c);
+  const grant = await loadGrant(deps.store, orgId, grantId);
+  if (!grantServesCase(grant, c)) {
+    throw new ForbiddenError('grant_not_for_case', `Grant ${grantId} is neither linked to case ${caseId} nor a grant of its contact (${c.contact.email}); a change can only be approved through one of those.`);
+  }
+  const now = deps.clock.now();
+  assertActive(grant, now);
+  if (until.getTime() <= now.getTime() || until.getTime() > Date.parse(grant.expiresAt)) {
+    throw new ValidationError('until', `until must be after now and no later than the grant's end (${grant.expiresAt}).`);
+  }
+  const change: ChangeScope = { grantId, until: until.toISOString(), actAs: grant.actAs.name ?? grant.actAs.email, environment: grant.environment };
   const contacts = org.settings.authorizedContacts.length ? org.settings.authorizedContacts : [c.contact.email];
-  return createRequest(deps, 'change', agent, org, c, description, contacts);
+  return createRequest(deps, 'change', agent, org, c, description, contacts, change);
 }
 
-async function createRequest(deps: GrantDeps, kind: 'access' | 'change', agent: Person, org: Org, c: Case, text: string, recipients: string[]): Promise<AccessRequest> {
+async function createRequest(deps: GrantDeps, kind: 'access' | 'change', agent: Person, org: Org, c: Case, text: string, recipients: string[], change?: ChangeScope): Promise<AccessRequest> {
   const now = deps.clock.now();
   const pendingId = c[PENDING_FIELD[kind]];
   if (pendingId) {
@@ -101,6 +132,7 @@ async function createRequest(deps: GrantDeps, kind: 'access' | 'change', agent: 
     caseId: c.caseId,
     agent,
     justification: text,
+    ...(change ? { change } : {}),
     status: 'pending',
     requiredApprovals: org.settings.requiredApprovals,
     askedOf,
@@ -123,7 +155,7 @@ async function createRequest(deps: GrantDeps, kind: 'access' | 'change', agent: 
         target: { type: 'request', id: request.requestId },
         caseId: c.caseId,
         justification: text,
-        after: { askedOf, requiredApprovals: request.requiredApprovals, expiresAt: request.expiresAt },
+        after: { askedOf, requiredApprovals: request.requiredApprovals, expiresAt: request.expiresAt, ...(change ? { change } : {}) },
       },
     ],
     // One notice per recipient: each carries its own link.
@@ -200,6 +232,8 @@ export async function decideRequest(
   const now = deps.clock.now().toISOString();
   const updated = applyDecision(request, { by: user.email, at: now, decision, comment });
   const { status, decisions } = updated;
+  // Approving access allows the case: never on a free or trial plan (it may have changed since).
+  if (status === 'approved' && kind === 'access') assertPlanAllowsRemoteAccess(org);
   const approvedCount = approvals(updated);
   const writes: Write[] = [
     { kind: 'request', request: updated, expect: { version: request.version } },
@@ -249,7 +283,7 @@ function decidedCase(c: Case, r: AccessRequest, now: string): Case {
   const approvers = r.decisions.filter((d) => d.decision === 'approve').map((d) => d.by);
   const base: Case = { ...c, [PENDING_FIELD[kindOf(r)]]: undefined, version: c.version + 1 };
   if (r.status !== 'approved') return base;
-  if (kindOf(r) === 'change') return { ...base, changeApproval: { requestId: r.requestId, approvedAt: now, approvedBy: approvers } };
+  if (kindOf(r) === 'change') return { ...base, changeApproval: { requestId: r.requestId, approvedAt: now, approvedBy: approvers, grantId: r.change?.grantId, until: r.change?.until } };
   return { ...base, remoteAccess: 'allowed', history: [...c.history, { at: now, by: approvers.join(', '), from: c.remoteAccess, to: 'allowed' }] };
 }
 

@@ -119,7 +119,8 @@ export async function caseAccess(deps: GrantDeps, agent: Person, orgId: string, 
   if (c.status !== 'open') return { allowed: false, reason: 'case_solved', message: 'The case is solved; access for it has ended.' };
   const now = deps.clock.now();
   const grant = (await deps.store.listActiveGrants(orgId, now)).find((g) => g.kind === 'case' && isActive(g, now) && mayAgentUse(g, agent) && g.caseIds.includes(caseId));
-  if (grant) return { allowed: true, grantId: grant.grantId, expiresAt: grant.expiresAt, level: grant.level };
+  // Never access for a denied case, whatever is linked to it.
+  if (grant && c.remoteAccess === 'allowed') return { allowed: true, grantId: grant.grantId, expiresAt: grant.expiresAt, level: grant.level };
   if (c.remoteAccess === 'allowed') return { allowed: false, reason: 'activate', message: `Remote access is allowed for this case; activate it (POST /support/orgs/${orgId}/cases/${caseId}/activate).` };
   if (c.pendingRequestId) {
     const pending = await deps.store.getRequest(orgId, c.pendingRequestId);

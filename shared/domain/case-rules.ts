@@ -4,9 +4,21 @@ import { REMOTE_ACCESS } from './model';
 
 /** Pure rules of cases and their remote-access choice (Marketo's policy, Resolver's contacts). */
 
-/** What a new case starts with: `all_cases` → allowed; `approval_needed` and `never` → denied. */
+/** What a new case starts with: `all_cases` → allowed; `approval_needed` and `never` → denied; not on a free or trial plan. */
 export function defaultRemoteAccess(org: Org): RemoteAccess {
-  return org.settings.remoteAccessPolicy === 'all_cases' ? 'allowed' : 'denied';
+  return org.settings.remoteAccessPolicy === 'all_cases' && !planLock(org) ? 'allowed' : 'denied';
+}
+
+/** Why no case of this org can allow remote access (its plan), or undefined. */
+export function planLock(org: Org): string | undefined {
+  if (org.plan === 'paid') return undefined;
+  return `Remote access for support is not available on the ${org.plan} plan; it comes with the paid plan. Ask your account manager to upgrade.`;
+}
+
+/** Free and trial orgs: support can never use an allowed case, so none is allowed (any channel). */
+export function assertPlanAllowsRemoteAccess(org: Org): void {
+  const reason = planLock(org);
+  if (reason) throw new ForbiddenError('plan_not_eligible', reason);
 }
 
 export function parseRemoteAccess(raw: unknown, org: Org): RemoteAccess {
@@ -15,8 +27,10 @@ export function parseRemoteAccess(raw: unknown, org: Org): RemoteAccess {
   return raw as RemoteAccess;
 }
 
-/** Why a user cannot set `allowed` on a case, or undefined (under `never`, only admins can). */
+/** Why a user cannot set `allowed` on a case, or undefined (not on a free plan; under `never`, only admins can). */
 export function lockedReason(org: Org, user: UserProfile): string | undefined {
+  const plan = planLock(org);
+  if (plan) return plan;
   if (org.settings.remoteAccessPolicy === 'never' && user.role !== 'admin') {
     return "This organization's remote-access policy is Never: only an administrator can allow support to access a case.";
   }
@@ -24,9 +38,14 @@ export function lockedReason(org: Org, user: UserProfile): string | undefined {
 }
 
 export function assertMayChoose(org: Org, user: UserProfile, value: RemoteAccess): void {
-  const reason = value === 'allowed' ? lockedReason(org, user) : undefined;
+  if (value !== 'allowed') return;
+  assertPlanAllowsRemoteAccess(org);
+  const reason = lockedReason(org, user);
   if (reason) throw new ForbiddenError('policy_never', reason);
 }
+
+/** A case grant still has consent while one of its linked cases is open and allowed. */
+export const stillConsented = (c: Case | undefined): boolean => c?.status === 'open' && c.remoteAccess === 'allowed';
 
 /** The case contact or an org admin may change a case; nobody else. */
 export function assertMayChangeCase(c: Case, user: UserProfile): void {

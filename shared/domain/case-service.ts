@@ -1,10 +1,11 @@
 import type { AuditEntry } from './audit';
-import { assertMayChangeCase, assertMayChoose, assertOpen, parseDescription, parseRemoteAccess, parseSubject } from './case-rules';
+import { assertMayChangeCase, assertMayChoose, assertOpen, parseDescription, parseRemoteAccess, parseSubject, stillConsented } from './case-rules';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { parseEnvironment } from './grant-rules';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
 import { cancelSchedules, endGrantParts, loadOrg, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person, RemoteAccess } from './model';
+import type { Notice } from './notices';
 import type { Write } from '../ports/store';
 
 export async function loadCase(deps: GrantDeps, orgId: string, caseId: string): Promise<Case> {
@@ -88,7 +89,38 @@ export async function openCaseByEmail(deps: GrantDeps, agent: Person, orgId: str
   }, agentPrincipal(agent));
 }
 
-/** The case contact or an admin switches remote access; under `never` only admins may allow it. */
+/**
+ * What withdrawing consent for a case does to the case grants linked to it, as parts of the same
+ * transaction: each is unlinked from the case, and one with no open, allowed case left ends
+ * (`consent_withdrawn`, with its audit event and notice). Reads deny at once; its sessions end with
+ * it (they are live only while their grant is active).
+ */
+async function withdrawConsentParts(deps: GrantDeps, org: Org, c: Case, actor: Actor): Promise<{ writes: Write[]; audit: AuditEntry[]; notices: Notice[]; ended: Grant[] }> {
+  const now = deps.clock.now();
+  const linked = (await deps.store.listActiveGrants(org.orgId, now)).filter((g) => g.kind === 'case' && g.caseIds.includes(c.caseId));
+  const parts = { writes: [] as Write[], audit: [] as AuditEntry[], notices: [] as Notice[], ended: [] as Grant[] };
+  for (const grant of linked) {
+    const caseIds = grant.caseIds.filter((id) => id !== c.caseId);
+    const others = await Promise.all(caseIds.map((id) => deps.store.getCase(org.orgId, id)));
+    if (others.some(stillConsented)) {
+      parts.writes.push({ kind: 'grant', grant: { ...grant, caseIds }, expect: { status: 'active' } });
+      parts.audit.push({ at: now.toISOString(), actor: auditActor(actor), action: 'grant.case_unlinked', target: { type: 'grant', id: grant.grantId }, caseId: c.caseId, before: { caseIds: grant.caseIds }, after: { caseIds } });
+      continue;
+    }
+    const ended = await endGrantParts(deps, org, { ...grant, caseIds }, 'consent_withdrawn', actor, { caseId: c.caseId });
+    parts.writes.push(...ended.writes);
+    parts.audit.push(...ended.audit);
+    parts.notices.push(...ended.notices);
+    parts.ended.push(ended.ended);
+  }
+  return parts;
+}
+
+/**
+ * The case contact or an admin switches remote access; under `never` only admins may allow it, and
+ * never on a free or trial plan. Denying withdraws consent: the case grants it allowed end or lose
+ * the case in the same transaction.
+ */
 export async function setRemoteAccess(deps: GrantDeps, actor: Actor, caseId: string, raw: unknown): Promise<Case> {
   const user = inPerson(actor);
   const org = await loadOrg(deps.store, user.orgId);
@@ -101,9 +133,10 @@ export async function setRemoteAccess(deps: GrantDeps, actor: Actor, caseId: str
   if (to === c.remoteAccess) return c;
   const now = deps.clock.now().toISOString();
   const updated: Case = { ...c, remoteAccess: to, history: [...c.history, change(now, user.email, c.remoteAccess, to)], version: c.version + 1 };
+  const withdrawn = to === 'denied' ? await withdrawConsentParts(deps, org, updated, actor) : { writes: [], audit: [], notices: [], ended: [] };
   await deps.store.commit({
     orgId: org.orgId,
-    writes: [{ kind: 'case', case: updated, expect: { version: c.version } }],
+    writes: [{ kind: 'case', case: updated, expect: { version: c.version } }, ...withdrawn.writes],
     audit: [
       {
         at: now,
@@ -114,9 +147,11 @@ export async function setRemoteAccess(deps: GrantDeps, actor: Actor, caseId: str
         before: { remoteAccess: c.remoteAccess },
         after: { remoteAccess: to },
       },
+      ...withdrawn.audit,
     ],
-    notices: [],
+    notices: withdrawn.notices,
   });
+  for (const g of withdrawn.ended) await cancelSchedules(deps, g.grantId);
   return updated;
 }
 

@@ -51,10 +51,14 @@ export class ConflictError extends DomainError {
   readonly kind = 'conflict' as const;
 }
 
-/** The grant exists but no longer lets anyone in; `code` says why (expired, revoked, ...). */
+/** The grant exists but no longer lets anyone in; `code` says why (expired, revoked, ...), `endReason` what ended it. */
 export class GrantInactiveError extends ForbiddenError {
-  constructor(grantId: string, readonly reason: string) {
-    super(`grant_${reason}`, `Grant ${grantId} is ${reason}; it no longer gives access.`);
+  constructor(
+    grantId: string,
+    readonly reason: string,
+    readonly endReason?: string,
+  ) {
+    super(`grant_${reason}`, `Grant ${grantId} is ${reason}${endReason && endReason !== reason ? ` (${endReason.replace('_', ' ')})` : ''}; it no longer gives access.`);
   }
 }
 

@@ -26,7 +26,7 @@ export function inactiveReason(grant: Grant, now: Date): string | undefined {
 
 export function assertActive(grant: Grant, now: Date): void {
   const reason = inactiveReason(grant, now);
-  if (reason) throw new GrantInactiveError(grant.grantId, reason);
+  if (reason) throw new GrantInactiveError(grant.grantId, reason, grant.endReason);
 }
 
 /** The longest grant this org allows: its own maximum, never above the platform cap. */

@@ -52,7 +52,7 @@ export interface UserProfile {
 }
 
 export type GrantStatus = 'active' | 'revoked' | 'expired' | 'ended';
-export type EndReason = 'revoked' | 'expired' | 'case_solved' | 'org_suspended' | 'plan_changed';
+export type EndReason = 'revoked' | 'expired' | 'case_solved' | 'consent_withdrawn' | 'org_suspended' | 'plan_changed';
 
 export interface Grant {
   orgId: string;
@@ -156,8 +156,11 @@ export interface Case {
   pendingRequestId?: string;
   /** The open change request (write access), likewise one at a time. */
   pendingChangeRequestId?: string;
-  /** The approved change request: sessions for this case may then get `write`. */
-  changeApproval?: { requestId: string; approvedAt: string; approvedBy: string[] };
+  /**
+   * The approved change request: sessions on its grant, naming this case, may get `write` until
+   * `until` (Resolver: written approval before data or configuration changes).
+   */
+  changeApproval?: { requestId: string; approvedAt: string; approvedBy: string[]; grantId?: string; until?: string };
   createdAt: string;
   solvedAt?: string;
   version: number;
@@ -184,6 +187,8 @@ export interface AccessRequest {
   agent: Person;
   /** Why support asks (access), or the change it will make (change). */
   justification: string;
+  /** A change request: exactly what approving it allows — write on this grant, until then. */
+  change?: ChangeScope;
   status: 'pending' | 'approved' | 'denied' | 'expired';
   requiredApprovals: number;
   /** Who was asked (case contact and authorized contacts); they hear the outcome. */
@@ -193,6 +198,14 @@ export interface AccessRequest {
   expiresAt: string;
   decidedAt?: string;
   version: number;
+}
+
+/** What a change request asks to be approved: write on one grant (acting as one user, in one environment) until a time. */
+export interface ChangeScope {
+  grantId: string;
+  until: string;
+  actAs: string;
+  environment: Environment;
 }
 
 /** An emailed approval link, stored only as the SHA-256 of its 256-bit token; single use. */

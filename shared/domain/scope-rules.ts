@@ -18,10 +18,11 @@ export interface ScopeDecision {
 }
 
 /**
- * `read` always; `write` only for a session on a case whose change request is approved, the case
- * still open, and a grant above `monitor`; any other scope (users, permissions, …) never.
+ * `read` always; `write` only for a session naming a case whose change request was approved for
+ * this very grant, before the approval's `until`, the case still open, and a grant above
+ * `monitor`; any other scope (users, permissions, …) never.
  */
-export function decideScope(requested: string[], grant: Grant, c: Case | undefined): ScopeDecision {
+export function decideScope(requested: string[], grant: Grant, c: Case | undefined, now: Date): ScopeDecision {
   const scope: Scope[] = ['read'];
   const refused: Record<string, string> = {};
   for (const s of requested) {
@@ -30,17 +31,27 @@ export function decideScope(requested: string[], grant: Grant, c: Case | undefin
       refused[s] = `Support sessions never get "${s}": only ${SCOPES.join(' and ')} exist, and nothing manages users or permissions.`;
       continue;
     }
-    const why = writeRefusal(grant, c);
+    const why = writeRefusal(grant, c, now);
     if (why) refused[s] = why;
     else scope.push('write');
   }
   return { scope, refused };
 }
 
-function writeRefusal(grant: Grant, c: Case | undefined): string | undefined {
+function writeRefusal(grant: Grant, c: Case | undefined, now: Date): string | undefined {
   if (grant.level === 'monitor') return 'The grant is at monitor level, which never writes.';
   if (!c) return 'Write needs a case with an approved change request: pass caseId.';
   if (c.status !== 'open') return `Case ${c.caseId} is solved.`;
-  if (!c.changeApproval) return `Case ${c.caseId} has no approved change request; ask for one (POST .../cases/${c.caseId}/change-requests).`;
+  const approval = c.changeApproval;
+  if (!approval?.grantId || !approval.until) return `Case ${c.caseId} has no approved change request; ask for one naming this grant (POST .../cases/${c.caseId}/change-requests).`;
+  if (approval.grantId !== grant.grantId) return `The change on case ${c.caseId} was approved for grant ${approval.grantId}, not for grant ${grant.grantId}.`;
+  if (now.getTime() >= Date.parse(approval.until)) return `The approved change on case ${c.caseId} ended at ${approval.until}; ask again.`;
   return undefined;
+}
+
+/** The end of a session: 15 minutes at most, never past its grant, nor past the approved change when it writes. */
+export function sessionEnd(now: Date, minutes: number, grant: Grant, scope: Scope[], c: Case | undefined): number {
+  const ends = [now.getTime() + minutes * 60_000, Date.parse(grant.expiresAt)];
+  if (scope.includes('write') && c?.changeApproval?.until) ends.push(Date.parse(c.changeApproval.until));
+  return Math.min(...ends);
 }

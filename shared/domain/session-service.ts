@@ -6,7 +6,7 @@ import { auditActor, inPerson, type Actor } from './actor';
 import { grantNotice, loadGrant, loadOrg, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person, Session, UserProfile } from './model';
 import type { Notice } from './notices';
-import { decideScope, parseRequestedScope } from './scope-rules';
+import { decideScope, parseRequestedScope, sessionEnd } from './scope-rules';
 import type { TokenSigner } from '../ports/token-signer';
 
 export interface SessionDeps extends GrantDeps {
@@ -57,8 +57,8 @@ export async function startSession(
   if (c && grant.kind === 'case' && !grant.caseIds.includes(c.caseId)) {
     throw new ForbiddenError('case_not_linked', `Case ${c.caseId} is not linked to this grant; activate access for it first.`);
   }
-  const { scope, refused } = decideScope(requested, grant, c);
-  const exp = Math.min(now.getTime() + deps.limits.sessionMinutes * 60_000, Date.parse(grant.expiresAt));
+  const { scope, refused } = decideScope(requested, grant, c, now);
+  const exp = sessionEnd(now, deps.limits.sessionMinutes, grant, scope, c);
   const session: Session = {
     sessionId: deps.ids(),
     orgId,

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DomainError, ValidationError, type ErrorKind } from '../domain/errors';
+import { DomainError, GrantInactiveError, ValidationError, type ErrorKind } from '../domain/errors';
 
 /** The one mapping from domain error kinds to HTTP statuses. */
 export const STATUS: Record<ErrorKind, number> = {
@@ -26,6 +26,7 @@ export function problemResponse(error: unknown, requestId?: string): APIGatewayP
           status,
           detail: error.message,
           ...(error instanceof ValidationError ? { field: error.field } : {}),
+          ...(error instanceof GrantInactiveError && error.endReason ? { endReason: error.endReason } : {}),
         }
       : { type: 'about:blank', title: 'internal_error', status, detail: 'Something went wrong on our side.', requestId };
   return {

@@ -14,6 +14,7 @@ const END_REASONS: Record<string, string> = {
   revoked: 'it was revoked',
   expired: 'its time ran out',
   case_solved: 'the support case it was for was solved',
+  consent_withdrawn: 'you withdrew consent: remote access for its support case was switched to denied',
   org_suspended: 'the account was suspended or closed',
   plan_changed: "the account's plan or environments no longer allow it",
 };
@@ -60,6 +61,7 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
     lines: [
       `${d.agent} from the support team, working on the case "${d.caseSubject}", asks for your written approval before making this change in ${d.orgName}:`,
       `Change: ${d.justification}`,
+      `What approving allows: changes through grant ${d.changeGrantId}, acting as ${d.changeActAs}, in ${d.changeEnvironment}, until ${when(d.changeUntil)} — nowhere else in ${d.orgName}.`,
       `Until someone approves, support can only look, never change anything. If you approve, support's sessions for this case may write; your comment is kept as the written approval in your audit trail. ${Number(d.requiredApprovals) > 1 ? `Your organization needs ${d.requiredApprovals} approvers.` : ''}`.trim(),
       `This request expires at ${when(d.expiresAt)}. The link works once and asks you to sign in.`,
     ],

@@ -198,7 +198,8 @@ describe('scope: write only under an approved change request; activity reports',
     expect(missing.status).toBe(400);
     expect(missing.body.field).toBe('description');
 
-    const asked = await alex.call('POST', `/support/orgs/${orgId}/cases/${caseId}/change-requests`, { description: 'Set the VAT rate of product 12 to 19%' });
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const asked = await alex.call('POST', `/support/orgs/${orgId}/cases/${caseId}/change-requests`, { description: 'Set the VAT rate of product 12 to 19%', grantId, until });
     expect(asked.status).toBe(201);
     expect(asked.body).toMatchObject({ kind: 'change', status: 'pending', askedOf: [security] });
     const mail = await eventually('the change-approval email', async () => (await emailsTo(security)).find((e) => e.subject.includes('asks to change')));

@@ -93,7 +93,7 @@ function bodyOf(route: Route): Record<string, string> | undefined {
     'POST /support/orgs/{orgId}/cases': { subject: 'Matrix email case', description: 'x', environment: 'production', contactEmail: a.user.email },
     'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': { justification: 'matrix' },
     'POST /support/orgs/{orgId}/grants/{grantId}/personnel': { email: 'carol@vendor.test' },
-    'POST /support/orgs/{orgId}/cases/{caseId}/change-requests': { description: 'matrix' },
+    'POST /support/orgs/{orgId}/cases/{caseId}/change-requests': { description: 'matrix', grantId: ids.caseGrantId, until: new Date(Date.now() + 600_000).toISOString() },
     'POST /oauth/introspect': { token: ids.sessionToken },
     'POST /activity': { token: ids.sessionToken, action: 'matrix', resource: 'x' },
     'POST /admin/orgs': { name: 'Matrix Org', adminEmail: 'admin@matrix.test', plan: 'paid' },

@@ -18,7 +18,9 @@ export function approvalPage(user: PageUser, view: ApprovalView, token: string, 
 <p><strong>${change ? 'The change' : 'Why'}:</strong> <span id="justification">${request.justification}</span></p>
 ${
   change
-    ? html`<p><strong>What approving means:</strong> support's sessions for this case may then change data and configuration (the write scope), never users or permissions.
+    ? html`<p><strong>What approving means:</strong> support's sessions for this case may then change data and configuration (the write scope), never users or permissions —
+only through grant <code id="change-grant">${request.change?.grantId ?? ''}</code>, acting as <strong>${request.change?.actAs ?? ''}</strong>, in <strong>${request.change?.environment ?? ''}</strong>,
+until <strong id="change-until">${when(request.change?.until ?? '')}</strong>; nowhere else in ${org.name}.
 Until then support can only look. Your comment is kept as the written approval in your audit trail.</p>`
     : html`<p><strong>What approving means:</strong> support may then activate access for this case. It acts with your organization's support profile
 (${org.settings.supportProfile.level} level), lasts while the case is open, ends when it is solved, and everything support does is in your audit trail.
