@@ -1,17 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { AgentClient, PortalClient } from '../support/clients';
-import { db, eventually, getItem, givenOrg, layout, schedules } from '../support/fixtures';
+import { allNoticesSent, eventually, getItem, givenOrg, layout, schedules } from '../support/fixtures';
 import { emailsTo, mailbox } from '../support/mailbox';
 import { stackClock } from '../support/clock';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 
 afterEach(() => stackClock.reset());
 
-/** The org's outbox items and their delivery states (a test-only Scan). */
-async function noticeStates(orgId: string): Promise<string[]> {
-  const out = await db.send(new ScanCommand({ TableName: layout.tableName, FilterExpression: 'orgId = :o AND #t = :n', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':o': orgId, ':n': 'notice' }, ConsistentRead: true }));
-  return (out.Items ?? []).map((n) => String(n.status));
-}
 
 
 const newestGrant = async (client: PortalClient) => [...(await client.get('/')).html.matchAll(/data-grant="([^"]+)"/g)].map((m) => m[1]!).sort().at(-1)!;
@@ -46,8 +40,7 @@ describe('notice delivery you can trust', () => {
       },
       45_000,
     );
-    // Every outbox item is marked sent only after its email went out: once all are, no duplicate can still come.
-    await eventually('every notice of the org to be marked sent', async () => (await noticeStates(given.org.orgId)).every((s) => s === 'sent'));
+    await allNoticesSent(given.org.orgId);
     const mails = await emailsTo(given.admin.email);
     expect(mails.filter((e) => e.subject.includes('granted'))).toHaveLength(3);
     expect(mails.filter((e) => e.subject.includes('ended'))).toHaveLength(1);

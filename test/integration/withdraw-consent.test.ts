@@ -1,5 +1,5 @@
 import { AgentClient, PortalClient, introspect } from '../support/clients';
-import { eventually, getItem, givenOrg, orgItems, schedules, type GivenOrg } from '../support/fixtures';
+import { allNoticesSent, eventually, getItem, givenOrg, orgItems, schedules, type GivenOrg } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
 import { stackClock } from '../support/clock';
 
@@ -59,8 +59,11 @@ describe('withdrawing consent ends access at once', () => {
     expect(page.html).toContain('<span id="remote-access">denied</span>');
     expect(page.html).not.toContain(grantId);
     // …and the contact and authorized contacts are told once
-    const told = await eventually('the "consent withdrawn" email', async () => (await emailsTo(`security@${orgId}.test`)).filter((e) => e.subject.includes('ended') && e.body.text?.includes('withdrew consent')));
-    expect(told).toHaveLength(1);
+    const withdrawnMails = async (to: string) => (await emailsTo(to)).filter((e) => e.subject.includes('ended') && e.body.text?.includes('withdrew consent'));
+    await eventually('the "consent withdrawn" email', async () => (await withdrawnMails(`security@${orgId}.test`)).length > 0);
+    await allNoticesSent(orgId);
+    expect(await withdrawnMails(`security@${orgId}.test`)).toHaveLength(1);
+    expect(await withdrawnMails(given.user.email)).toHaveLength(1);
   });
 
   test('denying one of two linked cases keeps the grant for the other', async () => {

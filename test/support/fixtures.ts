@@ -9,6 +9,7 @@ import { newProductClient } from '../../shared/domain/product-clients';
 import { buildOrg } from './org-builder';
 import type { Org, UserProfile } from '../../shared/domain/model';
 import { testLayout } from './stack-config';
+import { eventually } from './eventually';
 
 export const layout = testLayout();
 
@@ -62,12 +63,23 @@ export async function orgItems(orgId: string): Promise<Record<string, unknown>[]
   return [...(await partition(`ORG#${orgId}`)), ...(await partition(`AUDIT#${orgId}`)), ...notices.map((n) => ({ pk: n.pk }))];
 }
 
+/**
+ * Waits until every outbox notice of the org is marked sent. The mailer marks one sent only after
+ * its email went out, so once all are, no duplicate can still arrive: counts are final.
+ */
+export async function allNoticesSent(orgId: string): Promise<void> {
+  await eventually(`every notice of ${orgId} to be marked sent`, async () => {
+    const out = await db.send(new ScanCommand({ TableName: layout.tableName, FilterExpression: 'orgId = :o AND #t = :n', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':o': orgId, ':n': 'notice' }, ConsistentRead: true }));
+    return (out.Items ?? []).every((n) => n.status === 'sent');
+  });
+}
+
 export async function getItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
   const out = await db.send(new QueryCommand({ TableName: layout.tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': pk, ':sk': sk }, ConsistentRead: true }));
   return out.Items?.[0];
 }
 
-export { eventually } from './eventually';
+export { eventually };
 
 /** The names of every schedule the local scheduler holds. */
 export const schedules = async (): Promise<string[]> =>
