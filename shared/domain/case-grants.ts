@@ -3,6 +3,7 @@ import { loadCase } from './case-service';
 import { ConflictError, ForbiddenError, ValidationError } from './errors';
 import { assertActive, assertPlanAllowsAccess, expiryFrom, isActive, maxGrantHours, mayAgentUse } from './grant-rules';
 import { agent as agentPrincipal, auditActor } from './actor';
+import { grantUpdate, redoOnConflict } from './versions';
 import { grantNotice, loadGrant, loadOrg, scheduleExpiry, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person } from './model';
 
@@ -29,6 +30,10 @@ async function agentsCaseGrant(deps: GrantDeps, orgId: string, agent: Person): P
  */
 export async function activateCaseAccess(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: Record<string, unknown>): Promise<{ grant: Grant; created: boolean }> {
   const reason = typeof input.reason === 'string' ? input.reason.trim().slice(0, 1000) : '';
+  return redoOnConflict(`Case ${caseId}'s access`, () => activateOnce(deps, agent, orgId, caseId, reason));
+}
+
+async function activateOnce(deps: GrantDeps, agent: Person, orgId: string, caseId: string, reason: string): Promise<{ grant: Grant; created: boolean }> {
   const org = await loadOrg(deps.store, orgId);
   assertPlanAllowsAccess(org);
   const c = await loadCase(deps, orgId, caseId);
@@ -43,7 +48,7 @@ export async function activateCaseAccess(deps: GrantDeps, agent: Person, orgId: 
     const linked: Grant = { ...existing, caseIds: [...existing.caseIds, caseId] };
     await deps.store.commit({
       orgId,
-      writes: [{ kind: 'grant', grant: linked, expect: { status: 'active' } }],
+      writes: [grantUpdate(existing, linked)],
       audit: [{ at: now.toISOString(), actor: auditActor(agentPrincipal(agent)), action: 'grant.case_linked', target: { type: 'grant', id: existing.grantId }, caseId, justification: reason || undefined, before: { caseIds: existing.caseIds }, after: { caseIds: linked.caseIds } }],
       notices: [grantNotice(deps, org, { ...linked, grantedBy: c.contact }, 'case-access-activated', { ...caseData(c, reason), agent: agent.email })],
     });
@@ -61,6 +66,7 @@ export async function activateCaseAccess(deps: GrantDeps, agent: Person, orgId: 
     caseIds: [caseId],
     personnel: [agent],
     status: 'active',
+    version: 1,
     createdAt: now.toISOString(),
     expiresAt: expiryFrom(now, maxGrantHours(org, deps.limits) * 3600).toISOString(),
   };
@@ -90,6 +96,10 @@ const STAFF_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export async function addPersonnel(deps: GrantDeps, agent: Person, orgId: string, grantId: string, input: Record<string, unknown>): Promise<Grant> {
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
   if (!STAFF_EMAIL.test(email)) throw new ValidationError('email', 'email is required: the colleague to add.');
+  return redoOnConflict(`Grant ${grantId}`, () => addPersonnelOnce(deps, agent, orgId, grantId, email));
+}
+
+async function addPersonnelOnce(deps: GrantDeps, agent: Person, orgId: string, grantId: string, email: string): Promise<Grant> {
   const org = await loadOrg(deps.store, orgId);
   const grant = await loadGrant(deps.store, orgId, grantId);
   if (grant.kind !== 'case' || !mayAgentUse(grant, agent)) {
@@ -101,7 +111,7 @@ export async function addPersonnel(deps: GrantDeps, agent: Person, orgId: string
   const c = await loadCase(deps, orgId, grant.caseIds[0]!);
   await deps.store.commit({
     orgId,
-    writes: [{ kind: 'grant', grant: updated, expect: { status: 'active' } }],
+    writes: [grantUpdate(grant, updated)],
     audit: [{ at: deps.clock.now().toISOString(), actor: auditActor(agentPrincipal(agent)), action: 'grant.personnel_added', target: { type: 'grant', id: grantId }, caseId: c.caseId, before: { personnel: grant.personnel.map((p) => p.email) }, after: { personnel: updated.personnel.map((p) => p.email) } }],
     notices: [grantNotice(deps, org, updated, 'personnel-added', { ...caseData(c), agent: agent.email, added: email })],
   });

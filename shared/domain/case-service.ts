@@ -4,8 +4,9 @@ import { ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { parseEnvironment } from './grant-rules';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
 import { cancelSchedules, endGrantParts, loadOrg, type GrantDeps } from './grant-service';
-import type { Case, Grant, Org, Person, RemoteAccess } from './model';
+import type { Case, Grant, Org, Person, RemoteAccess, UserProfile } from './model';
 import type { Notice } from './notices';
+import { grantUpdate, redoOnConflict } from './versions';
 import type { Write } from '../ports/store';
 
 export async function loadCase(deps: GrantDeps, orgId: string, caseId: string): Promise<Case> {
@@ -103,7 +104,7 @@ async function withdrawConsentParts(deps: GrantDeps, org: Org, c: Case, actor: A
     const caseIds = grant.caseIds.filter((id) => id !== c.caseId);
     const others = await Promise.all(caseIds.map((id) => deps.store.getCase(org.orgId, id)));
     if (others.some(stillConsented)) {
-      parts.writes.push({ kind: 'grant', grant: { ...grant, caseIds }, expect: { status: 'active' } });
+      parts.writes.push(grantUpdate(grant, { ...grant, caseIds }));
       parts.audit.push({ at: now.toISOString(), actor: auditActor(actor), action: 'grant.case_unlinked', target: { type: 'grant', id: grant.grantId }, caseId: c.caseId, before: { caseIds: grant.caseIds }, after: { caseIds } });
       continue;
     }
@@ -123,6 +124,10 @@ async function withdrawConsentParts(deps: GrantDeps, org: Org, c: Case, actor: A
  */
 export async function setRemoteAccess(deps: GrantDeps, actor: Actor, caseId: string, raw: unknown): Promise<Case> {
   const user = inPerson(actor);
+  return redoOnConflict(`Case ${caseId}`, () => setRemoteAccessOnce(deps, actor, user, caseId, raw));
+}
+
+async function setRemoteAccessOnce(deps: GrantDeps, actor: Actor, user: UserProfile, caseId: string, raw: unknown): Promise<Case> {
   const org = await loadOrg(deps.store, user.orgId);
   const c = await loadCase(deps, user.orgId, caseId);
   assertMayChangeCase(c, user);

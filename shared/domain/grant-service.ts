@@ -17,6 +17,7 @@ import type { IdFactory } from '../ports/ids';
 import type { Scheduler } from '../ports/scheduler';
 import { grantScheduleName, warningScheduleName } from '../ports/scheduler';
 import type { Change, Store, Write } from '../ports/store';
+import { grantUpdate, redoOnConflict, sessionUpdate } from './versions';
 
 /** What grant operations need; handlers wire real adapters, tests wire what they like. */
 export interface GrantDeps {
@@ -108,6 +109,7 @@ export async function createUserGrant(deps: GrantDeps, actor: Actor, input: Gran
     status: 'active',
     createdAt: now.toISOString(),
     expiresAt: expiryFrom(now, seconds).toISOString(),
+    version: 1,
   };
   await deps.store.commit({
     orgId: org.orgId,
@@ -166,7 +168,7 @@ export async function warnGrant(deps: GrantDeps, orgId: string, grantId: string)
   try {
     await deps.store.commit({
       orgId,
-      writes: [{ kind: 'grant', grant: { ...grant, warnedFor: grant.expiresAt }, expect: { status: 'active' } }],
+      writes: [grantUpdate(grant, { ...grant, warnedFor: grant.expiresAt })],
       audit: [{ at: now.toISOString(), actor: { type: 'system', id: 'scheduler' }, action: 'grant.ending_soon_notified', target: { type: 'grant', id: grantId }, after: { expiresAt: grant.expiresAt } }],
       notices: [grantNotice(deps, org, grant, 'grant-ending-soon', {})],
     });
@@ -180,6 +182,12 @@ export async function warnGrant(deps: GrantDeps, orgId: string, grantId: string)
 /** Extends an active grant to `durationHours` from now (never past the cap from now); the schedule moves. */
 export async function extendGrant(deps: GrantDeps, actor: Actor, grantId: string, durationHours: unknown): Promise<Grant> {
   const user = inPerson(actor);
+  const extended = await redoOnConflict(`Grant ${grantId}`, () => extendOnce(deps, actor, user, grantId, durationHours));
+  await scheduleExpiry(deps, extended);
+  return extended;
+}
+
+async function extendOnce(deps: GrantDeps, actor: Actor, user: UserProfile, grantId: string, durationHours: unknown): Promise<Grant> {
   const grant = await loadGrant(deps.store, user.orgId, grantId);
   assertMayManage(grant, user);
   const org = await loadOrg(deps.store, user.orgId);
@@ -188,7 +196,7 @@ export async function extendGrant(deps: GrantDeps, actor: Actor, grantId: string
   const extended: Grant = { ...grant, expiresAt };
   await deps.store.commit({
     orgId: grant.orgId,
-    writes: [{ kind: 'grant', grant: extended, expect: { status: 'active' } }],
+    writes: [grantUpdate(grant, extended)],
     audit: [
       {
         at: now.toISOString(),
@@ -200,11 +208,7 @@ export async function extendGrant(deps: GrantDeps, actor: Actor, grantId: string
       },
     ],
     notices: [grantNotice(deps, org, extended, 'grant-extended', { previousExpiresAt: grant.expiresAt })],
-  }).catch((error) => {
-    if (error instanceof ConcurrentChangeError) return retryAfterRace(deps, user.orgId, grantId);
-    throw error;
   });
-  await scheduleExpiry(deps, extended);
   return extended;
 }
 
@@ -232,8 +236,8 @@ export async function endGrantParts(
   return {
     ended,
     writes: [
-      { kind: 'grant', grant: ended, expect: { status: 'active' } },
-      ...sessions.map((s): Write => ({ kind: 'session', session: { ...s, status: 'ended', endedAt: now, endedBy: by }, expect: { status: 'active' } })),
+      grantUpdate(grant, ended),
+      ...sessions.map((s): Write => sessionUpdate(s, { ...s, status: 'ended', endedAt: now, endedBy: by })),
     ],
     audit: [
       {
@@ -258,30 +262,27 @@ async function endGrant(deps: GrantDeps, grant: Grant, reason: EndReason, actor:
   return ended;
 }
 
-/** Revokes a grant: the granter or any admin of its org (Salesforce, Celigo). */
+/**
+ * Revokes a grant: the granter or any admin of its org (Salesforce, Celigo). A lost race is
+ * redone from a fresh read: a grant that ended meanwhile is then refused with its state.
+ */
 export async function revokeGrant(deps: GrantDeps, actor: Actor, grantId: string): Promise<Grant> {
   const user = inPerson(actor);
-  const grant = await loadGrant(deps.store, user.orgId, grantId);
-  assertMayManage(grant, user);
-  assertActive(grant, deps.clock.now());
-  const ended = await endGrant(deps, grant, 'revoked', actor).catch((error) => {
-    if (error instanceof ConcurrentChangeError) return retryAfterRace(deps, user.orgId, grantId);
-    throw error;
+  const ended = await redoOnConflict(`Grant ${grantId}`, async () => {
+    const grant = await loadGrant(deps.store, user.orgId, grantId);
+    assertMayManage(grant, user);
+    assertActive(grant, deps.clock.now());
+    return endGrant(deps, grant, 'revoked', actor);
   });
   await cancelSchedules(deps, grantId);
   return ended;
 }
 
-/** After a lost race, report the grant's new state rather than a bare conflict. */
-async function retryAfterRace(deps: GrantDeps, orgId: string, grantId: string): Promise<never> {
-  const fresh = await loadGrant(deps.store, orgId, grantId);
-  assertActive(fresh, deps.clock.now());
-  throw new ConcurrentChangeError();
-}
-
 /**
  * The scheduler's (or the sweep's) target: re-reads the grant and marks it expired only if it
- * is still active and its time has come. Safe to call any number of times.
+ * is still active and its time has come. Safe to call any number of times; a lost race (another
+ * change of the grant, a busy audit trail) is redone from a fresh read, and one that keeps losing
+ * throws so the caller's retries (Lambda's, the next sweep) try again.
  */
 export async function expireGrant(
   deps: GrantDeps,
@@ -289,18 +290,14 @@ export async function expireGrant(
   grantId: string,
   by: string,
 ): Promise<'expired' | 'not_due' | 'already_ended' | 'missing'> {
-  const grant = await deps.store.getGrant(orgId, grantId);
-  if (!grant) return 'missing';
-  if (grant.status !== 'active') return 'already_ended';
-  if (isActive(grant, deps.clock.now())) return 'not_due';
-  try {
+  return redoOnConflict(`Grant ${grantId}`, async () => {
+    const grant = await deps.store.getGrant(orgId, grantId);
+    if (!grant) return 'missing';
+    if (grant.status !== 'active') return 'already_ended';
+    if (isActive(grant, deps.clock.now())) return 'not_due';
     await endGrant(deps, grant, 'expired', system(by));
     return 'expired';
-  } catch (error) {
-    // Ended by someone else meanwhile: done. Still active (a busy audit trail): let the caller retry.
-    if (error instanceof ConcurrentChangeError && (await deps.store.getGrant(orgId, grantId))?.status !== 'active') return 'already_ended';
-    throw error;
-  }
+  });
 }
 
 export type { Session };

@@ -75,6 +75,8 @@ export interface Grant {
   endReason?: EndReason;
   /** The expiry the "ends in 24 hours" notice was sent for (an extension moves the expiry). */
   warnedFor?: string;
+  /** Bumped on every change (optimistic concurrency); absent on grants stored before versions. */
+  version?: number;
 }
 
 /** A "log in as" session started by an agent on a grant. */
@@ -92,6 +94,8 @@ export interface Session {
   expiresAt: string;
   endedAt?: string;
   endedBy?: AuditActor;
+  /** Bumped on every change (optimistic concurrency). */
+  version?: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import { grantNotice, loadGrant, loadOrg, type GrantDeps } from './grant-service
 import type { Case, Grant, Org, Person, Session, UserProfile } from './model';
 import type { Notice } from './notices';
 import { decideScope, parseRequestedScope, sessionEnd } from './scope-rules';
+import { redoOnConflict, sessionUpdate } from './versions';
 import type { TokenSigner } from '../ports/token-signer';
 
 export interface SessionDeps extends GrantDeps {
@@ -69,6 +70,7 @@ export async function startSession(
     justification,
     scope,
     status: 'active',
+    version: 1,
     startedAt: now.toISOString(),
     expiresAt: new Date(exp).toISOString(),
   };
@@ -137,6 +139,10 @@ export async function liveSessionsFor(deps: GrantDeps, user: UserProfile): Promi
 /** Ends a session now: by the agent who started it, or by the user acted as or an org admin in person. */
 export async function endSession(deps: GrantDeps, actor: Actor, sessionId: string): Promise<Session> {
   const by: { agent: Person } | { user: UserProfile } = actor.type === 'agent' ? { agent: actor.agent } : { user: inPerson(actor) };
+  return redoOnConflict(`Session ${sessionId}`, () => endSessionOnce(deps, actor, by, sessionId));
+}
+
+async function endSessionOnce(deps: GrantDeps, actor: Actor, by: { agent: Person } | { user: UserProfile }, sessionId: string): Promise<Session> {
   const session = await deps.store.findSession(sessionId);
   const isAgent = 'agent' in by;
   if (!session || (!isAgent && session.orgId !== by.user.orgId)) throw new NotFoundError('session', sessionId);
@@ -150,7 +156,7 @@ export async function endSession(deps: GrantDeps, actor: Actor, sessionId: strin
   const ended: Session = { ...session, status: 'ended', endedAt: now.toISOString(), endedBy: auditActor(actor) };
   await deps.store.commit({
     orgId: session.orgId,
-    writes: [{ kind: 'session', session: ended, expect: { status: 'active' } }],
+    writes: [sessionUpdate(session, ended)],
     audit: [{ at: ended.endedAt!, actor: auditActor(actor), action: 'session.ended', target: { type: 'session', id: sessionId }, caseId: session.caseId, before: { status: 'active' }, after: { status: 'ended', grantId: session.grantId } }],
     notices: [],
   });

@@ -35,6 +35,7 @@ const NOT_CONSENT: Record<string, string> = {
   sweep: 'system',
   deliverNotice: 'system: the outbox mailer',
   bestEffort: 'helper inside services',
+  redoOnConflict: 'helper inside services (re-runs a checked service)',
   scheduleExpiry: 'helper inside services',
   cancelSchedules: 'helper inside services',
   endGrantParts: 'helper inside services (its callers are checked)',
