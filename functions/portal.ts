@@ -20,6 +20,7 @@ import { htmlPage as page, PortalSessions, redirect, renderHtmlError, SESSION_CO
 import { statusOf } from '../shared/http/problem';
 import { cookies, pathParam } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
+import { safeReturnTo } from '../shared/http/redirects';
 import { CookieSealer, newSessionId } from '../shared/http/signed-cookie';
 import { caseDetailPage, caseFormPage, casesPage } from '../shared/http/views/cases';
 import { dashboardPage } from '../shared/http/views/dashboard';
@@ -48,8 +49,6 @@ interface SignInState {
   returnTo: string;
 }
 
-/** Only same-site paths, never `//host`. */
-const safeReturnTo = (value: string | undefined): string => (value && value.startsWith('/') && !value.startsWith('//') ? value : '/');
 
 /** Why this visitor may not grant at all (plan, role, impersonation), or undefined. */
 function cannotGrant(who: Visitor): string | undefined {
@@ -121,7 +120,7 @@ const routes = dispatch<'portal'>({
   'GET /login': async (event) => {
     const seal = await sessions.sealer;
     const start = await oidc.start();
-    const state: SignInState = { ...start, returnTo: safeReturnTo(event.queryStringParameters?.returnTo) };
+    const state: SignInState = { ...start, returnTo: safeReturnTo(event.queryStringParameters?.returnTo, portalUrl) };
     return redirect(start.url, [seal.cookie(SIGNIN_COOKIE, seal.seal(state, SIGNIN_SECONDS, deps.clock.now()), SIGNIN_SECONDS)]);
   },
 

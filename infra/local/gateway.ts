@@ -48,6 +48,15 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   });
 }
 
+function decodable(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function send(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
@@ -129,6 +138,10 @@ export function createGateway(handlers: Record<FunctionName, Handler>, authorize
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       const body = await readBody(req);
       if (body === 'too_large') return send(res, 413, { message: 'Request Entity Too Large' });
+      // Like API Gateway: a path or query that does not percent-decode is a bad request.
+      if (!decodable(url.pathname) || !url.search.slice(1).split('&').every((pair) => decodable(pair.replace(/\+/g, ' ')))) {
+        return send(res, 400, { message: 'Bad Request' });
+      }
       let params: Record<string, string> = {};
       const match = compiled.find((c) => {
         if (c.route.method !== req.method) return false;

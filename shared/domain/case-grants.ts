@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, ValidationError } from './errors';
 import { assertActive, assertPlanAllowsAccess, expiryFrom, isActive, maxGrantHours, mayAgentUse } from './grant-rules';
 import { agent as agentPrincipal, auditActor } from './actor';
 import { grantUpdate, redoOnConflict } from './versions';
+import { singleLine } from './input';
 import { grantNotice, loadGrant, loadOrg, scheduleExpiry, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person } from './model';
 
@@ -29,7 +30,7 @@ async function agentsCaseGrant(deps: GrantDeps, orgId: string, agent: Person): P
  * in the org gets this case linked to it instead of a second grant.
  */
 export async function activateCaseAccess(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: Record<string, unknown>): Promise<{ grant: Grant; created: boolean }> {
-  const reason = typeof input.reason === 'string' ? input.reason.trim().slice(0, 1000) : '';
+  const reason = singleLine(input.reason, { field: 'reason', label: 'The reason', max: 1000, required: false });
   return redoOnConflict(`Case ${caseId}'s access`, () => activateOnce(deps, agent, orgId, caseId, reason));
 }
 

@@ -1,4 +1,5 @@
 import { ForbiddenError, ValidationError } from './errors';
+import { multiLine, singleLine } from './input';
 import type { Case, Org, RemoteAccess, UserProfile } from './model';
 import { REMOTE_ACCESS } from './model';
 
@@ -75,15 +76,9 @@ export function assertOpen(c: Case): void {
   if (c.status !== 'open') throw new ForbiddenError('case_solved', `Case ${c.caseId} is solved; nothing more can happen on it.`);
 }
 
-const text = (raw: unknown, field: string, label: string, max: number, required = true): string => {
-  const value = typeof raw === 'string' ? raw.trim() : '';
-  if (required && !value) throw new ValidationError(field, `${label} is required.`);
-  if (value.length > max) throw new ValidationError(field, `${label} must be at most ${max} characters.`);
-  return value;
-};
-
-export const parseSubject = (raw: unknown) => text(raw, 'subject', 'Subject', 200);
-export const parseDescription = (raw: unknown) => text(raw, 'description', 'Description', 5000, false);
-export const parseJustification = (raw: unknown) => text(raw, 'justification', 'A justification (why support needs access)', 1000);
-export const parseChangeDescription = (raw: unknown) => text(raw, 'description', 'A description of the change', 2000);
-export const parseComment = (raw: unknown, required: boolean) => text(raw, 'comment', 'A comment', 1000, required);
+// Subjects, justifications and comments reach email subjects and lines and CSV rows: one line each.
+export const parseSubject = (raw: unknown) => singleLine(raw, { field: 'subject', label: 'Subject', max: 200 });
+export const parseDescription = (raw: unknown) => multiLine(raw, { field: 'description', label: 'Description', max: 5000, required: false });
+export const parseJustification = (raw: unknown) => singleLine(raw, { field: 'justification', label: 'A justification (why support needs access)', max: 1000 });
+export const parseChangeDescription = (raw: unknown) => singleLine(raw, { field: 'description', label: 'A description of the change', max: 2000 });
+export const parseComment = (raw: unknown, required: boolean) => singleLine(raw, { field: 'comment', label: 'A comment', max: 1000, required });

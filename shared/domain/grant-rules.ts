@@ -1,3 +1,4 @@
+import { decimal } from './input';
 import { ForbiddenError, GrantInactiveError, ValidationError } from './errors';
 import type {
   Environment,
@@ -44,13 +45,10 @@ export function parseDurationHours(
   limits: PlatformLimits,
 ): number {
   const field = 'durationHours';
-  if (raw === undefined || raw === null || String(raw).trim() === '') {
+  if (raw === undefined || raw === null || raw === '') {
     throw new ValidationError(field, 'Duration is required: how many hours support may have access.');
   }
-  const hours = typeof raw === 'number' ? raw : Number(String(raw).trim());
-  if (!Number.isFinite(hours)) {
-    throw new ValidationError(field, `Duration must be a number of hours, not "${String(raw)}".`);
-  }
+  const hours = decimal(raw, field, 'Duration (hours)');
   const seconds = Math.round(hours * 3600);
   if (seconds < limits.minGrantSeconds) {
     throw new ValidationError(field, `Duration must be at least ${formatSeconds(limits.minGrantSeconds)}.`);

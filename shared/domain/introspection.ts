@@ -1,3 +1,4 @@
+import { singleLine } from './input';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from './errors';
 import type { GrantDeps } from './grant-service';
@@ -66,12 +67,7 @@ export async function introspect(deps: ProductDeps, client: ProductClient, token
   return { active: true, token_type: 'Bearer', client_id: client.clientId, username: claims.sub, ...claims };
 }
 
-const text = (raw: unknown, field: string, max: number): string => {
-  const value = typeof raw === 'string' ? raw.trim() : '';
-  if (!value) throw new ValidationError(field, `${field} is required.`);
-  if (value.length > max) throw new ValidationError(field, `${field} must be at most ${max} characters.`);
-  return value;
-};
+const text = (raw: unknown, field: string, max: number): string => singleLine(raw, { field, label: field, max });
 
 /**
  * The product reports one thing support did in a session (Celigo: "all activities performed are

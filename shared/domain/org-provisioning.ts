@@ -5,6 +5,7 @@ import { cancelSchedules, endGrantParts, loadOrg, type GrantDeps } from './grant
 import type { Actor as Principal } from './actor';
 import { ENVIRONMENTS, PLANS, type EndReason, type Environment, type Grant, type Org, type OrgSettings, type Plan, type UserProfile } from './model';
 import { newProductClient } from './product-clients';
+import { singleLine } from './input';
 
 /** Org provisioning is the platform admin's (an IAM principal); its audit actor has the same shape. */
 export type PlatformActor = Extract<Principal, { type: 'platform' }>;
@@ -58,11 +59,8 @@ function parseEnvironments(raw: unknown): Environment[] {
 }
 
 function parseName(raw: unknown): string {
-  const name = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
-  // eslint-disable-next-line no-control-regex
-  if (name.length < 2 || name.length > 80 || /[\u0000-\u001f\u007f]/.test(name)) {
-    throw new ValidationError('name', 'name must be 2 to 80 characters.');
-  }
+  const name = singleLine(raw, { field: 'name', label: 'name', max: 80 }).replace(/\s+/g, ' ');
+  if (name.length < 2) throw new ValidationError('name', 'name must be 2 to 80 characters.');
   return name;
 }
 

@@ -1,4 +1,5 @@
 import { ForbiddenError, ValidationError } from './errors';
+import { decimal } from './input';
 import { auditActor, inPerson, type Actor } from './actor';
 import { loadOrg, type GrantDeps } from './grant-service';
 import { LEVELS, type Level, type Org, type OrgSettings, type UserProfile, type Workspaces } from './model';
@@ -8,8 +9,8 @@ const POLICIES: OrgSettings['remoteAccessPolicy'][] = ['all_cases', 'approval_ne
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function hours(raw: unknown, field: string, label: string, min: number, max: number): number {
-  const value = Number(String(raw ?? '').trim());
-  if (String(raw ?? '').trim() === '' || !Number.isFinite(value)) throw new ValidationError(field, `${label} must be a number of hours.`);
+  if (raw === undefined || raw === '') throw new ValidationError(field, `${label} must be a number of hours.`);
+  const value = decimal(raw, field, label);
   if (value < min || value > max) throw new ValidationError(field, `${label} must be between ${min} and ${max} hours.`);
   return value;
 }
@@ -33,7 +34,7 @@ export function parseSettings(form: Record<string, string | undefined>, org: Org
     if (unknown.length) throw new ValidationError('supportWorkspaces', `Unknown workspace: ${unknown.join(', ')}.`);
     workspaces = list;
   }
-  const requiredApprovals = Number(form.requiredApprovals);
+  const requiredApprovals = /^[123]$/.test(form.requiredApprovals ?? '') ? Number(form.requiredApprovals) : NaN;
   if (!Number.isInteger(requiredApprovals) || requiredApprovals < 1 || requiredApprovals > 3) {
     throw new ValidationError('requiredApprovals', 'Required approvals must be 1, 2 or 3.');
   }

@@ -6,6 +6,7 @@ import { auditActor, inPerson, type Actor } from './actor';
 import { grantNotice, loadGrant, loadOrg, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person, Session, UserProfile } from './model';
 import type { Notice } from './notices';
+import { singleLine } from './input';
 import { decideScope, parseRequestedScope, sessionEnd } from './scope-rules';
 import { redoOnConflict, sessionUpdate } from './versions';
 import type { TokenSigner } from '../ports/token-signer';
@@ -21,16 +22,7 @@ export interface StartSessionInput {
   scope?: unknown;
 }
 
-const MAX_JUSTIFICATION = 1000;
-
-function parseJustification(raw: unknown): string {
-  const text = typeof raw === 'string' ? raw.trim() : '';
-  if (!text) throw new ValidationError('justification', 'A justification is required: say why you need to log in.');
-  if (text.length > MAX_JUSTIFICATION) {
-    throw new ValidationError('justification', `Justification must be at most ${MAX_JUSTIFICATION} characters.`);
-  }
-  return text;
-}
+const parseJustification = (raw: unknown): string => singleLine(raw, { field: 'justification', label: 'A justification (say why you need to log in)', max: 1000 });
 
 /**
  * Starts a "log in as" session: checks the grant is active now and usable by this agent, decides

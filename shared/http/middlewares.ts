@@ -50,3 +50,17 @@ export function recordConsentRefusals(deps: RefusalDeps, logger: { error(message
   };
   return { onError: recordConsentRefusalsOnError };
 }
+
+/** Headers every response carries, the function's own and the error pages alike. */
+export const SECURITY_HEADERS: Record<string, string> = { 'x-content-type-options': 'nosniff' };
+
+/** Adds `SECURITY_HEADERS` to whatever the route or the error responder answered. */
+export function securityHeaders(): HttpMiddleware {
+  const add = (request: { response?: APIGatewayProxyResultV2 | null }) => {
+    const response = request.response;
+    if (response && typeof response === 'object') response.headers = { ...(response.headers ?? {}), ...SECURITY_HEADERS };
+  };
+  const securityHeadersAfter: NonNullable<HttpMiddleware['after']> = async (request) => add(request);
+  const securityHeadersOnError: NonNullable<HttpMiddleware['onError']> = async (request) => add(request);
+  return { after: securityHeadersAfter, onError: securityHeadersOnError };
+}

@@ -43,7 +43,7 @@ export const htmlPage = (statusCode: number, body: string, setCookies: string[] 
     'cache-control': 'no-store',
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
-    'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; form-action 'self' *",
+    'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   },
   cookies: setCookies,
   body,

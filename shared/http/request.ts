@@ -45,7 +45,13 @@ export function cookies(event: APIGatewayProxyEventV2): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
-    if (i > 0) out[pair.slice(0, i).trim()] = decodeURIComponent(pair.slice(i + 1).trim());
+    if (i <= 0) continue;
+    // A malformed percent-encoding makes that cookie unreadable: it is ignored, never a 500.
+    try {
+      out[pair.slice(0, i).trim()] = decodeURIComponent(pair.slice(i + 1).trim());
+    } catch {
+      /* ignored */
+    }
   }
   return out;
 }

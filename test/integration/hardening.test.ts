@@ -80,6 +80,7 @@ describe('hardening: sign-out, redirects, input and headers', () => {
     expect(page.headers.get('content-security-policy')).not.toMatch(/form-action[^;]*\*/);
     expect((await jarFetch(admin.jar, `${base}/audit/export.csv`)).headers.get('x-content-type-options')).toBe('nosniff');
     expect((await anonymous('GET', '/.well-known/jwks.json')).headers.get('x-content-type-options')).toBe('nosniff');
-    expect((await anonymous('GET', `/support/orgs/${given.org.orgId}/grants`)).headers.get('x-content-type-options')).toBe('nosniff');
+    const agent = await AgentClient.signIn('alex@vendor.test');
+    expect((await agent.call('GET', `/support/orgs/${given.org.orgId}/grants`)).headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
