@@ -17,8 +17,7 @@ import { messagePage } from '../shared/http/views/message-page';
 
 const deps = grantDepsFromEnv();
 const sessions = new PortalSessions(
-  deps.store,
-  deps.clock,
+  deps,
   sessionSecret().then((secret) => new CookieSealer(secret, optionalEnv('COOKIE_SECURE') !== 'false')),
 );
 

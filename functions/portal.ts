@@ -16,7 +16,8 @@ import { OidcSignIn } from '../shared/adapters/oidc-client';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
 import { sessionSecret } from '../shared/adapters/secrets';
 import { httpHandler } from '../shared/http/handler';
-import { htmlPage as page, PortalSessions, redirect, renderHtmlError, SESSION_COOKIE, SESSION_SECONDS, type PortalSession, type Visitor } from '../shared/http/portal-session';
+import { htmlPage as page, PortalSessions, redirect, renderHtmlError, SESSION_COOKIE, SESSION_SECONDS, type SessionCookie, type Visitor } from '../shared/http/portal-session';
+import { endPortalSession, signOutEverywhere, startPortalSession } from '../shared/domain/portal-sessions';
 import { statusOf } from '../shared/http/problem';
 import { cookies, pathParam } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
@@ -32,8 +33,7 @@ const deps = grantDepsFromEnv();
 const portalUrl = requireEnv('PORTAL_URL');
 const oidc = new OidcSignIn(requireEnv('CUSTOMER_ISSUER'), requireEnv('CUSTOMER_CLIENT_ID'), `${portalUrl}/auth/callback`);
 const sessions = new PortalSessions(
-  deps.store,
-  deps.clock,
+  deps,
   sessionSecret().then((secret) => new CookieSealer(secret, optionalEnv('COOKIE_SECURE') !== 'false')),
 );
 /** In AWS the user's level and workspaces may come from the customer issuer's claims. */
@@ -135,20 +135,26 @@ const routes = dispatch<'portal'>({
     if (!user) {
       return page(403, messagePage('No access', `${identity.email} is not set up for Support Access. Ask your administrator to add you.`), [seal.clear(SIGNIN_COOKIE)]);
     }
-    const session: PortalSession = {
-      sid: newSessionId(),
-      email: user.email,
-      name: user.name,
-      actor: identity.actor,
-      profile: profileFromClaims(identity.claims, profileClaimNames),
-    };
-    return redirect(state.returnTo, [seal.clear(SIGNIN_COOKIE), seal.cookie(SESSION_COOKIE, seal.seal(session, SESSION_SECONDS, deps.clock.now()), SESSION_SECONDS)]);
+    const session = await startPortalSession(deps, user, newSessionId(), { actingAgent: identity.actor, profile: profileFromClaims(identity.claims, profileClaimNames) });
+    const cookie: SessionCookie = { sid: session.sid, email: session.email };
+    return redirect(state.returnTo, [seal.clear(SIGNIN_COOKIE), seal.cookie(SESSION_COOKIE, seal.seal(cookie, SESSION_SECONDS, deps.clock.now()), SESSION_SECONDS)]);
   },
 
   'POST /logout': async (event) => {
     const who = await sessions.visitor(event);
     await sessions.postedForm(event, who);
+    await endPortalSession(deps, who.actor, who.session);
     return page(200, messagePage('Signed out', 'You are signed out of Support Access.'), [(await sessions.sealer).clear(SESSION_COOKIE)]);
+  },
+
+  /** Ends every sign-in of the user (yours, or as an admin another user's of your org). */
+  'POST /sign-out-everywhere': async (event) => {
+    const who = await sessions.visitor(event);
+    const form = await sessions.postedForm(event, who);
+    const ended = await signOutEverywhere(deps, who.actor, form.email);
+    const self = !form.email || form.email.trim().toLowerCase() === who.user.email;
+    if (self) return page(200, messagePage('Signed out everywhere', `Every sign-in of yours ended (${ended}), this one included.`), [(await sessions.sealer).clear(SESSION_COOKIE)]);
+    return redirect(`/settings?done=signed-out&n=${ended}`);
   },
 
   'GET /grants/new': async (event) => {
@@ -187,7 +193,8 @@ const routes = dispatch<'portal'>({
   'GET /settings': async (event) => {
     const who = await sessions.visitor(event);
     assertMayManageSettings(who.user);
-    return page(200, settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, errors: {}, saved: event.queryStringParameters?.done === 'saved' }));
+    const done = event.queryStringParameters?.done;
+    return page(200, settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, errors: {}, saved: done === 'saved', signedOut: done === 'signed-out' ? String(Number(event.queryStringParameters?.n ?? 0)) : undefined }));
   },
 
   'POST /settings': async (event) => {

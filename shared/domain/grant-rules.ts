@@ -45,7 +45,7 @@ export function parseDurationHours(
   limits: PlatformLimits,
 ): number {
   const field = 'durationHours';
-  if (raw === undefined || raw === null || raw === '') {
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
     throw new ValidationError(field, 'Duration is required: how many hours support may have access.');
   }
   const hours = decimal(raw, field, 'Duration (hours)');

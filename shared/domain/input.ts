@@ -39,7 +39,7 @@ export function multiLine(raw: unknown, rule: TextRule): string {
   return value;
 }
 
-const DECIMAL = /^(0|[1-9]\d{0,8})(\.\d{1,6})?$/;
+const DECIMAL = /^(0|[1-9]\d{0,8})(\.\d{1,20})?$/;
 
 /**
  * A plain decimal number as typed in a form ("2", "0.5"): no hex, exponent, sign, blanks or

@@ -99,6 +99,27 @@ export interface Session {
 }
 
 /**
+ * A customer's sign-in to the portal, kept server-side so signing out ends it at once (the cookie
+ * only names it). Lives at most 8 hours, and ends after 30 idle minutes.
+ */
+export interface PortalSession {
+  sid: string;
+  email: string;
+  orgId: string;
+  /** The agent, when this sign-in came through "log in as" (the ID token's `act` claim). */
+  actingAgent?: string;
+  /** Level and workspaces from the issuer's claims, when the stage maps them. */
+  profile?: { level?: Level; workspaces?: Workspaces };
+  status: 'active' | 'ended';
+  createdAt: string;
+  lastSeenAt: string;
+  /** The absolute end: createdAt + 8 hours. */
+  expiresAt: string;
+  endedAt?: string;
+  version: number;
+}
+
+/**
  * What a session token lets support do in the product. `write` only under an approved change
  * request; nothing ever manages users or permissions.
  */

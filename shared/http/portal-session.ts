@@ -1,11 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { ImpersonatedSessionError, portalActor, type Actor } from '../domain/actor';
-import type { Clock } from '../domain/clock';
 import { DomainError, ForbiddenError, UnauthenticatedError } from '../domain/errors';
 import { loadOrg } from '../domain/grant-service';
-import type { Org, UserProfile } from '../domain/model';
-import type { ProfileClaims } from '../domain/profile-claims';
-import type { Store } from '../ports/store';
+import type { Org, PortalSession, UserProfile } from '../domain/model';
+import { PORTAL_SESSION_LIMITS, resumePortalSession, type PortalSessionDeps } from '../domain/portal-sessions';
 import { statusOf } from './problem';
 import { cookies, formBody } from './request';
 import type { CookieSealer } from './signed-cookie';
@@ -13,17 +11,12 @@ import type { PageUser } from './views/layout';
 import { messagePage } from './views/message-page';
 
 export const SESSION_COOKIE = 'sa_session';
-export const SESSION_SECONDS = 8 * 3600;
+export const SESSION_SECONDS = PORTAL_SESSION_LIMITS.absoluteSeconds;
 
-/** What the portal's session cookie holds (signed, HttpOnly). */
-export interface PortalSession {
+/** What the portal's session cookie holds (signed, HttpOnly): only which stored sign-in it is. */
+export interface SessionCookie {
   sid: string;
   email: string;
-  name: string;
-  /** The agent, when this portal session was itself started through "log in as". */
-  actor?: string;
-  /** Level and workspaces from the issuer's claims, when the stage maps them. */
-  profile?: ProfileClaims;
 }
 
 /** A signed-in customer user, their org, and what every page needs of them. */
@@ -55,23 +48,30 @@ export const redirect = (location: string, setCookies: string[] = []): APIGatewa
   cookies: setCookies,
 });
 
-/** Reads the signed session cookie of the portal (and of the approval pages, which share it). */
+/**
+ * Reads the portal's session cookie (the approval pages share it): it names a stored sign-in,
+ * which is read with the user in one round trip, so signing out anywhere ends it at once.
+ */
 export class PortalSessions {
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
+    private readonly deps: PortalSessionDeps,
     readonly sealer: Promise<CookieSealer>,
   ) {}
 
   async visitor(event: APIGatewayProxyEventV2): Promise<Visitor> {
     const seal = await this.sealer;
-    const session = seal.open<PortalSession>(cookies(event)[SESSION_COOKIE], this.clock.now());
-    if (!session) throw new UnauthenticatedError();
-    const stored = await this.store.getUser(session.email);
-    if (!stored) throw new ForbiddenError('no_profile', `${session.email} is not set up for Support Access.`);
+    const cookie = seal.open<SessionCookie>(cookies(event)[SESSION_COOKIE], this.deps.clock.now());
+    if (!cookie?.sid || !cookie.email) throw new UnauthenticatedError();
+    const { user: stored, session } = await resumePortalSession(this.deps, cookie.email, cookie.sid);
     const user = { ...stored, ...session.profile };
-    const org = await loadOrg(this.store, user.orgId);
-    return { actor: portalActor(user, session.actor), user, org, session, page: { name: user.name, email: user.email, orgName: org.name, csrf: seal.csrfToken(session.sid), role: user.role, impersonatedBy: session.actor } };
+    const org = await loadOrg(this.deps.store, user.orgId);
+    return {
+      actor: portalActor(user, session.actingAgent),
+      user,
+      org,
+      session,
+      page: { name: user.name, email: user.email, orgName: org.name, csrf: seal.csrfToken(session.sid), role: user.role, impersonatedBy: session.actingAgent },
+    };
   }
 
   /** Every POST carries the session's CSRF token. */

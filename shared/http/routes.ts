@@ -11,6 +11,7 @@ export const ROUTES = [
   { method: 'GET', path: '/login', fn: 'portal', auth: 'none' },
   { method: 'GET', path: '/auth/callback', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/logout', fn: 'portal', auth: 'none' },
+  { method: 'POST', path: '/sign-out-everywhere', fn: 'portal', auth: 'none' },
   { method: 'GET', path: '/grants/new', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/grants', fn: 'portal', auth: 'none' },
   { method: 'POST', path: '/grants/{grantId}/revoke', fn: 'portal', auth: 'none' },

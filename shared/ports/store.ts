@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditEvent } from '../domain/audit';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, ProductClient, Session, UserProfile } from '../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, PortalSession, ProductClient, Session, UserProfile } from '../domain/model';
 import type { Notice } from '../domain/notices';
 import type { ExpiryTarget } from './scheduler';
 
@@ -15,7 +15,8 @@ export type Write =
   | { kind: 'request'; request: AccessRequest; expect: Expect }
   | { kind: 'token'; token: ApprovalToken; expect: Expect }
   | { kind: 'client'; client: ProductClient; expect: Expect }
-  | { kind: 'user'; user: UserProfile; expect: Expect };
+  | { kind: 'user'; user: UserProfile; expect: Expect }
+  | { kind: 'portalSession'; portalSession: PortalSession; expect: Expect };
 
 /** A state change: entity writes, their audit events and notices, all or nothing. */
 export interface Change {
@@ -35,6 +36,12 @@ export interface Store {
   /** Removes everything of an org except its audit trail; returns how many items went. */
   removeOrgData(orgId: string): Promise<number>;
   getUser(email: string): Promise<UserProfile | undefined>;
+  /** A user and one of their portal sign-ins, in one round trip. */
+  getUserAndPortalSession(email: string, sid: string): Promise<{ user?: UserProfile; session?: PortalSession }>;
+  /** Every stored portal sign-in of a user (TTL removes them at their absolute end). */
+  listPortalSessions(email: string): Promise<PortalSession[]>;
+  /** Marks a sign-in as seen now (idle timeout), if it is still active; not audited. */
+  touchPortalSession(email: string, sid: string, at: string): Promise<void>;
   getGrant(orgId: string, grantId: string): Promise<Grant | undefined>;
   /** Grants whose status is active and whose expiry is after `now` (key condition, not a filter). */
   listActiveGrants(orgId: string, now: Date): Promise<Grant[]>;

@@ -48,6 +48,7 @@ describe('admin API: org provisioning behind IAM (SigV4) authorization', () => {
       ['org.created', 'arn:aws:iam::000000000000:user/local-platform-admin'],
       ['user.added', 'arn:aws:iam::000000000000:user/local-platform-admin'],
       ['product_credentials.issued', 'arn:aws:iam::000000000000:user/local-platform-admin'],
+      ['user.signed_in', created.firstAdmin.email],
     ]);
   });
 
@@ -176,7 +177,7 @@ describe('admin API: org provisioning behind IAM (SigV4) authorization', () => {
 
     const exported = JSON.parse(readFileSync(deleted.body.auditExport.location, 'utf8')) as { orgId: string; head: { seq: number; hash: string }; events: AuditEvent[] };
     expect(exported.orgId).toBe(orgId);
-    expect(exported.events.map((e) => e.action)).toEqual(['org.created', 'user.added', 'product_credentials.issued', 'grant.created', 'org.suspended', 'grant.ended']);
+    expect(exported.events.map((e) => e.action)).toEqual(['org.created', 'user.added', 'product_credentials.issued', 'user.signed_in', 'grant.created', 'org.suspended', 'grant.ended']);
     expect(exported.events).toHaveLength(deleted.body.auditExport.events);
     expect(verifyChain(exported.events, exported.head)).toBeUndefined();
 

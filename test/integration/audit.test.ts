@@ -31,19 +31,19 @@ describe('the audit trail page', () => {
 
   test('admins see the whole org, newest first, 50 to a page, with paging that keeps the filter', async () => {
     const total = (await auditEvents(given.org.orgId)).length;
-    expect(total).toBe(55); // 53 grants, a case opened, a permission request
+    expect(total).toBe(57); // two sign-ins, 53 grants, a case opened, a permission request
     const first = await admin.get('/audit');
     expect(first.status).toBe(200);
     expect(seqsOnPage(first.html)).toEqual(Array.from({ length: 50 }, (_, i) => total - i));
     expect(first.html).toContain(`Page 1 of 2 (${total} events)`);
     const second = await admin.get('/audit?page=2');
-    expect(seqsOnPage(second.html)).toEqual([5, 4, 3, 2, 1]);
+    expect(seqsOnPage(second.html)).toEqual([7, 6, 5, 4, 3, 2, 1]);
 
     const filtered = await admin.get('/audit?action=request.');
     expect(seqsOnPage(filtered.html)).toEqual([total]);
     expect(filtered.html).toContain('alex@vendor.test');
     const byActor = await admin.get(`/audit?actor=${encodeURIComponent(given.user.email)}`);
-    expect(seqsOnPage(byActor.html)).toHaveLength(2);
+    expect(seqsOnPage(byActor.html)).toHaveLength(3); // signed in, granted, opened the case
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect(seqsOnPage((await admin.get(`/audit?from=${tomorrow}`)).html)).toEqual([]);
   });
@@ -84,7 +84,7 @@ describe('verifying the chain', () => {
     const admin = await PortalClient.signIn(given.admin.email);
     for (let i = 0; i < 5; i++) await grant(admin);
     const intact = await admin.get('/audit/verify');
-    expect(intact.html).toContain('The chain is intact: all 5 events verify.');
+    expect(intact.html).toContain('The chain is intact: all 6 events verify.'); // the sign-in and 5 grants
 
     // Act: someone with table access rewrites history at event 3
     await db.send(new UpdateCommand({ TableName: layout.tableName, Key: auditEventKey(given.org.orgId, 3), UpdateExpression: 'SET actor.email = :e', ExpressionAttributeValues: { ':e': 'nobody@else.test' } }));
@@ -94,8 +94,8 @@ describe('verifying the chain', () => {
     const other = await givenOrg();
     const otherAdmin = await PortalClient.signIn(other.admin.email);
     for (let i = 0; i < 3; i++) await grant(otherAdmin);
-    await db.send(new DeleteCommand({ TableName: layout.tableName, Key: auditEventKey(other.org.orgId, 3) }));
-    expect((await otherAdmin.get('/audit/verify')).html).toContain('The chain is broken at event 3');
+    await db.send(new DeleteCommand({ TableName: layout.tableName, Key: auditEventKey(other.org.orgId, 4) }));
+    expect((await otherAdmin.get('/audit/verify')).html).toContain('The chain is broken at event 4');
   });
 
   test('50 concurrent state changes in one org form one chain: 1..50, no gap, no fork', async () => {
@@ -105,9 +105,10 @@ describe('verifying the chain', () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => admin.post('/grants', { durationHours: '1' }, { csrf })));
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(303));
     const events = await auditEvents(given.org.orgId);
-    expect(events.map((e) => Number(e.seq))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    // The sign-in is event 1, then the 50 grants
+    expect(events.map((e) => Number(e.seq))).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
     for (let i = 1; i < events.length; i++) expect(events[i]!.prevHash).toBe(events[i - 1]!.hash);
-    expect((await admin.get('/audit/verify')).html).toContain('all 50 events verify');
+    expect((await admin.get('/audit/verify')).html).toContain('all 51 events verify');
   });
 
   test('the platform-admin CLI exports one org’s whole trail as CSV and verifies it', () => {
@@ -117,8 +118,8 @@ describe('verifying the chain', () => {
       for (let i = 0; i < 3; i++) await grant(admin);
       const out = join(mkdtempSync(join(tmpdir(), 'audit-')), 'trail.csv');
       const printed = execFileSync('node_modules/.bin/tsx', ['infra/admin/export-audit.ts', given.org.orgId, '--out', out], { env: { ...process.env, ...TEST_ENV }, encoding: 'utf8' });
-      expect(printed).toContain(`3 events written to ${out}; chain intact.`);
-      expect(readFileSync(out, 'utf8').trimEnd().split('\r\n')).toHaveLength(4);
+      expect(printed).toContain(`4 events written to ${out}; chain intact.`); // the sign-in and 3 grants
+      expect(readFileSync(out, 'utf8').trimEnd().split('\r\n')).toHaveLength(5);
       let failure: { status: number; stderr: string } | undefined;
       try {
         execFileSync('node_modules/.bin/tsx', ['infra/admin/export-audit.ts', 'no-such-org'], { env: { ...process.env, ...TEST_ENV }, encoding: 'utf8', stdio: 'pipe' });

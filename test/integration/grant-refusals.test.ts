@@ -22,8 +22,8 @@ describe('portal refusals: status, message, and nothing written', () => {
   test.each([
     ['missing', '', 'Duration is required'],
     ['zero', '0', 'at least 1 second.'],
-    ['negative', '-4', 'at least 1 second.'],
-    ['not a number', 'soon', 'must be a number of hours'],
+    ['negative', '-4', 'must be a plain decimal number'],
+    ['not a number', 'soon', 'must be a plain decimal number'],
     ['over the cap', '337', 'at most 336 hours'],
   ])('duration %s → the form again with the field error (400)', async (_case, value, message) => {
     const before = await orgItems(acme.org.orgId);

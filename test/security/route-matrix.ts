@@ -92,6 +92,7 @@ export const MATRIX: Record<string, Row> = {
   'GET /login': portalRead({ none: 303, impersonated: 303, agentOnCustomerRoute: 303 }),
   'GET /auth/callback': portalRead({ none: 400, impersonated: na('exempt: sign-in itself'), agentOnCustomerRoute: 400 }),
   'POST /logout': portalChange({ otherOrg: OWN_ORG, nonAdmin: ANY_ROLE, impersonated: na('exempt: signing out is always allowed') }),
+  'POST /sign-out-everywhere': portalChange({ otherOrg: OWN_ORG, nonAdmin: ANY_ROLE }),
   'GET /grants/new': portalRead({ impersonated: 403 }),
   'POST /grants': portalChange({ otherOrg: OWN_ORG, nonAdmin: 403 }),
   'POST /grants/{grantId}/revoke': portalChange(),

@@ -7,7 +7,7 @@ import type { UserProfile } from '../../shared/domain/model';
 const DOMAIN = join(process.cwd(), 'shared/domain');
 
 /** Every consent-changing service: a customer in person only. */
-const CONSENT = ['createUserGrant', 'extendGrant', 'revokeGrant', 'updateSettings', 'openCase', 'setRemoteAccess', 'solveCase', 'endSession', 'decideRequest'];
+const CONSENT = ['createUserGrant', 'extendGrant', 'revokeGrant', 'updateSettings', 'openCase', 'setRemoteAccess', 'solveCase', 'endSession', 'decideRequest', 'signOutEverywhere'];
 
 /** Every other async export of the domain, and why a "log in as" session cannot reach consent through it. */
 const NOT_CONSENT: Record<string, string> = {
@@ -40,6 +40,9 @@ const NOT_CONSENT: Record<string, string> = {
   cancelSchedules: 'helper inside services',
   endGrantParts: 'helper inside services (its callers are checked)',
   recordImpersonatedRefusal: 'records a refusal',
+  startPortalSession: 'sign-in itself (the OIDC callback)',
+  resumePortalSession: 'read: who the cookie names',
+  endPortalSession: 'signing this session out is always allowed (exempt)',
   verifySessionToken: 'product, with its credentials',
   introspect: 'product, with its credentials',
   recordActivity: 'product, with its credentials',

@@ -58,8 +58,12 @@ describe('duration', () => {
     expect(() => parseDurationHours(raw, org(), limits)).toThrow(ValidationError);
   });
 
-  test.each([['0'], ['-1'], ['0.5']])('below one hour (%p) is refused', (raw) => {
+  test.each([['0'], ['0.5']])('below one hour (%p) is refused', (raw) => {
     expect(() => parseDurationHours(raw, org(), limits)).toThrow('at least 1 hour');
+  });
+
+  test.each([['-1'], ['0x10'], ['1e1'], ['+2']])('not a plain decimal (%p) is refused naming the field', (raw) => {
+    expect(() => parseDurationHours(raw, org(), limits)).toThrow(expect.objectContaining({ field: 'durationHours', message: expect.stringContaining('plain decimal number') }));
   });
 
   test('the org maximum applies when it is below the platform cap, and the cap when it is above', () => {

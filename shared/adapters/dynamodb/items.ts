@@ -1,5 +1,6 @@
 import { epochSeconds } from '../../domain/clock';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, ProductClient, Session, UserProfile } from '../../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, PortalSession, ProductClient, Session, UserProfile } from '../../domain/model';
+import { portalSessionKey } from './keys/portal-session';
 import type { Notice } from '../../domain/notices';
 import type { AuditEvent } from '../../domain/audit';
 import { activeGrantIndexKeys, grantKey } from './keys/grant';
@@ -46,6 +47,11 @@ export function sessionItem(session: Session): Record<string, unknown> {
 /** Where a session lives, for finding it by id; it expires with the session. */
 export function sessionRefItem(session: Session): Record<string, unknown> {
   return { ...sessionRefKey(session.sessionId), type: 'session-ref', orgId: session.orgId, grantId: session.grantId, ttl: epochSeconds(session.expiresAt) };
+}
+
+/** A portal sign-in; TTL removes it at its absolute end. */
+export function portalSessionItem(session: PortalSession): Record<string, unknown> {
+  return { ...portalSessionKey(session.email, session.sid), type: 'portal-session', ...session, ttl: epochSeconds(session.expiresAt) };
 }
 
 export function productClientItem(client: ProductClient): Record<string, unknown> {

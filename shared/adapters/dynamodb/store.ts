@@ -1,9 +1,10 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { BatchGetCommandOutput, BatchWriteCommandOutput, DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../domain/audit';
 import { ConcurrentChangeError } from '../../domain/errors';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, ProductClient, Session, UserProfile } from '../../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, PortalSession, ProductClient, Session, UserProfile } from '../../domain/model';
+import { PORTAL_SESSION_PREFIX, portalSessionKey } from './keys/portal-session';
 import type { Change, Expect, Store, Write } from '../../ports/store';
 import { approvalTokenKey } from './keys/approval-token';
 import { CASE_PREFIX, caseKey } from './keys/case';
@@ -14,7 +15,7 @@ import { ORG_DIRECTORY, orgKey, orgNameKey, orgPartition } from './keys/org';
 import { SESSION_PREFIX, sessionKey, sessionRefKey, sessionsOfGrantPrefix } from './keys/session';
 import { productClientKey } from './keys/product-client';
 import { userKey } from './keys/user';
-import { auditItem, caseItem, fromItem, grantItem, newOrgItems, noticeItem, orgItem, ownedKeys, productClientItems, requestItem, sessionItem, sessionRefItem, tokenItem, userItems } from './items';
+import { auditItem, caseItem, fromItem, grantItem, newOrgItems, noticeItem, orgItem, ownedKeys, portalSessionItem, productClientItems, requestItem, sessionItem, sessionRefItem, tokenItem, userItems } from './items';
 import { EXPIRY_SHARDS, TABLE } from './table-definition';
 import type { ExpiryTarget } from '../../ports/scheduler';
 
@@ -65,6 +66,39 @@ export class DynamoStore implements Store {
 
   async getUser(email: string): Promise<UserProfile | undefined> {
     return this.get<UserProfile>(userKey(email));
+  }
+
+  async getUserAndPortalSession(email: string, sid: string): Promise<{ user?: UserProfile; session?: PortalSession }> {
+    const items = await this.batchGet([userKey(email), portalSessionKey(email, sid)]);
+    const user = items.find((i) => i.sk === userKey(email).sk);
+    const session = items.find((i) => i.sk === portalSessionKey(email, sid).sk);
+    return { user: fromItem<UserProfile>(user), session: fromItem<PortalSession>(session) };
+  }
+
+  async listPortalSessions(email: string): Promise<PortalSession[]> {
+    return this.query<PortalSession>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': userKey(email).pk, ':prefix': PORTAL_SESSION_PREFIX },
+      ConsistentRead: true,
+    });
+  }
+
+  async touchPortalSession(email: string, sid: string, at: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: portalSessionKey(email, sid),
+          UpdateExpression: 'SET lastSeenAt = :at',
+          ConditionExpression: '#status = :active AND lastSeenAt < :at',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': at, ':active': 'active' },
+        }),
+      );
+    } catch (error) {
+      // Ended or touched by a concurrent request meanwhile: nothing to do.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async getGrant(orgId: string, grantId: string): Promise<Grant | undefined> {
@@ -277,6 +311,8 @@ function entityItems(write: Write): Record<string, unknown>[] {
       return [tokenItem(write.token)];
     case 'client':
       return productClientItems(write.client);
+    case 'portalSession':
+      return [portalSessionItem(write.portalSession)];
   }
 }
 

@@ -32,7 +32,8 @@ export function layout(title: string, body: SafeHtml, user?: PageUser): string {
 <body><header><strong>Support Access</strong>${
     user
       ? html`<span>${user.orgName}</span><a href="/">Dashboard</a><a href="/cases">Cases</a><a href="/audit">Audit</a>${user.role === 'admin' ? html`<a href="/settings">Settings</a>` : ''}<span class="who">${user.name} (${user.email})</span>
-<form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${user.csrf}"><button type="submit">Sign out</button></form>`
+<form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${user.csrf}"><button type="submit">Sign out</button></form>
+<form class="inline" method="post" action="/sign-out-everywhere"><input type="hidden" name="csrf" value="${user.csrf}"><button type="submit">Sign out everywhere</button></form>`
       : ''
   }</header>
 <main>${user?.impersonatedBy ? html`<p class="banner" role="note" id="impersonation-banner">Support (${user.impersonatedBy}) is signed in as ${user.name} through login access: pages can be read, but only ${user.name} in person can change access.</p>` : ''}${body}</main></body></html>`.toString();

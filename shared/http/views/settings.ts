@@ -17,6 +17,8 @@ export interface SettingsModel {
   /** A problem with the whole form (someone else saved first, …). */
   formError?: string;
   saved?: boolean;
+  /** After signing a user out everywhere: how many of their sign-ins ended. */
+  signedOut?: string;
 }
 
 /** The org's "Remote access" settings (admins only). */
@@ -31,6 +33,7 @@ export function settingsPage(user: PageUser, model: SettingsModel): string {
     'Remote access settings',
     html`<h1>Remote access settings</h1>
 ${model.saved ? html`<p class="notice" role="status">Settings saved.</p>` : ''}
+${model.signedOut !== undefined ? html`<p class="notice" role="status">Signed out everywhere: ${model.signedOut} sign-in(s) ended.</p>` : ''}
 ${formError(model.formError ?? (Object.keys(model.errors).length ? 'Please correct the fields below.' : undefined))}
 <form class="card" method="post" action="/settings" novalidate>${csrfField(user.csrf)}
 <fieldset><legend>Remote-access policy for support cases</legend>
@@ -51,7 +54,11 @@ ${model.org.workspaces.map((w) => html`<label class="inline-check"><input type="
 ${fieldError(model.errors, 'supportWorkspaces')}</fieldset>
 <label for="requiredApprovals">Approvers needed for a permission request (1–3)</label>
 <input id="requiredApprovals" name="requiredApprovals" value="${v('requiredApprovals', String(s.requiredApprovals))}">${fieldError(model.errors, 'requiredApprovals')}
-<p><button type="submit">Save settings</button></p></form>`,
+<p><button type="submit">Save settings</button></p></form>
+<form class="card" method="post" action="/sign-out-everywhere">${csrfField(user.csrf)}
+<h2>Sign a user out everywhere</h2><p class="muted">Ends every portal sign-in of a user of ${model.org.name} at once (a lost laptop, someone leaving).</p>
+<label for="signout-email">Email</label><input id="signout-email" name="email" type="email" autocomplete="off">
+<p><button type="submit">Sign out everywhere</button></p></form>`,
     user,
   );
 }
