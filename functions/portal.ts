@@ -130,7 +130,11 @@ const routes = dispatch<'portal'>({
     const state = seal.open<SignInState>(cookies(event)[SIGNIN_COOKIE], deps.clock.now());
     if (query.error) return page(400, messagePage('Sign-in failed', `The identity provider said: ${query.error_description ?? query.error}.`));
     if (!state) return page(400, messagePage('Sign-in expired', 'Sign-in took too long or was started in another browser. Please sign in again.'));
-    const identity = await oidc.finish(query, state);
+    const identity = await oidc.finish(query, state).catch((error: unknown) => {
+      if (error instanceof ValidationError) return undefined;
+      throw error;
+    });
+    if (!identity) return page(400, messagePage('Sign-in failed', 'The answer from the identity provider does not match this sign-in. Please sign in again.'), [seal.clear(SIGNIN_COOKIE)]);
     const user = await deps.store.getUser(identity.email);
     if (!user) {
       return page(403, messagePage('No access', `${identity.email} is not set up for Support Access. Ask your administrator to add you.`), [seal.clear(SIGNIN_COOKIE)]);

@@ -1,4 +1,5 @@
-import { generators, Issuer, type Client } from 'openid-client';
+import { errors, generators, Issuer, type Client } from 'openid-client';
+import { ValidationError } from '../domain/errors';
 
 export interface OidcSignInStart {
   url: string;
@@ -58,11 +59,15 @@ export class OidcSignIn {
 
   async finish(query: Record<string, string>, expected: Omit<OidcSignInStart, 'url'>): Promise<OidcIdentity> {
     const client = await this.getClient();
-    const tokens = await client.callback(this.redirectUri, query, {
-      state: expected.state,
-      nonce: expected.nonce,
-      code_verifier: expected.codeVerifier,
-    });
+    const tokens = await client
+      .callback(this.redirectUri, query, { state: expected.state, nonce: expected.nonce, code_verifier: expected.codeVerifier })
+      .catch((error: unknown) => {
+        // An answer that does not match this sign-in (state, code, nonce) is the browser's problem: a 400.
+        if (error instanceof errors.RPError || error instanceof errors.OPError) {
+          throw new ValidationError('code', 'The answer from the identity provider does not match this sign-in. Please sign in again.', 'sign_in_failed');
+        }
+        throw error;
+      });
     const claims = tokens.claims();
     if (typeof claims.email !== 'string' || claims.email_verified === false) {
       throw new Error('The identity provider did not return a verified email.');

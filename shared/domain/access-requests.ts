@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { assertOpen, assertPlanAllowsRemoteAccess, mayApprove, parseChangeDescription, parseComment, parseJustification, whoMayApprove } from './case-rules';
 import { assertActive } from './grant-rules';
+import { id as parseId } from './input';
 import { loadCase } from './case-service';
 import { ConcurrentChangeError, ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
@@ -95,8 +96,8 @@ function parseUntil(raw: unknown): Date {
  */
 export async function requestChange(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: Record<string, unknown>): Promise<AccessRequest> {
   const description = parseChangeDescription(input.description);
-  const grantId = typeof input.grantId === 'string' ? input.grantId.trim() : '';
-  if (!grantId) throw new ValidationError('grantId', 'grantId is required: the grant the change will be made through (a case grant of this case, or a user grant of its contact).');
+  if (input.grantId === undefined || input.grantId === '') throw new ValidationError('grantId', 'grantId is required: the grant the change will be made through (a case grant of this case, or a user grant of its contact).');
+  const grantId = parseId(input.grantId, 'grantId');
   const until = parseUntil(input.until);
   const org = await loadOrg(deps.store, orgId);
   const c = await loadCase(deps, orgId, caseId);

@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, ValidationError } from './errors';
 import { assertActive, assertPlanAllowsAccess, expiryFrom, isActive, maxGrantHours, mayAgentUse } from './grant-rules';
 import { agent as agentPrincipal, auditActor } from './actor';
 import { grantUpdate, redoOnConflict } from './versions';
-import { singleLine } from './input';
+import { email as parseEmail, singleLine } from './input';
 import { grantNotice, loadGrant, loadOrg, scheduleExpiry, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person } from './model';
 
@@ -91,12 +91,9 @@ async function activateOnce(deps: GrantDeps, agent: Person, orgId: string, caseI
   return { grant, created: true };
 }
 
-const STAFF_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /** A named agent on a case grant adds a colleague; the authorized contacts are emailed again (Resolver). */
 export async function addPersonnel(deps: GrantDeps, agent: Person, orgId: string, grantId: string, input: Record<string, unknown>): Promise<Grant> {
-  const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
-  if (!STAFF_EMAIL.test(email)) throw new ValidationError('email', 'email is required: the colleague to add.');
+  const email = parseEmail(input.email, 'email', 'email (the colleague to add)');
   return redoOnConflict(`Grant ${grantId}`, () => addPersonnelOnce(deps, agent, orgId, grantId, email));
 }
 

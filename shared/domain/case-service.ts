@@ -7,6 +7,7 @@ import { cancelSchedules, endGrantParts, loadOrg, type GrantDeps } from './grant
 import type { Case, Grant, Org, Person, RemoteAccess, UserProfile } from './model';
 import type { Notice } from './notices';
 import { grantUpdate, redoOnConflict } from './versions';
+import { email as parseEmail } from './input';
 import type { Write } from '../ports/store';
 
 export async function loadCase(deps: GrantDeps, orgId: string, caseId: string): Promise<Case> {
@@ -69,8 +70,7 @@ export async function openCaseByEmail(deps: GrantDeps, agent: Person, orgId: str
   const subject = parseSubject(input.subject);
   const description = parseDescription(input.description);
   const environment = parseEnvironment(input.environment, org);
-  const email = typeof input.contactEmail === 'string' ? input.contactEmail.trim().toLowerCase() : '';
-  if (!email) throw new ValidationError('contactEmail', 'contactEmail is required: the customer user who wrote in.');
+  const email = parseEmail(input.contactEmail, 'contactEmail', 'contactEmail (the customer user who wrote in)');
   const contact = await deps.store.getUser(email);
   if (!contact || contact.orgId !== orgId) throw new ValidationError('contactEmail', `${email} is not a user of this organization.`);
   const now = deps.clock.now().toISOString();

@@ -62,3 +62,20 @@ export function wholeNumber(raw: unknown, field: string, label: string): number 
   if (!Number.isInteger(value)) throw new ValidationError(field, `${label} must be a whole number.`);
   return value;
 }
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An email address (lower-cased), at most 254 characters as SMTP allows. */
+export function email(raw: unknown, field: string, label = 'An email address', required = true): string {
+  const value = singleLine(raw, { field, label, max: 254, required }).toLowerCase();
+  if (value && !EMAIL.test(value)) throw new ValidationError(field, `${label} must be an email address.`);
+  return value;
+}
+
+const ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** An id from a path or a body (grant, case, session): letters, digits, `-` and `_`, at most 100. */
+export function id(raw: unknown, field: string): string {
+  if (typeof raw !== 'string' || !ID.test(raw)) throw new ValidationError(field, `${field} must be an id: up to 100 letters, digits, "-" or "_".`);
+  return raw;
+}

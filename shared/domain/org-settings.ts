@@ -22,8 +22,9 @@ export function parseSettings(form: Record<string, string | undefined>, org: Org
   const maxGrantHours = hours(form.maxGrantHours, 'maxGrantHours', 'The maximum grant', 1, platform.maxGrantHours);
   const defaultGrantHours = hours(form.defaultGrantHours, 'defaultGrantHours', 'The default grant', platform.minGrantSeconds / 3600, maxGrantHours);
   const authorizedContacts = [...new Set((form.authorizedContacts ?? '').split(/[\s,;]+/).map((e) => e.trim().toLowerCase()).filter(Boolean))];
-  const bad = authorizedContacts.filter((e) => !EMAIL.test(e));
-  if (bad.length) throw new ValidationError('authorizedContacts', `Not an email address: ${bad.join(', ')}.`);
+  const bad = authorizedContacts.filter((e) => !EMAIL.test(e) || e.length > 254 || /[\u0000-\u001f\u007f-\u009f]/.test(e));
+  if (bad.length) throw new ValidationError('authorizedContacts', `Not an email address: ${bad.slice(0, 5).join(', ').slice(0, 300)}.`);
+  if (authorizedContacts.length > 20) throw new ValidationError('authorizedContacts', 'At most 20 authorized contacts.');
   const level = form.supportLevel as Level;
   if (!LEVELS.includes(level)) throw new ValidationError('supportLevel', `The support profile level must be one of ${LEVELS.join(', ')}.`);
   let workspaces: Workspaces = 'all';

@@ -1,6 +1,7 @@
 import { auditActor, inPerson, portalActor, type Actor } from './actor';
 import type { Clock } from './clock';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './errors';
+import { email as parseEmail } from './input';
 import type { PortalSession, UserProfile } from './model';
 import type { Store, Write } from '../ports/store';
 
@@ -79,7 +80,7 @@ export async function endPortalSession(deps: PortalSessionDeps, actor: Actor, se
  */
 export async function signOutEverywhere(deps: PortalSessionDeps, actor: Actor, email: string | undefined): Promise<number> {
   const me = inPerson(actor);
-  const target = (email ?? '').trim().toLowerCase() || me.email;
+  const target = parseEmail(email, 'email', 'The email of the user to sign out', false) || me.email;
   if (target !== me.email) {
     if (me.role !== 'admin') throw new ForbiddenError('admins_only', 'Only an administrator can sign another user out.');
     const user = await deps.store.getUser(target);

@@ -6,7 +6,7 @@ import { auditActor, inPerson, type Actor } from './actor';
 import { grantNotice, loadGrant, loadOrg, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person, Session, UserProfile } from './model';
 import type { Notice } from './notices';
-import { singleLine } from './input';
+import { id as parseId, singleLine } from './input';
 import { decideScope, parseRequestedScope, sessionEnd } from './scope-rules';
 import { redoOnConflict, sessionUpdate } from './versions';
 import type { TokenSigner } from '../ports/token-signer';
@@ -38,7 +38,7 @@ export async function startSession(
 ): Promise<{ session: Session; token: string; refused: Record<string, string> }> {
   const justification = parseJustification(input.justification);
   const requested = parseRequestedScope(input.scope);
-  const caseId = input.caseId === undefined || input.caseId === '' ? undefined : String(input.caseId);
+  const caseId = input.caseId === undefined || input.caseId === '' ? undefined : parseId(input.caseId, 'caseId');
   const org = await loadOrg(deps.store, orgId);
   const grant = await loadGrant(deps.store, orgId, grantId);
   if (!mayAgentUse(grant, agent)) {

@@ -56,8 +56,10 @@ export function cookies(event: APIGatewayProxyEventV2): Record<string, string> {
   return out;
 }
 
+/** A path parameter: present and at most 200 characters (ids and tokens are far shorter; keys have limits). */
 export function pathParam(event: APIGatewayProxyEventV2, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new ValidationError(name, `Missing path parameter ${name}.`);
+  if (value.length > 200) throw new ValidationError(name, `The path parameter ${name} is too long.`);
   return value;
 }
