@@ -70,7 +70,7 @@ export async function openCaseByEmail(deps: GrantDeps, agent: Person, orgId: str
   const subject = parseSubject(input.subject);
   const description = parseDescription(input.description);
   const environment = parseEnvironment(input.environment, org);
-  const email = parseEmail(input.contactEmail, 'contactEmail', 'contactEmail (the customer user who wrote in)');
+  const email = parseEmail(input.contactEmail, 'contactEmail', 'contactEmail');
   const contact = await deps.store.getUser(email);
   if (!contact || contact.orgId !== orgId) throw new ValidationError('contactEmail', `${email} is not a user of this organization.`);
   const now = deps.clock.now().toISOString();
