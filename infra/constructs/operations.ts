@@ -56,7 +56,8 @@ export class Operations extends Construct {
     const api5xx = new Metric({ namespace: 'AWS/ApiGateway', metricName: '5xx', dimensionsMap: { ApiId: props.api.apiId }, statistic: 'Sum', period: FIVE_MINUTES });
     this.alarm('Api5xx', api5xx, 5, 'The API answered 5 or more server errors in 5 minutes.');
     this.alarm('ExpiryLag', productMetric('ExpiryLagSeconds', 'Maximum'), props.expiryLagAlarmSeconds, `A grant was marked expired more than ${props.expiryLagAlarmSeconds} s after its expiry (reads deny it on time; the schedule was late).`);
-    this.alarm('NoticesFailed', productMetric('NoticesFailed', 'Sum'), 1, 'A notice email could not be sent; it is retried from the stream.');
+    this.alarm('NoticesFailed', productMetric('NoticesFailed', 'Sum'), 1, 'A notice email could not be sent: a permanent SES refusal marked it failed (audited), or a transient one is being retried.');
+    this.alarm('SweepFailures', productMetric('SweepFailures', 'Sum'), 1, 'The sweep could not finish an overdue item (logged with its id); it tries again on its next run.');
 
     const fnMetrics = (metric: (fn: LambdaFunction) => IMetric) => Object.values(props.functions).map(metric);
     new Dashboard(this, 'Dashboard', {

@@ -18,6 +18,7 @@ export const METRIC = {
   ttlBackstopExpiries: 'TtlBackstopExpiries',
   noticesSent: 'NoticesSent',
   noticesFailed: 'NoticesFailed',
+  sweepFailures: 'SweepFailures',
 } as const;
 
 export const count = (name: string, value = 1) => metrics.addMetric(name, MetricUnit.Count, value);

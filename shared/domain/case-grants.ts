@@ -17,6 +17,9 @@ export const supportProfilePerson = (org: Org): Person => ({
 
 const caseData = (c: Case, reason?: string) => ({ caseId: c.caseId, caseSubject: c.subject, reason: reason ?? '' });
 
+/** At most this many agents' case grants link to one case (each agent has one per org; colleagues join as personnel). */
+export const MAX_CASE_GRANTS_PER_CASE = 20;
+
 /** The agent's active case grant in this org, if any. */
 async function agentsCaseGrant(deps: GrantDeps, orgId: string, agent: Person): Promise<Grant | undefined> {
   const now = deps.clock.now();
@@ -45,6 +48,11 @@ async function activateOnce(deps: GrantDeps, agent: Person, orgId: string, caseI
   const now = deps.clock.now();
   const existing = await agentsCaseGrant(deps, orgId, agent);
   if (existing?.caseIds.includes(caseId)) return { grant: existing, created: false };
+  // Withdrawing consent for a case ends its grants in the case's own transaction: keep it bounded.
+  const onCase = (await deps.store.listActiveGrants(orgId, now)).filter((g) => g.kind === 'case' && g.caseIds.includes(caseId));
+  if (onCase.length >= MAX_CASE_GRANTS_PER_CASE) {
+    throw new ConflictError('too_many_case_grants', `Case ${caseId} already has ${onCase.length} case grants (at most ${MAX_CASE_GRANTS_PER_CASE}); add yourself to one of them (POST .../grants/{grantId}/personnel) instead.`);
+  }
   if (existing) {
     const linked: Grant = { ...existing, caseIds: [...existing.caseIds, caseId] };
     await deps.store.commit({

@@ -3,7 +3,7 @@ import { assertMayChangeCase, assertMayChoose, assertOpen, parseDescription, par
 import { ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { parseEnvironment } from './grant-rules';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
-import { cancelSchedules, endGrantParts, loadOrg, type GrantDeps } from './grant-service';
+import { cancelSchedules, endGrantParts, endSessionsOfGrant, loadOrg, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person, RemoteAccess, UserProfile } from './model';
 import type { Notice } from './notices';
 import { grantUpdate, redoOnConflict } from './versions';
@@ -156,7 +156,7 @@ async function setRemoteAccessOnce(deps: GrantDeps, actor: Actor, user: UserProf
     ],
     notices: withdrawn.notices,
   });
-  for (const g of withdrawn.ended) await cancelSchedules(deps, g.grantId);
+  await endSessionsAndSchedules(deps, withdrawn.ended, actor);
   return updated;
 }
 
@@ -172,22 +172,32 @@ export async function solveCase(deps: GrantDeps, actor: Actor, orgId: string, ca
   if (user) assertMayChangeCase(c, user);
   if (c.status === 'solved') throw new ForbiddenError('case_solved', `Case ${caseId} is already solved.`);
   const now = deps.clock.now();
-  const solved: Case = { ...c, status: 'solved', solvedAt: now.toISOString(), version: c.version + 1 };
   const linked = (await deps.store.listActiveGrants(orgId, now)).filter((g) => g.kind === 'case' && g.caseIds.includes(caseId));
-  const writes: Write[] = [{ kind: 'case', case: solved, expect: { version: c.version } }];
-  const audit: AuditEntry[] = [{ at: now.toISOString(), actor: auditActor(actor), action: 'case.solved', target: { type: 'case', id: caseId }, caseId }];
-  const notices = [];
+  // Access ends first, one bounded transaction per grant: an interruption leaves the case open,
+  // to be solved again, never a solved case with live access.
   const ended: Grant[] = [];
   for (const grant of linked) {
     const others = await Promise.all(grant.caseIds.filter((id) => id !== caseId).map((id) => deps.store.getCase(orgId, id)));
     if (others.some((o) => o?.status === 'open')) continue;
     const parts = await endGrantParts(deps, org, grant, 'case_solved', actor, { caseId });
-    writes.push(...parts.writes);
-    audit.push(...parts.audit);
-    notices.push(...parts.notices);
+    await deps.store.commit({ orgId, writes: parts.writes, audit: parts.audit, notices: parts.notices });
     ended.push(parts.ended);
   }
-  await deps.store.commit({ orgId, writes, audit, notices });
-  for (const g of ended) await cancelSchedules(deps, g.grantId);
+  const solved: Case = { ...c, status: 'solved', solvedAt: now.toISOString(), version: c.version + 1 };
+  await deps.store.commit({
+    orgId,
+    writes: [{ kind: 'case', case: solved, expect: { version: c.version } }],
+    audit: [{ at: now.toISOString(), actor: auditActor(actor), action: 'case.solved', target: { type: 'case', id: caseId }, caseId, after: { grantsEnded: ended.map((g) => g.grantId) } }],
+    notices: [],
+  });
+  await endSessionsAndSchedules(deps, ended, actor);
   return { case: solved, ended };
+}
+
+/** After grants ended: their live sessions (bounded follow-up) and their schedules. */
+async function endSessionsAndSchedules(deps: GrantDeps, ended: Grant[], actor: Actor): Promise<void> {
+  for (const g of ended) {
+    if (g.sessionsPending) await endSessionsOfGrant(deps, g.orgId, g.grantId, actor);
+    await cancelSchedules(deps, g.grantId);
+  }
 }

@@ -219,7 +219,19 @@ export async function listActiveGrants(deps: GrantDeps, viewer: UserProfile): Pr
   return viewer.role === 'admin' ? grants : grants.filter((g) => g.actAs.email === viewer.email);
 }
 
-/** The parts of ending one grant: the grant, its live sessions, its audit event and notice. */
+/** Sessions still to end after their grant: live ones only (a stale one is dead already; TTL removes it). */
+const liveSessionsOf = async (deps: GrantDeps, grant: Grant, now: Date): Promise<Session[]> =>
+  (await deps.store.listSessionsOfGrant(grant.orgId, grant.grantId)).filter((s) => s.status === 'active' && now.getTime() < Date.parse(s.expiresAt));
+
+/** Sessions are ended after their grant in chunks well under DynamoDB's 100 items per transaction. */
+export const SESSION_CHUNK = 25;
+
+/**
+ * The parts of ending one grant — the grant, its audit event, its notice: three items, whatever
+ * the grant carries. A grant with live sessions is marked `sessionsPending`, so that if the
+ * follow-up (`endSessionsOfGrant`) is interrupted, the sweep finds it and finishes it; until
+ * then those sessions are dead anyway, since a session is live only while its grant is active.
+ */
 export async function endGrantParts(
   deps: GrantDeps,
   org: Org,
@@ -228,25 +240,22 @@ export async function endGrantParts(
   actor: Actor,
   extraAudit: Partial<AuditEntry> = {},
 ): Promise<Omit<Change, 'orgId'> & { ended: Grant }> {
-  const now = deps.clock.now().toISOString();
+  const now = deps.clock.now();
   const status = reason === 'revoked' ? 'revoked' : reason === 'expired' ? 'expired' : 'ended';
   const by = auditActor(actor);
-  const ended: Grant = { ...grant, status, endedAt: now, endedBy: by, endReason: reason };
-  const sessions = (await deps.store.listSessionsOfGrant(grant.orgId, grant.grantId)).filter((s) => s.status === 'active');
+  const live = await liveSessionsOf(deps, grant, now);
+  const ended: Grant = { ...grant, status, endedAt: now.toISOString(), endedBy: by, endReason: reason, ...(live.length ? { sessionsPending: true } : {}) };
   return {
-    ended,
-    writes: [
-      grantUpdate(grant, ended),
-      ...sessions.map((s): Write => sessionUpdate(s, { ...s, status: 'ended', endedAt: now, endedBy: by })),
-    ],
+    ended: { ...ended, version: (grant.version ?? 0) + 1 },
+    writes: [grantUpdate(grant, ended)],
     audit: [
       {
-        at: now,
+        at: now.toISOString(),
         actor: by,
         action: `grant.${status}`,
         target: { type: 'grant', id: grant.grantId },
         before: { status: grant.status },
-        after: { status, endReason: reason, sessionsEnded: sessions.length },
+        after: { status, endReason: reason, liveSessions: live.length },
         ...extraAudit,
       },
     ],
@@ -254,11 +263,46 @@ export async function endGrantParts(
   };
 }
 
-/** Ends an active grant and every session on it, in one transaction with its audit event and notice. */
+/**
+ * The bounded, idempotent follow-up of ending a grant: its live sessions end in chunks of
+ * `SESSION_CHUNK`, each chunk one transaction with its audit event; the last one clears the
+ * grant's `sessionsPending`. Safe to run again (the sweep does after an interruption).
+ */
+export async function endSessionsOfGrant(deps: GrantDeps, orgId: string, grantId: string, actor: Actor): Promise<number> {
+  let ended = 0;
+  for (;;) {
+    const done = await redoOnConflict(`The sessions of grant ${grantId}`, async () => {
+      const grant = await deps.store.getGrant(orgId, grantId);
+      if (!grant || grant.status === 'active') return true;
+      const now = deps.clock.now();
+      const live = await liveSessionsOf(deps, grant, now);
+      const chunk = live.slice(0, SESSION_CHUNK);
+      const last = live.length <= SESSION_CHUNK;
+      if (!chunk.length && !grant.sessionsPending) return true;
+      const at = now.toISOString();
+      const by = auditActor(actor);
+      await deps.store.commit({
+        orgId,
+        writes: [
+          ...chunk.map((s): Write => sessionUpdate(s, { ...s, status: 'ended', endedAt: at, endedBy: by })),
+          ...(last ? [grantUpdate(grant, { ...grant, sessionsPending: undefined })] : []),
+        ],
+        audit: chunk.length ? [{ at, actor: by, action: 'grant.sessions_ended', target: { type: 'grant', id: grantId }, after: { sessionsEnded: chunk.length, sessionIds: chunk.map((s) => s.sessionId) } }] : [],
+        notices: [],
+      });
+      ended += chunk.length;
+      return last;
+    });
+    if (done) return ended;
+  }
+}
+
+/** Ends an active grant in one bounded transaction (grant, audit event, notice), then its live sessions. */
 async function endGrant(deps: GrantDeps, grant: Grant, reason: EndReason, actor: Actor): Promise<Grant> {
   const org = await loadOrg(deps.store, grant.orgId);
   const { ended, ...change } = await endGrantParts(deps, org, grant, reason, actor);
   await deps.store.commit({ orgId: grant.orgId, ...change });
+  if (ended.sessionsPending) await endSessionsOfGrant(deps, grant.orgId, grant.grantId, actor);
   return ended;
 }
 

@@ -77,6 +77,8 @@ export interface Grant {
   warnedFor?: string;
   /** Bumped on every change (optimistic concurrency); absent on grants stored before versions. */
   version?: number;
+  /** Ended with live sessions the follow-up has not ended yet (the sweep finishes it). */
+  sessionsPending?: boolean;
 }
 
 /** A "log in as" session started by an agent on a grant. */

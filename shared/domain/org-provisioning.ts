@@ -1,7 +1,7 @@
 import { verifyChain } from './audit';
 import { ConcurrentChangeError, ValidationError } from './errors';
 import { allowedEnvironments } from './grant-rules';
-import { cancelSchedules, endGrantParts, loadOrg, type GrantDeps } from './grant-service';
+import { cancelSchedules, endGrantParts, endSessionsOfGrant, loadOrg, type GrantDeps } from './grant-service';
 import type { Actor as Principal } from './actor';
 import { ENVIRONMENTS, PLANS, type EndReason, type Environment, type Grant, type Org, type OrgSettings, type Plan, type UserProfile } from './model';
 import { newProductClient } from './product-clients';
@@ -261,10 +261,11 @@ async function endGrants(deps: ProvisioningDeps, actor: PlatformActor, org: Org,
   const grants = (await deps.store.listActiveGrants(org.orgId, deps.clock.now())).filter(matches);
   let ended = 0;
   for (const grant of grants) {
-    const { writes, audit, notices } = await endGrantParts(deps, org, grant, reason, actor);
+    const { writes, audit, notices, ended: endedGrant } = await endGrantParts(deps, org, grant, reason, actor);
     try {
       await deps.store.commit({ orgId: org.orgId, writes, audit, notices });
       ended++;
+      if (endedGrant.sessionsPending) await endSessionsOfGrant(deps, org.orgId, grant.grantId, actor);
     } catch (error) {
       // Ended by someone else (revoked, expired) in the meantime: nothing left to do.
       if (!(error instanceof ConcurrentChangeError)) throw error;

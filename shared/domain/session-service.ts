@@ -142,7 +142,8 @@ async function endSessionOnce(deps: GrantDeps, actor: Actor, by: { agent: Person
     throw new ForbiddenError('not_your_session', isAgent ? 'Only the agent who started a session can end it through the API.' : 'Only the person support acts as, or an administrator, can end this session.');
   }
   const now = deps.clock.now();
-  if (session.status !== 'active' || now.getTime() >= Date.parse(session.expiresAt)) {
+  // A session is live only while its grant is: one whose grant ended has ended with it.
+  if (!isLive(session, await deps.store.getGrant(session.orgId, session.grantId), now)) {
     throw new ConflictError('session_ended', `Session ${sessionId} has already ended.`);
   }
   const ended: Session = { ...session, status: 'ended', endedAt: now.toISOString(), endedBy: auditActor(actor) };

@@ -1,18 +1,45 @@
+import { system } from './actor';
 import { expireRequest } from './access-requests';
-import { expireGrant, type GrantDeps } from './grant-service';
+import { endSessionsOfGrant, expireGrant, type GrantDeps } from './grant-service';
+import type { ExpiryTarget } from '../ports/scheduler';
+
+export interface SweepResult {
+  found: number;
+  expired: number;
+  /** Ended grants whose sessions the sweep finished ending. */
+  sessionsFinished: number;
+  /** Items that failed this run (each logged); the next run tries them again. */
+  failed: number;
+}
+
+async function sweepOne(deps: GrantDeps, target: ExpiryTarget): Promise<'expired' | 'sessions' | 'other'> {
+  if (target.type === 'sessions') {
+    await endSessionsOfGrant(deps, target.orgId, target.id, system('sweep'));
+    return 'sessions';
+  }
+  const outcome = target.type === 'request' ? await expireRequest(deps, target.orgId, target.id, 'sweep') : await expireGrant(deps, target.orgId, target.id, 'sweep');
+  return outcome === 'expired' ? 'expired' : 'other';
+}
 
 /**
- * The safety net under the schedules: finds active grants and pending requests past their expiry
- * through the sparse expiry index and expires them (a schedule deleted behind the product's back,
- * a failed create, a dead-lettered fire). Each expiry re-reads and is conditional, so running
- * alongside the scheduler is harmless.
+ * The safety net under the schedules: finds, through the sparse expiry index, active grants and
+ * pending requests past their expiry (a schedule deleted behind the product's back, a failed
+ * create, a dead-lettered fire) and ended grants whose sessions are still to end, and finishes
+ * each. Every item is on its own: one that fails is logged and counted, and the sweep carries on.
+ * Each step re-reads and is conditional, so running alongside the scheduler is harmless.
  */
-export async function sweep(deps: GrantDeps): Promise<{ found: number; expired: number }> {
+export async function sweep(deps: GrantDeps): Promise<SweepResult> {
   const overdue = await deps.store.listOverdue(deps.clock.now());
-  let expired = 0;
+  const result: SweepResult = { found: overdue.length, expired: 0, sessionsFinished: 0, failed: 0 };
   for (const target of overdue) {
-    const outcome = target.type === 'request' ? await expireRequest(deps, target.orgId, target.id, 'sweep') : await expireGrant(deps, target.orgId, target.id, 'sweep');
-    if (outcome === 'expired') expired++;
+    try {
+      const outcome = await sweepOne(deps, target);
+      if (outcome === 'expired') result.expired++;
+      if (outcome === 'sessions') result.sessionsFinished++;
+    } catch (error) {
+      result.failed++;
+      deps.log?.error('sweep item failed', { ...target, error: String(error) });
+    }
   }
-  return { found: overdue.length, expired };
+  return result;
 }

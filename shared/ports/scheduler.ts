@@ -1,5 +1,8 @@
-/** What the `expire` worker receives when a one-time schedule fires. */
-export type ExpiryTarget = { type: 'grant' | 'request' | 'warning'; orgId: string; id: string };
+/**
+ * What the `expire` worker receives when a one-time schedule fires (grant, request, warning), and
+ * what the sweep finds overdue (also `sessions`: an ended grant whose sessions are still to end).
+ */
+export type ExpiryTarget = { type: 'grant' | 'request' | 'warning' | 'sessions'; orgId: string; id: string };
 
 /** One-time schedules that end things at the second they are due. */
 export interface Scheduler {

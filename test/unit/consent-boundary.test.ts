@@ -33,6 +33,7 @@ const NOT_CONSENT: Record<string, string> = {
   warnGrant: 'system: the scheduler',
   recordTtlExpiry: 'system: the stream',
   sweep: 'system',
+  endSessionsOfGrant: 'system: the bounded follow-up of a grant that ended (its callers are checked)',
   deliverNotice: 'system: the outbox mailer',
   bestEffort: 'helper inside services',
   redoOnConflict: 'helper inside services (re-runs a checked service)',

@@ -3,7 +3,7 @@ import type { AccessRequest, ApprovalToken, Case, Grant, Org, PortalSession, Pro
 import { portalSessionKey } from './keys/portal-session';
 import type { Notice } from '../../domain/notices';
 import type { AuditEvent } from '../../domain/audit';
-import { activeGrantIndexKeys, grantKey } from './keys/grant';
+import { activeGrantIndexKeys, grantKey, pendingSessionsIndexKeys } from './keys/grant';
 import { sessionKey, sessionRefKey } from './keys/session';
 import { productClientKey, productClientRefKey } from './keys/product-client';
 import { noticeKey } from './keys/notice';
@@ -32,6 +32,7 @@ export function grantItem(grant: Grant): Record<string, unknown> {
     ...grant,
     ttl: epochSeconds(grant.expiresAt) + GRANT_RETENTION_SECONDS,
     ...(grant.status === 'active' ? activeGrantIndexKeys(grant.orgId, grant.grantId, grant.expiresAt) : {}),
+    ...(grant.status !== 'active' && grant.sessionsPending ? pendingSessionsIndexKeys(grant.orgId, grant.grantId, grant.endedAt ?? grant.expiresAt) : {}),
   };
 }
 

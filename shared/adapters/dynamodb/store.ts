@@ -21,6 +21,14 @@ import type { ExpiryTarget } from '../../ports/scheduler';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** DynamoDB's limit of items in one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/** How many items a change is in DynamoDB: its entities (a new session brings its pointer), the chain head, events, notices. */
+export function transactionItems(change: Change): number {
+  return change.writes.flatMap(entityItems).length + 1 + change.audit.length + change.notices.length;
+}
+
 /** Attempts at appending to a contended audit chain before giving up. */
 const MAX_COMMIT_ATTEMPTS = 30;
 
@@ -206,6 +214,8 @@ export class DynamoStore implements Store {
         ...events.map((e) => this.put(auditItem(e), 'new')),
         ...change.notices.map((n) => this.put(noticeItem(n), 'new')),
       ];
+      // A programming error, not a race: say so rather than let DynamoDB answer a validation error.
+      if (items.length > MAX_TRANSACTION_ITEMS) throw new Error(`A transaction of ${items.length} items exceeds DynamoDB's ${MAX_TRANSACTION_ITEMS}.`);
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: items }));
         return;
@@ -337,9 +347,11 @@ function condition(expect: Expect): Condition {
   };
 }
 
+const OVERDUE_TYPES = { GRANT: 'grant', REQUEST: 'request', SESSIONS: 'sessions' } as const;
+
 function overdueTarget(sortKey: string): ExpiryTarget | undefined {
-  const m = /^[^#]+#(GRANT|REQUEST)#([^#]+)#([^#]+)$/.exec(sortKey);
-  return m ? { type: m[1] === 'GRANT' ? 'grant' : 'request', orgId: m[2]!, id: m[3]! } : undefined;
+  const m = /^[^#]+#(GRANT|REQUEST|SESSIONS)#([^#]+)#([^#]+)$/.exec(sortKey);
+  return m ? { type: OVERDUE_TYPES[m[1] as keyof typeof OVERDUE_TYPES], orgId: m[2]!, id: m[3]! } : undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

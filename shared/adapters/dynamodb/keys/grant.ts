@@ -9,6 +9,12 @@ export const activeGrantsOfOrg = (orgId: string) => `ORG#${orgId}#ACTIVE`;
 export const expiryShard = (id: string) =>
   `EXPIRY#${createHash('sha1').update(id).digest().readUInt8(0) % EXPIRY_SHARDS}`;
 
+/** An ended grant whose sessions are still to end: due for the sweep at once (its end is past). */
+export const pendingSessionsIndexKeys = (orgId: string, grantId: string, endedAt: string) => ({
+  gsi2pk: expiryShard(grantId),
+  gsi2sk: `${endedAt}#SESSIONS#${orgId}#${grantId}`,
+});
+
 export const activeGrantIndexKeys = (orgId: string, grantId: string, expiresAt: string) => ({
   gsi1pk: activeGrantsOfOrg(orgId),
   gsi1sk: `${expiresAt}#${grantId}`,
