@@ -7,8 +7,8 @@ export interface LocalLayout {
   stage: StageConfig;
   dataDir: string;
   host: string;
-  ports: { gateway: number; customerIdp: number; staffIdp: number; mailbox: number; dynamodb: number; scheduler: number };
-  urls: { portal: string; customerIssuer: string; staffIssuer: string; mailbox: string; dynamodb: string; scheduler: string };
+  ports: { gateway: number; customerIdp: number; staffIdp: number; mailbox: number; dynamodb: number; scheduler: number; sesApi: number };
+  urls: { portal: string; customerIssuer: string; staffIssuer: string; mailbox: string; dynamodb: string; scheduler: string; sesApi: string };
   tableName: string;
 }
 
@@ -28,6 +28,7 @@ export function localLayout(env: NodeJS.ProcessEnv = process.env): LocalLayout {
     dynamodb: base + 3,
     scheduler: base + 4,
     staffIdp: base + 5,
+    sesApi: base + 6,
   };
   const url = (port: number) => `http://${host}:${port}`;
   return {
@@ -42,6 +43,7 @@ export function localLayout(env: NodeJS.ProcessEnv = process.env): LocalLayout {
       mailbox: url(ports.mailbox),
       dynamodb: url(ports.dynamodb),
       scheduler: url(ports.scheduler),
+      sesApi: url(ports.sesApi),
     },
     tableName: 'support-access',
   };
@@ -56,7 +58,7 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: urls.dynamodb,
-    AWS_ENDPOINT_URL_SESV2: urls.mailbox,
+    AWS_ENDPOINT_URL_SESV2: urls.sesApi,
     AWS_ENDPOINT_URL_SCHEDULER: urls.scheduler,
     TABLE_NAME: layout.tableName,
     PLATFORM_MAX_GRANT_HOURS: String(stage.platformMaxGrantHours),

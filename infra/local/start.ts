@@ -21,6 +21,7 @@ import { stackClock } from '../../shared/domain/clock';
 import { seedDemoData } from './seed';
 import { DEMO_AGENTS, DEMO_PRODUCT_CLIENTS, DEMO_USERS } from './seed-data';
 import { startSesEmulator } from './ses';
+import { createSesGate } from './ses-gate';
 import { StreamPoller } from './stream-poller';
 import { lambdaContext } from './lambda-context';
 
@@ -73,6 +74,9 @@ async function main() {
 
     step(`Starting the SES emulator on port ${layout.ports.mailbox}…`);
     await startSesEmulator(layout, children);
+    const sesGate = createSesGate(layout.urls.mailbox, trace);
+    await listen(sesGate, layout.ports.sesApi);
+    servers.push(sesGate);
 
     step('Starting the customer and staff OIDC issuers…');
     servers.push(...(await startIdentityProviders(layout, new DynamoStore(createDocumentClient(db), layout.tableName))));
