@@ -1,32 +1,18 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as StreamAttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { requireEnv } from '../shared/config';
-import { systemClock } from '../shared/domain/clock';
 import { deliverNotice } from '../shared/domain/notice-delivery';
 import { recordTtlExpiry } from '../shared/domain/grant-service';
 import type { Grant } from '../shared/domain/model';
 import { newId } from '../shared/ports/ids';
-import { DynamoStore } from '../shared/adapters/dynamodb/store';
 import type { Notice } from '../shared/domain/notices';
 import { fromItem } from '../shared/adapters/dynamodb/items';
 import { isNoticeKey } from '../shared/adapters/dynamodb/keys/notice';
-import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox';
-import { documentClient, log } from '../shared/adapters/runtime';
+import { deliveryDepsFromEnv, log } from '../shared/adapters/runtime';
 import { count, grantMetrics, METRIC, metrics, seconds } from '../shared/adapters/observability';
-import { SesMailer } from '../shared/adapters/ses-mailer';
-import { renderNotice } from '../shared/mail/templates';
 
-const portalUrl = requireEnv('PORTAL_URL');
-const store = new DynamoStore(documentClient, requireEnv('TABLE_NAME'));
-const deps = {
-  outbox: new DynamoOutbox(documentClient, requireEnv('TABLE_NAME')),
-  mailer: new SesMailer(new SESv2Client({}), requireEnv('MAIL_FROM')),
-  clock: systemClock,
-  render: (notice: Notice, link?: string) => renderNotice(notice, { portalUrl, link }),
-  portalUrl,
-};
+const deps = deliveryDepsFromEnv();
+const store = deps.store;
 
 const image = (img: Record<string, StreamAttributeValue> | undefined) =>
   img ? unmarshall(img as Record<string, AttributeValue>) : undefined;
@@ -45,7 +31,7 @@ async function onRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespo
     if (isTtlRemoval(record)) {
       const old = image(record.dynamodb?.OldImage);
       if (old?.type === 'grant') {
-        const outcome = await recordTtlExpiry({ store, clock: systemClock, ids: newId }, fromItem<Grant>(old)!);
+        const outcome = await recordTtlExpiry({ store, clock: deps.clock, ids: newId }, fromItem<Grant>(old)!);
         if (outcome === 'recorded') count(METRIC.ttlBackstopExpiries);
         log.info('ttl removal', { grantId: old.grantId, outcome });
       }
@@ -56,12 +42,14 @@ async function onRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespo
     if (record.eventName !== 'INSERT' || !item || !isNoticeKey(item.pk)) continue;
     const notice = fromItem<Notice>(item)!;
     try {
-      const outcome = await deliverNotice(deps, notice);
+      const outcome = await deliverNotice(deps, notice, 'stream');
       if (outcome === 'sent') count(METRIC.noticesSent);
+      if (outcome === 'failed') count(METRIC.noticesFailed);
       log.info('notice', { noticeId: notice.noticeId, template: notice.template, outcome });
     } catch (error) {
-      count(METRIC.noticesFailed);
-      log.error('notice delivery failed', { noticeId: notice.noticeId, error: String(error) });
+      // Transient (throttled, SES unreachable): the stream retries from here, then the sweep re-drives.
+      count(METRIC.noticeRetries);
+      log.error('notice delivery failed; will retry', { noticeId: notice.noticeId, error: String(error) });
       return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
     }
   }

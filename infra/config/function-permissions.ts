@@ -42,14 +42,19 @@ export interface FunctionPermissions {
   sessionSecret?: boolean;
   /** Put-only under `audit/` in the archive bucket. */
   auditArchive?: boolean;
-  /** SES send from the configured identity, and the table stream as its event source. */
-  mail?: boolean;
+  /** SES send from the configured identity (with its configuration set). */
+  sendsMail?: boolean;
+  /** The table's stream as its event source. */
+  streamSource?: boolean;
+  /** Subscribed to SES's bounce and complaint notifications. */
+  mailFeedback?: boolean;
 }
 
 /** The partitions an item's key can start with (see `shared/adapters/dynamodb/keys/`). */
 const AUDIT = 'AUDIT#*';
 const NOTICE = 'NOTICE#*';
 const TOKEN = 'TOKEN#*';
+const SUPPRESSED = 'SUPPRESSED#*';
 
 export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
   portal: { table: ['read', 'write'], schedules: true, sessionSecret: true },
@@ -60,9 +65,12 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
   'admin-api': { table: ['read', 'write', 'delete'], schedules: true, auditArchive: true },
   // Re-arms a schedule that fired early; its on-failure queue is granted with the destination.
   expire: { table: ['read', 'write'], schedules: true },
-  sweep: { table: ['read', 'write'], schedules: true },
+  // Also re-drives notices the stream gave up on.
+  sweep: { table: ['read', 'write'], schedules: true, sendsMail: true },
   // Claims and marks notices, mints approval tokens, records TTL expiries in the audit trail.
-  stream: { table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, TOKEN], mail: true },
+  stream: { table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, TOKEN], sendsMail: true, streamSource: true },
+  // Records addresses SES reported bouncing or complaining; nothing else.
+  'mail-feedback': { table: ['read', 'write'], writePartitions: [SUPPRESSED], mailFeedback: true },
 };
 
 /** The DynamoDB actions a function's declaration gives it, in a stable order. */

@@ -31,8 +31,11 @@ export interface StageConfig {
   requestExpiryHours: number;
   /** Longest "log in as" token, minutes (≤ 15). */
   sessionMinutes: number;
-  /** Sender of every notice; its SES identity is created by the stack. */
-  mailFrom: string;
+  /**
+   * Sender of every notice; its SES identity is created by the stack. Required to deploy (no
+   * default: SES can only send from an address or domain it verified); the local stack has its own.
+   */
+  mailFrom?: string;
   /**
    * Verify the sender's whole domain (DKIM records to publish) instead of the single address;
    * `mailFrom` must then be at this domain. Production stages should use a domain.
@@ -91,7 +94,6 @@ const BASE: Omit<StageConfig, 'stage'> = {
   defaultMaxGrantHours: 336,
   requestExpiryHours: 72,
   sessionMinutes: 15,
-  mailFrom: 'support-access@example.com',
   logRetentionDays: 90,
   auditRetentionDays: 2557,
   apiRateLimit: 200,
@@ -104,9 +106,9 @@ const BASE: Omit<StageConfig, 'stage'> = {
 };
 
 export const STAGES: Record<string, StageConfig> = {
-  dev: { ...BASE, stage: 'dev', mailFrom: 'support-access@localhost.test' },
+  dev: { ...BASE, stage: 'dev' },
   /** The test stage lets grants last seconds, so expiry can be watched happening. */
-  test: { ...BASE, stage: 'test', minGrantSeconds: 1, mailFrom: 'support-access@localhost.test' },
+  test: { ...BASE, stage: 'test', minGrantSeconds: 1 },
   prod: { ...BASE, stage: 'prod', waf: true, production: true },
 };
 
@@ -151,13 +153,13 @@ export function validateStageConfig(config: StageConfig): StageConfig {
     if (typeof config[flag] !== 'boolean') throw new StageConfigError(flag, `must be true or false, got ${JSON.stringify(config[flag])}.`);
   }
   if (!Number.isInteger(config.signingKeyGeneration)) throw new StageConfigError('signingKeyGeneration', `must be a whole number, got ${config.signingKeyGeneration}.`);
-  if (!EMAIL.test(config.mailFrom)) throw new StageConfigError('mailFrom', `must be an email address, got "${config.mailFrom}".`);
+  if (config.mailFrom !== undefined && !EMAIL.test(config.mailFrom)) throw new StageConfigError('mailFrom', `must be an email address, got "${config.mailFrom}".`);
   if (config.alarmEmail !== undefined && !EMAIL.test(config.alarmEmail)) {
     throw new StageConfigError('alarmEmail', `must be an email address, got "${config.alarmEmail}".`);
   }
   if (config.mailDomain !== undefined) {
     if (!DOMAIN.test(config.mailDomain)) throw new StageConfigError('mailDomain', `must be a domain name, got "${config.mailDomain}".`);
-    if (config.mailFrom.split('@')[1]!.toLowerCase() !== config.mailDomain.toLowerCase()) {
+    if (config.mailFrom !== undefined && config.mailFrom.split('@')[1]!.toLowerCase() !== config.mailDomain.toLowerCase()) {
       throw new StageConfigError('mailFrom', `must be an address at mailDomain ${config.mailDomain}, got "${config.mailFrom}".`);
     }
   }
@@ -198,10 +200,10 @@ function fromContext(key: string, value: unknown): unknown {
   return value;
 }
 
-const OPTIONAL_FIELDS = ['customerIssuer', 'staffIssuer', 'alarmEmail', 'profileClaims', 'mailDomain', 'customDomain'];
+const OPTIONAL_FIELDS = ['customerIssuer', 'staffIssuer', 'alarmEmail', 'profileClaims', 'mailFrom', 'mailDomain', 'customDomain'];
 
 /** The fields `-c name=value` sets directly (issuers, claims and the custom domain take two values each). */
-export const CONTEXT_FIELDS: string[] = [...Object.keys(BASE), 'alarmEmail', 'mailDomain'];
+export const CONTEXT_FIELDS: string[] = [...Object.keys(BASE), 'alarmEmail', 'mailFrom', 'mailDomain'];
 
 /** The named stage with overrides (from cdk context), validated. */
 export function stageConfig(name: string, overrides: Record<string, unknown> = {}): StageConfig {

@@ -68,7 +68,7 @@ export class SupportFunction extends NodejsFunction {
     acknowledge(this, {
       'AwsSolutions-L1': 'Pinned to Node.js 22 on purpose: the code, its dependencies (middy 7, AWS SDK v3) and the local runtime are built and tested on 22.',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The CDK default for Lambda: only CreateLogGroup, CreateLogStream and PutLogEvents.',
-      'AwsSolutions-IAM5[Resource::*]': FUNCTION_PERMISSIONS[props.name].mail
+      'AwsSolutions-IAM5[Resource::*]': FUNCTION_PERMISSIONS[props.name].streamSource
         ? 'Two actions accept no resource narrower than *: X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords) and dynamodb:ListStreams, which the stream event source mapping needs to find the table stream.'
         : 'X-Ray tracing only: xray:PutTraceSegments and PutTelemetryRecords accept no resource narrower than *.',
     });

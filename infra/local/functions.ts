@@ -10,6 +10,7 @@ export const FUNCTION_ENTRIES = {
   expire: 'functions/expire.ts',
   stream: 'functions/stream.ts',
   sweep: 'functions/sweep.ts',
+  'mail-feedback': 'functions/mail-feedback.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

@@ -69,7 +69,8 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     EXPIRE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:expire',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
     SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:scheduler-dlq',
-    MAIL_FROM: stage.mailFrom,
+    // The local stack's own sender (the SES emulator accepts it); a deployed stage must name a real one.
+    MAIL_FROM: stage.mailFrom ?? 'support-access@localhost.test',
     PORTAL_URL: urls.portal,
     CUSTOMER_ISSUER: urls.customerIssuer,
     CUSTOMER_CLIENT_ID: CUSTOMER_CLIENT_ID,

@@ -100,6 +100,10 @@ async function main() {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ attempts: expire.attempts, failures: expire.failures(), waiting: expire.waiting() }));
         return true;
       }
+      if (clockControl && url.pathname === '/__lambda/stream') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ failures: poller?.failures() ?? [] }));
+        return true;
+      }
       return control(req, res, url);
     });
     await listen(schedulerServer, layout.ports.scheduler);

@@ -6,7 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { StageConfig } from '../config/stage-config';
+import { StageConfigError, type StageConfig } from '../config/stage-config';
 import { AuditArchive } from '../constructs/audit-archive';
 import { Database } from '../constructs/database';
 import { ExpiryScheduler } from '../constructs/expiry-scheduler';
@@ -16,6 +16,7 @@ import { Operations } from '../constructs/operations';
 import { OutboxMailer } from '../constructs/outbox-mailer';
 import { SupportFunction } from '../constructs/support-function';
 import { FUNCTION_PERMISSIONS } from '../config/function-permissions';
+import { STREAM_FUNCTION_TIMEOUT_SECONDS } from '../config/stream-event-source';
 import { WebFirewall } from '../constructs/web-firewall';
 import { acknowledge, acknowledgeWildcards } from '../constructs/acknowledge';
 
@@ -81,7 +82,8 @@ export class SupportAccessStack extends Stack {
     for (const [k, v] of Object.entries(schedulerEnv)) expire.addEnvironment(k, v);
     
     // The safety net under the schedules: every 5 minutes, expire whatever is past its expiry.
-    const sweep = new SupportFunction(this, 'Sweep', { name: 'sweep', environment: { ...limits, ...schedulerEnv }, logRetention });
+    const mailFrom = deployedSender(config);
+    const sweep = new SupportFunction(this, 'Sweep', { name: 'sweep', environment: { ...limits, ...schedulerEnv, MAIL_FROM: mailFrom }, logRetention });
     new Rule(this, 'SweepEvery5Minutes', { schedule: Schedule.rate(Duration.minutes(5)), targets: [new LambdaFunction(sweep, { retryAttempts: 2 })] });
 
     // Rotation: bump `signingKeyGeneration`; the new key signs, the previous one stays published
@@ -138,9 +140,11 @@ export class SupportAccessStack extends Stack {
     const stream = new SupportFunction(this, 'Stream', {
       name: 'stream',
       logRetention,
-      environment: { PORTAL_URL: portalUrl, MAIL_FROM: config.mailFrom },
+      timeout: Duration.seconds(STREAM_FUNCTION_TIMEOUT_SECONDS),
+      environment: { PORTAL_URL: portalUrl, MAIL_FROM: mailFrom },
     });
-    const outbox = new OutboxMailer(this, 'Outbox', { table, mailFrom: config.mailFrom, mailDomain: config.mailDomain });
+    const outbox = new OutboxMailer(this, 'Outbox', { table, mailFrom, mailDomain: config.mailDomain });
+    const mailFeedback = new SupportFunction(this, 'MailFeedback', { name: 'mail-feedback', logRetention, environment: {} });
 
     // Platform admins: org provisioning behind IAM authorization; deleted orgs' trails are archived.
     const archive = new AuditArchive(this, 'AuditArchive', { retentionDays: config.auditRetentionDays, key: dataKey });
@@ -158,7 +162,7 @@ export class SupportAccessStack extends Stack {
     });
 
     // Every grant comes from the one declaration of each function's permissions.
-    const functionsByName = { portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi, expire, sweep, stream };
+    const functionsByName = { portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi, expire, sweep, stream, 'mail-feedback': mailFeedback };
     for (const fn of Object.values(functionsByName)) {
       const declared = FUNCTION_PERMISSIONS[fn.supportName];
       fn.bindTable(table, dataKey);
@@ -167,7 +171,9 @@ export class SupportAccessStack extends Stack {
       if (declared.signingKeys === 'sign') signingKey.grant(fn, 'kms:Sign');
       if (declared.signingKeys) [signingKey, ...retiredKeys].forEach((k) => k.grant(fn, 'kms:GetPublicKey'));
       if (declared.auditArchive) archive.grantExport(fn);
-      if (declared.mail) outbox.connect(fn);
+      if (declared.streamSource) outbox.feed(fn);
+      if (declared.sendsMail) outbox.grantSend(fn);
+      if (declared.mailFeedback) outbox.subscribe(fn);
     }
 
     http.addRoutes({ portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi }, { issuer: staff.url, audience: staff.clientId });
@@ -176,7 +182,7 @@ export class SupportAccessStack extends Stack {
       statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['execute-api:Invoke'], resources: http.routeArns('iam') })],
     });
 
-    const functions = { Portal: portal, Approvals: approvals, SupportApi: supportApi, ProductApi: productApi, AdminApi: adminApi, Expire: expire, Sweep: sweep, Stream: stream };
+    const functions = { Portal: portal, Approvals: approvals, SupportApi: supportApi, ProductApi: productApi, AdminApi: adminApi, Expire: expire, Sweep: sweep, Stream: stream, MailFeedback: mailFeedback };
     new Operations(this, 'Operations', {
       stage: config.stage,
       alarmEmail: config.alarmEmail,
@@ -199,6 +205,23 @@ export class SupportAccessStack extends Stack {
     acknowledgeWildcards(this, WILDCARDS);
     if (http.domain) new CfnOutput(this, 'CustomDomainTarget', { value: http.domain.regionalDomainName, description: `CNAME ${config.customDomain!.name} to this` });
   }
+}
+
+/** Domains SES can never verify: a deployed stack must send from a real one. */
+const UNDELIVERABLE = /\.(test|localhost|invalid|local)$/i;
+
+/**
+ * The sender a deployed stage sends every notice from: it must be named (`-c mailFrom=…`, or
+ * `-c mailDomain=…` with `mailFrom` at it) and be deliverable; synth fails naming the key.
+ */
+function deployedSender(config: StageConfig): string {
+  if (!config.mailFrom) {
+    throw new StageConfigError('mailFrom', 'is required to deploy: the address every notice is sent from (-c mailFrom=support@your-company.com, and -c mailDomain=your-company.com to verify the whole domain with DKIM).');
+  }
+  if (UNDELIVERABLE.test(config.mailFrom.split('@')[1] ?? '')) {
+    throw new StageConfigError('mailFrom', `must be at a domain SES can verify, got "${config.mailFrom}".`);
+  }
+  return config.mailFrom;
 }
 
 /** CloudWatch accepts only certain retention periods; take the nearest not below the config. */

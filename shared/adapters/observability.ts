@@ -18,6 +18,7 @@ export const METRIC = {
   ttlBackstopExpiries: 'TtlBackstopExpiries',
   noticesSent: 'NoticesSent',
   noticesFailed: 'NoticesFailed',
+  noticeRetries: 'NoticeRetries',
   sweepFailures: 'SweepFailures',
 } as const;
 

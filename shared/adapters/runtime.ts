@@ -10,6 +10,11 @@ import { newId } from '../ports/ids';
 import { createDocumentClient } from './dynamodb/client';
 import { DynamoStore } from './dynamodb/store';
 import { EventBridgeScheduler } from './scheduler';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { DeliveryDeps } from '../domain/notice-delivery';
+import { renderNotice } from '../mail/templates';
+import { DynamoOutbox } from './dynamodb/outbox';
+import { SesMailer } from './ses-mailer';
 import { logger } from './observability';
 
 /** Structured JSON log lines (Powertools); never whole events (they carry personal data). */
@@ -44,6 +49,19 @@ export function grantDepsFromEnv(): GrantDeps {
     ids: newId,
     limits: limitsFromEnv(),
     log,
+  };
+}
+
+/** What delivering a notice needs (the stream's mailer and the sweep's re-drive), wired from the environment. */
+export function deliveryDepsFromEnv(): DeliveryDeps {
+  const portalUrl = requireEnv('PORTAL_URL');
+  return {
+    outbox: new DynamoOutbox(documentClient, requireEnv('TABLE_NAME')),
+    mailer: new SesMailer(new SESv2Client({}), requireEnv('MAIL_FROM'), optionalEnv('MAIL_CONFIGURATION_SET')),
+    clock: clockFromEnv(),
+    store: storeFromEnv(),
+    render: (notice, link) => renderNotice(notice, { portalUrl, link }),
+    portalUrl,
   };
 }
 

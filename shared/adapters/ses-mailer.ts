@@ -1,16 +1,25 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Email, Mailer } from '../ports/mailer';
+import { PermanentSendError, type Email, type Mailer } from '../ports/mailer';
 
-/** SES v2 adapter; locally the same client talks to the SES emulator. */
+/**
+ * SES refusals that retrying cannot fix: the message or an address rejected (in the sandbox, an
+ * unverified recipient), or an invalid request. Everything else — throttling, an account-wide
+ * pause, a missing configuration set, the network — is transient: the notice stays to be retried.
+ */
+const PERMANENT = new Set(['MessageRejected', 'BadRequestException']);
+
+/** SES v2 adapter; locally the same client talks to the SES emulator (through the local SES gate). */
 export class SesMailer implements Mailer {
   constructor(
     private readonly client: SESv2Client,
     private readonly from: string,
+    private readonly configurationSet?: string,
   ) {}
 
   async send(email: Email): Promise<void> {
     await this.client.send(
       new SendEmailCommand({
+        ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
         FromEmailAddress: this.from,
         Destination: { ToAddresses: email.to },
         Content: {
@@ -20,6 +29,10 @@ export class SesMailer implements Mailer {
           },
         },
       }),
-    );
+    ).catch((error: unknown) => {
+      const name = (error as { name?: string }).name ?? '';
+      if (PERMANENT.has(name)) throw new PermanentSendError(`${name}: ${(error as Error).message}`);
+      throw error;
+    });
   }
 }

@@ -186,7 +186,7 @@ export interface ApprovalView {
 /** What the approval page shows; reading never changes anything (mail scanners prefetch links). */
 export async function viewApproval(deps: GrantDeps, user: UserProfile, rawToken: string): Promise<ApprovalView> {
   const token = await deps.store.getApprovalToken(hashToken(rawToken));
-  if (!token) throw new ApprovalLinkGoneError('unknown', 'This approval link is not valid. Use the link from the most recent email.');
+  if (!token || token.unsent) throw new ApprovalLinkGoneError('unknown', 'This approval link is not valid. Use the link from the most recent email.');
   // Nothing of another org's request is shown, not even whether the link was used.
   if (token.orgId !== user.orgId) throw new ForbiddenError('other_org_link', 'This link belongs to another organization. Sign in with an account of the organization that sent it.');
   const now = deps.clock.now();

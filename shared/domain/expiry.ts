@@ -12,7 +12,7 @@ export type ExpiryOutcome = Awaited<ReturnType<typeof expireGrant>> | Awaited<Re
  */
 export async function expireTarget(deps: GrantDeps, target: ExpiryTarget, by: string): Promise<ExpiryOutcome> {
   if (target.type === 'warning') return warnGrant(deps, target.orgId, target.id);
-  if (target.type === 'sessions') throw new Error('Ending the sessions of an ended grant is the sweep\'s job, not a schedule\'s.');
+  if (target.type === 'sessions' || target.type === 'notice') throw new Error(`A ${target.type} target is the sweep's job, not a schedule's.`);
   const outcome = target.type === 'grant' ? await expireGrant(deps, target.orgId, target.id, by) : await expireRequest(deps, target.orgId, target.id, by);
   if (outcome !== 'not_due') return outcome;
   const item = target.type === 'grant' ? await deps.store.getGrant(target.orgId, target.id) : await deps.store.getRequest(target.orgId, target.id);

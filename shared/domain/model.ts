@@ -244,4 +244,6 @@ export interface ApprovalToken {
   expiresAt: string;
   usedAt?: string;
   usedBy?: string;
+  /** Minted for an email not sent yet: unusable (a link of a failed send can never be used). */
+  unsent?: boolean;
 }

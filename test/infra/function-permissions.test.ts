@@ -4,7 +4,7 @@ import { stageConfig } from '../../infra/config/stage-config';
 import { SupportAccessStack } from '../../infra/stacks/support-access-stack';
 
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stack = new SupportAccessStack(app, 'Perms', { config: stageConfig('prod', { alarmEmail: 'oncall@vendor.example' }), env: { account: '123456789012', region: 'eu-west-1' } });
+const stack = new SupportAccessStack(app, 'Perms', { config: stageConfig('prod', { alarmEmail: 'oncall@vendor.example', mailFrom: 'support-access@vendor.example' }), env: { account: '123456789012', region: 'eu-west-1' } });
 const template = Template.fromStack(stack);
 
 /** A resource of the template, named by what it is rather than by its logical id. */
@@ -23,6 +23,7 @@ function labelOf(resource: unknown): string {
     [/AuditArchiveBucket[0-9A-F]{8}","Arn"\]\},"\/audit\/\*"/, 'archive audit/*'],
     [/OutboxStreamFailures/, 'stream failures queue'],
     [/ExpireFailures/, 'expire failures queue'],
+    [/OutboxFeedback(?!Key)/, 'feedback topic'],
     [/:identity\//, 'SES identity'],
   ];
   const found = rules.find(([pattern]) => pattern.test(text));
@@ -64,7 +65,9 @@ const EXPECTED: Record<string, string[]> = {
   AdminApi: [...XRAY, ...READ, ...WRITE, ...lines(['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], 'table'), ...KEY, ...SCHEDULES, ...lines(['s3:PutObject'], 'archive audit/*')],
   // Re-arms an early schedule; the async on-failure destination sends to its queue.
   Expire: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], 'expire failures queue')],
-  Sweep: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES],
+  // Re-drives notices the stream gave up on: sends mail too.
+  Sweep: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['ses:SendEmail', 'ses:SendRawEmail'], 'SES identity')],
+  MailFeedback: [...XRAY, ...READ, ...lines(WRITE_ACTIONS, 'table', partitions('SUPPRESSED#*')), ...KEY],
   Stream: [
     ...XRAY,
     ...READ,

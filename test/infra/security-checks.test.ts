@@ -11,7 +11,7 @@ import { SupportAccessStack } from '../../infra/stacks/support-access-stack';
 /** The product stack as `npm run synth` builds it (without bundling), for a stage config. */
 function stack(overrides: Record<string, unknown> = {}): Stack {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return new SupportAccessStack(app, 'Nag', { config: stageConfig('prod', { alarmEmail: 'oncall@vendor.example', ...overrides }), env: { account: '123456789012', region: 'eu-west-1' } });
+  return new SupportAccessStack(app, 'Nag', { config: stageConfig('prod', { alarmEmail: 'oncall@vendor.example', mailFrom: 'support-access@vendor.example', ...overrides }), env: { account: '123456789012', region: 'eu-west-1' } });
 }
 
 const violationsOf = (scope: Stack) => new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope).violations;

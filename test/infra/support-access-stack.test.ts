@@ -9,7 +9,7 @@ import { FUNCTION_ENTRIES } from '../../infra/local/functions';
 /** Synthesizes the stack without bundling (esbuild is exercised by `npm run synth`). */
 function synth(overrides: Record<string, unknown> = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new SupportAccessStack(app, 'Test', { config: stageConfig('prod', { alarmEmail: 'oncall@vendor.example', ...overrides }), env: { account: '123456789012', region: 'eu-west-1' } });
+  const stack = new SupportAccessStack(app, 'Test', { config: stageConfig('prod', { alarmEmail: 'oncall@vendor.example', mailFrom: 'support-access@vendor.example', ...overrides }), env: { account: '123456789012', region: 'eu-west-1' } });
   return Template.fromStack(stack);
 }
 
@@ -188,7 +188,7 @@ describe('SupportAccessStack', () => {
   });
 
   test('alarms watch the dead-letter queues, every function errors and throttles, API 5xx and expiry lag, and go to the alarm email', () => {
-    const t = synth({ alarmEmail: 'oncall@vendor.example', expiryLagAlarmSeconds: 90 });
+    const t = synth({ alarmEmail: 'oncall@vendor.example', mailFrom: 'support-access@vendor.example', expiryLagAlarmSeconds: 90 });
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
     expect(named('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
@@ -196,7 +196,7 @@ describe('SupportAccessStack', () => {
     expect(named('Throttles')).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
     expect(named('5xx')).toHaveLength(1);
     expect(named('ExpiryLagSeconds')).toEqual([expect.objectContaining({ Namespace: 'SupportAccess', Threshold: 90, Statistic: 'Maximum' })]);
-    const [topicId] = Object.keys(t.findResources('AWS::SNS::Topic'));
+    const [topicId] = Object.keys(t.findResources('AWS::SNS::Topic', { Properties: { DisplayName: Match.stringLikeRegexp('alarms') } }));
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@vendor.example' });
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
@@ -249,12 +249,12 @@ describe('stage config', () => {
     [{ apiRateLimit: 0 }, 'apiRateLimit'],
     [{ apiRateLimit: 100, apiBurstLimit: 50 }, 'apiBurstLimit'],
     [{ waf: 'yes' }, 'waf'],
-    [{ mailDomain: 'vendor.example' }, 'mailFrom'],
+    [{ mailDomain: 'vendor.example', mailFrom: 'help@other.example' }, 'mailFrom'],
     [{ mailDomain: 'not a domain' }, 'mailDomain'],
     [{ alarmEmail: 'oncall' }, 'alarmEmail'],
     [{ customDomain: { name: 'access.vendor.example', certificateArn: 'nope' } }, 'customDomain.certificateArn'],
   ])('%o is refused, naming %s', (override, field) => {
-    const config = { alarmEmail: 'oncall@vendor.example', ...override };
+    const config = { alarmEmail: 'oncall@vendor.example', mailFrom: 'support-access@vendor.example', ...override };
     expect(() => stageConfig('prod', config)).toThrow(StageConfigError);
     expect(() => stageConfig('prod', config)).toThrow(new RegExp(`^Invalid stage config: ${field} `));
   });
@@ -264,7 +264,7 @@ describe('stage config', () => {
   });
 
   test('numbers from cdk context arrive as strings and are accepted', () => {
-    expect(stageConfig('prod', { alarmEmail: 'oncall@vendor.example', platformMaxGrantHours: '720' }).platformMaxGrantHours).toBe(720);
+    expect(stageConfig('prod', { alarmEmail: 'oncall@vendor.example', mailFrom: 'support-access@vendor.example', platformMaxGrantHours: '720' }).platformMaxGrantHours).toBe(720);
   });
 
   test('a production stage cannot deploy without somewhere for its alarms to go', () => {

@@ -1,4 +1,4 @@
-import type { Grant, Org } from '../../shared/domain/model';
+import type { Case, Grant, Org } from '../../shared/domain/model';
 
 /** An org with the platform's default settings, for tests to vary (no I/O: unit tests use it too). */
 export function buildOrg(orgId: string, overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = {}): Org {
@@ -40,6 +40,25 @@ export function buildGrant(overrides: Partial<Grant> = {}): Grant {
     status: 'active',
     createdAt: '2026-01-01T00:00:00.000Z',
     expiresAt: '2026-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** An open, allowed case of org o1 whose contact is a@o.test, with overrides. */
+export function buildCase(overrides: Partial<Case> = {}): Case {
+  return {
+    orgId: 'o1',
+    caseId: 'c1',
+    subject: 'Something broke',
+    description: '',
+    environment: 'production',
+    contact: { id: 'a@o.test', email: 'a@o.test' },
+    channel: 'portal',
+    remoteAccess: 'allowed',
+    status: 'open',
+    history: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    version: 1,
     ...overrides,
   };
 }

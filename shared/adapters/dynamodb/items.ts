@@ -3,7 +3,7 @@ import type { AccessRequest, ApprovalToken, Case, Grant, Org, PortalSession, Pro
 import { portalSessionKey } from './keys/portal-session';
 import type { Notice } from '../../domain/notices';
 import type { AuditEvent } from '../../domain/audit';
-import { activeGrantIndexKeys, grantKey, pendingSessionsIndexKeys } from './keys/grant';
+import { activeGrantIndexKeys, expiryShard, grantKey, pendingSessionsIndexKeys } from './keys/grant';
 import { sessionKey, sessionRefKey } from './keys/session';
 import { productClientKey, productClientRefKey } from './keys/product-client';
 import { noticeKey } from './keys/notice';
@@ -72,6 +72,12 @@ export function userItems(user: UserProfile): Record<string, unknown>[] {
   ];
 }
 
+/**
+ * A notice not finished this long after it was written is re-driven by the sweep (the stream gave
+ * up on it, or its sender died mid-send); the stream normally delivers within seconds.
+ */
+export const NOTICE_REDRIVE_AFTER_MS = 10 * 60_000;
+
 export function noticeItem(notice: Notice): Record<string, unknown> {
   return {
     ...noticeKey(notice.noticeId),
@@ -79,6 +85,9 @@ export function noticeItem(notice: Notice): Record<string, unknown> {
     ...notice,
     status: 'pending',
     ttl: epochSeconds(notice.createdAt) + NOTICE_RETENTION_SECONDS,
+    // In the sweep's sparse index until delivery finishes (then removed).
+    gsi2pk: expiryShard(notice.noticeId),
+    gsi2sk: `${new Date(Date.parse(notice.createdAt) + NOTICE_REDRIVE_AFTER_MS).toISOString()}#NOTICE#${notice.orgId}#${notice.noticeId}`,
   };
 }
 

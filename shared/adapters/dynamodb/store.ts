@@ -347,10 +347,10 @@ function condition(expect: Expect): Condition {
   };
 }
 
-const OVERDUE_TYPES = { GRANT: 'grant', REQUEST: 'request', SESSIONS: 'sessions' } as const;
+const OVERDUE_TYPES = { GRANT: 'grant', REQUEST: 'request', SESSIONS: 'sessions', NOTICE: 'notice' } as const;
 
 function overdueTarget(sortKey: string): ExpiryTarget | undefined {
-  const m = /^[^#]+#(GRANT|REQUEST|SESSIONS)#([^#]+)#([^#]+)$/.exec(sortKey);
+  const m = /^[^#]+#(GRANT|REQUEST|SESSIONS|NOTICE)#([^#]+)#([^#]+)$/.exec(sortKey);
   return m ? { type: OVERDUE_TYPES[m[1] as keyof typeof OVERDUE_TYPES], orgId: m[2]!, id: m[3]! } : undefined;
 }
 

@@ -1,0 +1,20 @@
+/**
+ * How the table's stream feeds the `stream` function, declared once: the CDK event source mapping
+ * and the local stream poller both read it, so the local stack retries, bisects, gives up and
+ * parks failures exactly as Lambda's event source does.
+ */
+export const STREAM_EVENT_SOURCE = {
+  /** Records per invocation; with up to 21 recipients a notice, a batch stays well inside the timeout. */
+  batchSize: 10,
+  /** A function error splits the batch in two and retries each half. */
+  bisectBatchOnError: true,
+  /** The handler reports the first failed record; the batch is retried from there. */
+  reportBatchItemFailures: true,
+  /** Retries of a failing batch before its records go to the on-failure destination. */
+  retryAttempts: 10,
+  /** Records older than this are not retried any more (they go to the on-failure destination). */
+  maxRecordAgeSeconds: 24 * 3600,
+} as const;
+
+/** The stream function's timeout, seconds: a batch of 10 notices × 21 recipients at ~50 ms a send fits with margin. */
+export const STREAM_FUNCTION_TIMEOUT_SECONDS = 30;

@@ -1,0 +1,147 @@
+
+import { viewApproval } from '../../shared/domain/access-requests';
+import { ManualClock } from '../../shared/domain/clock';
+import type { GrantDeps } from '../../shared/domain/grant-service';
+import { suppressedBy } from '../../shared/domain/mail-feedback';
+import type { UserProfile } from '../../shared/domain/model';
+import { deliverNotice, type DeliveryDeps } from '../../shared/domain/notice-delivery';
+import type { Notice } from '../../shared/domain/notices';
+import { sweep } from '../../shared/domain/sweep';
+import { PermanentSendError, type Email } from '../../shared/ports/mailer';
+import { MemoryOutbox } from '../support/memory-outbox';
+import { MemoryStore } from '../support/memory-store';
+import { buildCase, buildOrg } from '../support/org-builder';
+
+const T0 = new Date('2026-03-02T10:00:00.000Z');
+
+/** A mailer that records what it sent, and fails for addresses (or once) as a test says. */
+class FakeMailer {
+  readonly sent: Email[] = [];
+  readonly attempts: Email[] = [];
+  permanent = new Set<string>();
+  transientFailures = 0;
+  async send(email: Email) {
+    this.attempts.push(email);
+    if (this.permanent.has(email.to[0]!)) throw new PermanentSendError(`MessageRejected: ${email.to[0]}`);
+    if (this.transientFailures > 0) {
+      this.transientFailures--;
+      throw new Error('TooManyRequestsException');
+    }
+    this.sent.push(email);
+  }
+}
+
+function world() {
+  const store = new MemoryStore();
+  const outbox = new MemoryOutbox(store);
+  const mailer = new FakeMailer();
+  const clock = new ManualClock(T0);
+  const deps: DeliveryDeps = { outbox, mailer, clock, store, portalUrl: 'https://portal.example', render: (n, link) => ({ to: n.to, subject: n.template, html: link ?? '', text: link ?? '' }) };
+  return { store, outbox, mailer, clock, deps };
+}
+
+const notice = (overrides: Partial<Notice> = {}): Notice => ({ noticeId: 'n1', orgId: 'o1', template: 'grant-created', to: ['a@o1.test', 'b@o1.test'], createdAt: T0.toISOString(), data: {}, ...overrides });
+
+describe('the outbox delivers each notice to each recipient once', () => {
+  test('two deliveries racing on one notice send once', async () => {
+    const { outbox, mailer, deps } = world();
+    outbox.add(notice());
+    const outcomes = await Promise.all([deliverNotice(deps, notice(), 'stream'), deliverNotice(deps, notice(), 'stream')]);
+    expect(outcomes.sort()).toEqual(['sent', 'skipped']);
+    expect(mailer.sent.map((e) => e.to[0])).toEqual(['a@o1.test', 'b@o1.test']);
+  });
+
+  test('a transient failure gives the claim back with its progress; the retry sends only to who lacks it; a sent notice is skipped', async () => {
+    const { outbox, mailer, deps } = world();
+    outbox.add(notice());
+    // Prepare: the first recipient goes out, the second fails transiently
+    const realSend = mailer.send.bind(mailer);
+    let calls = 0;
+    mailer.send = async (email: Email) => {
+      if (++calls === 2) throw new Error('TooManyRequestsException');
+      return realSend(email);
+    };
+    await expect(deliverNotice(deps, notice(), 'stream')).rejects.toThrow('TooManyRequests');
+    expect(outbox.rows.get('n1')).toMatchObject({ status: 'pending', progress: { sentTo: ['a@o1.test'] } });
+    // Act: the retry
+    expect(await deliverNotice(deps, notice(), 'stream')).toBe('sent');
+    // Assess: each once; then nothing more
+    expect(mailer.sent.map((e) => e.to[0])).toEqual(['a@o1.test', 'b@o1.test']);
+    expect(await deliverNotice(deps, notice(), 'stream')).toBe('skipped');
+    expect(mailer.sent).toHaveLength(2);
+  });
+
+  test('a permanent refusal marks that recipient failed, audited, and delivery carries on', async () => {
+    const { outbox, mailer, deps, store } = world();
+    outbox.add(notice());
+    mailer.permanent.add('a@o1.test');
+    expect(await deliverNotice(deps, notice(), 'stream')).toBe('sent');
+    expect(outbox.rows.get('n1')).toMatchObject({ status: 'sent', progress: { sentTo: ['b@o1.test'], failedTo: ['a@o1.test'] } });
+    expect((await store.listAudit('o1')).map((e) => [e.action, e.after?.recipient])).toEqual([['notice.failed', 'a@o1.test']]);
+  });
+
+  test('every recipient refused: the notice is failed; a suppressed address is skipped without a send', async () => {
+    const { outbox, mailer, deps, store } = world();
+    outbox.add(notice());
+    mailer.permanent.add('a@o1.test');
+    outbox.suppressedAddresses.add('b@o1.test');
+    expect(await deliverNotice(deps, notice(), 'stream')).toBe('failed');
+    expect(mailer.attempts.map((e) => e.to[0])).toEqual(['a@o1.test']);
+    expect((await store.listAudit('o1')).map((e) => e.action).sort()).toEqual(['notice.failed', 'notice.suppressed']);
+  });
+
+  test('a link minted for a failed send can never be used; the one that went out can', async () => {
+    const { outbox, mailer, deps, store, clock } = world();
+    const org = buildOrg('o1');
+    store.orgs.set('o1', org);
+    const c = buildCase({ caseId: 'c1', contact: { id: 'a@o1.test', email: 'a@o1.test' } });
+    store.cases.set('o1#c1', c);
+    store.requests.set('o1#r1', { orgId: 'o1', requestId: 'r1', kind: 'access', caseId: 'c1', agent: { id: 'x', email: 'alex@vendor.test' }, justification: 'j', status: 'pending', requiredApprovals: 1, askedOf: ['a@o1.test'], decisions: [], createdAt: T0.toISOString(), expiresAt: '2026-03-05T10:00:00.000Z', version: 1 });
+    const linked = notice({ template: 'permission-requested', to: ['a@o1.test'], data: { requestId: 'r1', expiresAt: '2026-03-05T10:00:00.000Z' } });
+    outbox.add(linked);
+    mailer.transientFailures = 1;
+    await expect(deliverNotice(deps, linked, 'stream')).rejects.toThrow();
+    expect(await deliverNotice(deps, linked, 'stream')).toBe('sent');
+    const [failedLink, sentLink] = mailer.attempts.map((e) => e.text.split('/').pop()!);
+    const user: UserProfile = { email: 'a@o1.test', orgId: 'o1', name: 'A', role: 'admin', level: 'admin', workspaces: 'all' };
+    const grantDeps = { store, clock } as unknown as GrantDeps;
+    await expect(viewApproval(grantDeps, user, failedLink!)).rejects.toMatchObject({ code: 'link_unknown' });
+    expect((await viewApproval(grantDeps, user, sentLink!)).request.requestId).toBe('r1');
+  });
+});
+
+describe('the sweep', () => {
+  test('one failing item does not stop the others: each is logged and counted', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(T0);
+    store.orgs.set('o1', buildOrg('o1'));
+    // Two overdue requests whose case is missing (their expiry fails), and an overdue grant
+    for (const id of ['r1', 'r2']) store.requests.set(`o1#${id}`, { orgId: 'o1', requestId: id, caseId: 'gone', agent: { id: 'x', email: 'x@v.test' }, justification: 'j', status: 'pending', requiredApprovals: 1, askedOf: [], decisions: [], createdAt: T0.toISOString(), expiresAt: T0.toISOString(), version: 1 });
+    store.grants.set('o1#g1', { orgId: 'o1', grantId: 'g1', kind: 'user', grantedBy: { id: 'a', email: 'a@o1.test' }, actAs: { id: 'a', email: 'a@o1.test' }, level: 'monitor', workspaces: 'all', environment: 'production', caseIds: [], personnel: [], status: 'active', createdAt: T0.toISOString(), expiresAt: T0.toISOString(), version: 1 });
+    clock.set(new Date(T0.getTime() + 60_000));
+    const redriven: string[] = [];
+    const errors: string[] = [];
+    const result = await sweep({
+      store,
+      clock,
+      ids: () => 'n',
+      scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
+      limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+      log: { error: (m) => void errors.push(m) },
+      redriveNotice: async (id) => void redriven.push(id),
+    });
+    expect(result).toMatchObject({ found: 3, expired: 1, failed: 2 });
+    expect(store.grants.get('o1#g1')!.status).toBe('expired');
+    expect(errors).toEqual(['sweep item failed', 'sweep item failed']);
+  });
+});
+
+describe('SES feedback', () => {
+  test('a permanent bounce and a complaint suppress their addresses; a transient bounce does not', () => {
+    const now = new Date(T0);
+    expect(suppressedBy({ eventType: 'Bounce', bounce: { bounceType: 'Permanent', bounceSubType: 'NoEmail', bouncedRecipients: [{ emailAddress: 'Gone@O1.test' }] } }, now)).toEqual([{ email: 'gone@o1.test', reason: 'bounce', detail: 'Permanent/NoEmail', at: T0.toISOString() }]);
+    expect(suppressedBy({ notificationType: 'Complaint', complaint: { complaintFeedbackType: 'abuse', complainedRecipients: [{ emailAddress: 'angry@o1.test' }] } }, now)).toMatchObject([{ email: 'angry@o1.test', reason: 'complaint' }]);
+    expect(suppressedBy({ eventType: 'Bounce', bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'full@o1.test' }] } }, now)).toEqual([]);
+    expect(suppressedBy('not an event', now)).toEqual([]);
+  });
+});
