@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { BatchGetCommandOutput, BatchWriteCommandOutput, DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -217,7 +218,10 @@ export class DynamoStore implements Store {
       // A programming error, not a race: say so rather than let DynamoDB answer a validation error.
       if (items.length > MAX_TRANSACTION_ITEMS) throw new Error(`A transaction of ${items.length} items exceeds DynamoDB's ${MAX_TRANSACTION_ITEMS}.`);
       try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        // One token per attempt: the SDK's own retries of this request reuse it, so a retry after a
+        // timeout cannot write the audit event and the notices twice; a fresh read-and-retry
+        // (below) is a new attempt with a new token.
+        await this.db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
