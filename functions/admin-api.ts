@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { numberEnv, optionalEnv, requireEnv } from '../shared/config';
+import { clientConfig } from '../shared/adapters/time-budget';
 import type { Org } from '../shared/domain/model';
 import { loadOrg } from '../shared/domain/grant-service';
 import { changeOrg, createOrg, deleteOrg, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
@@ -17,7 +18,7 @@ import { dispatch } from '../shared/http/routes';
 const bucket = optionalEnv('AUDIT_ARCHIVE_BUCKET');
 const deps: ProvisioningDeps = {
   ...grantDepsFromEnv(),
-  archive: bucket ? new S3AuditArchive(new S3Client({}), bucket) : new FileAuditArchive(requireEnv('AUDIT_ARCHIVE_DIR')),
+  archive: bucket ? new S3AuditArchive(new S3Client(clientConfig('s3')), bucket) : new FileAuditArchive(requireEnv('AUDIT_ARCHIVE_DIR')),
   orgDefaults: { defaultGrantHours: numberEnv('DEFAULT_GRANT_HOURS'), maxGrantHours: numberEnv('DEFAULT_MAX_GRANT_HOURS') },
 };
 

@@ -3,23 +3,19 @@ import { optionalEnv } from '../shared/config';
 import { ApprovalLinkGoneError, decideRequest, viewApproval } from '../shared/domain/access-requests';
 import { DomainError, ValidationError } from '../shared/domain/errors';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
-import { sessionSecret } from '../shared/adapters/secrets';
+import { sessionSecrets } from '../shared/adapters/secrets';
 import { html } from '../shared/http/html';
 import { httpHandler } from '../shared/http/handler';
 import { htmlPage as page, PortalSessions, renderHtmlError } from '../shared/http/portal-session';
 import { statusOf } from '../shared/http/problem';
 import { pathParam } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
-import { CookieSealer } from '../shared/http/signed-cookie';
 import { approvalPage } from '../shared/http/views/approval';
 import { layout } from '../shared/http/views/layout';
 import { messagePage } from '../shared/http/views/message-page';
 
 const deps = grantDepsFromEnv();
-const sessions = new PortalSessions(
-  deps,
-  sessionSecret().then((secret) => new CookieSealer(secret, optionalEnv('COOKIE_SECURE') !== 'false')),
-);
+const sessions = new PortalSessions(deps, sessionSecrets(), optionalEnv('COOKIE_SECURE') !== 'false');
 
 const GONE_TITLES: Record<ApprovalLinkGoneError['why'], string> = {
   unknown: 'Link not valid',

@@ -14,7 +14,7 @@ import { profileFromClaims } from '../shared/domain/profile-claims';
 import { endSession, liveSessionsFor } from '../shared/domain/session-service';
 import { OidcSignIn } from '../shared/adapters/oidc-client';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
-import { sessionSecret } from '../shared/adapters/secrets';
+import { sessionSecrets } from '../shared/adapters/secrets';
 import { httpHandler } from '../shared/http/handler';
 import { htmlPage as page, PortalSessions, redirect, renderHtmlError, SESSION_COOKIE, SESSION_SECONDS, type SessionCookie, type Visitor } from '../shared/http/portal-session';
 import { endPortalSession, signOutEverywhere, startPortalSession } from '../shared/domain/portal-sessions';
@@ -22,7 +22,7 @@ import { statusOf } from '../shared/http/problem';
 import { cookies, pathParam } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
 import { safeReturnTo } from '../shared/http/redirects';
-import { CookieSealer, newSessionId } from '../shared/http/signed-cookie';
+import { newSessionId } from '../shared/http/signed-cookie';
 import { caseDetailPage, caseFormPage, casesPage } from '../shared/http/views/cases';
 import { dashboardPage } from '../shared/http/views/dashboard';
 import { grantFormPage } from '../shared/http/views/grant-form';
@@ -32,10 +32,7 @@ import { settingsPage } from '../shared/http/views/settings';
 const deps = grantDepsFromEnv();
 const portalUrl = requireEnv('PORTAL_URL');
 const oidc = new OidcSignIn(requireEnv('CUSTOMER_ISSUER'), requireEnv('CUSTOMER_CLIENT_ID'), `${portalUrl}/auth/callback`);
-const sessions = new PortalSessions(
-  deps,
-  sessionSecret().then((secret) => new CookieSealer(secret, optionalEnv('COOKIE_SECURE') !== 'false')),
-);
+const sessions = new PortalSessions(deps, sessionSecrets(), optionalEnv('COOKIE_SECURE') !== 'false');
 /** In AWS the user's level and workspaces may come from the customer issuer's claims. */
 const profileClaimNames = { level: optionalEnv('PROFILE_LEVEL_CLAIM'), workspaces: optionalEnv('PROFILE_WORKSPACES_CLAIM') };
 
@@ -118,14 +115,14 @@ const routes = dispatch<'portal'>({
   },
 
   'GET /login': async (event) => {
-    const seal = await sessions.sealer;
+    const seal = await sessions.sealer();
     const start = await oidc.start();
     const state: SignInState = { ...start, returnTo: safeReturnTo(event.queryStringParameters?.returnTo, portalUrl) };
     return redirect(start.url, [seal.cookie(SIGNIN_COOKIE, seal.seal(state, SIGNIN_SECONDS, deps.clock.now()), SIGNIN_SECONDS)]);
   },
 
   'GET /auth/callback': async (event) => {
-    const seal = await sessions.sealer;
+    const seal = await sessions.sealer();
     const query = (event.queryStringParameters ?? {}) as Record<string, string>;
     const state = seal.open<SignInState>(cookies(event)[SIGNIN_COOKIE], deps.clock.now());
     if (query.error) return page(400, messagePage('Sign-in failed', `The identity provider said: ${query.error_description ?? query.error}.`));
@@ -148,7 +145,7 @@ const routes = dispatch<'portal'>({
     const who = await sessions.visitor(event);
     await sessions.postedForm(event, who);
     await endPortalSession(deps, who.actor, who.session);
-    return page(200, messagePage('Signed out', 'You are signed out of Support Access.'), [(await sessions.sealer).clear(SESSION_COOKIE)]);
+    return page(200, messagePage('Signed out', 'You are signed out of Support Access.'), [(await sessions.sealer()).clear(SESSION_COOKIE)]);
   },
 
   /** Ends every sign-in of the user (yours, or as an admin another user's of your org). */
@@ -157,7 +154,7 @@ const routes = dispatch<'portal'>({
     const form = await sessions.postedForm(event, who);
     const ended = await signOutEverywhere(deps, who.actor, form.email);
     const self = !form.email || form.email.trim().toLowerCase() === who.user.email;
-    if (self) return page(200, messagePage('Signed out everywhere', `Every sign-in of yours ended (${ended}), this one included.`), [(await sessions.sealer).clear(SESSION_COOKIE)]);
+    if (self) return page(200, messagePage('Signed out everywhere', `Every sign-in of yours ended (${ended}), this one included.`), [(await sessions.sealer()).clear(SESSION_COOKIE)]);
     return redirect(`/settings?done=signed-out&n=${ended}`);
   },
 

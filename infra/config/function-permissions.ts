@@ -1,4 +1,5 @@
 import type { FunctionName } from '../local/functions';
+import type { AwsService } from '../../shared/adapters/time-budget';
 
 /**
  * What each function may do, declared once: the stack grants exactly this (`bindTable` and the
@@ -27,6 +28,12 @@ export const TABLE_KEY_ACTIONS = {
 export type TableAccess = keyof typeof TABLE_ACTIONS;
 
 export interface FunctionPermissions {
+  /**
+   * The function's timeout. With the clients' timeouts and attempts (`shared/adapters/time-budget.ts`)
+   * one stalled call of every service it uses fits inside it; HTTP functions stay under API
+   * Gateway's 30 s integration limit.
+   */
+  timeoutSeconds: number;
   /** Table actions; `write` implies `read` is listed too. */
   table: TableAccess[];
   /**
@@ -57,21 +64,34 @@ const TOKEN = 'TOKEN#*';
 const SUPPRESSED = 'SUPPRESSED#*';
 
 export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
-  portal: { table: ['read', 'write'], schedules: true, sessionSecret: true },
-  approvals: { table: ['read', 'write'], schedules: true, sessionSecret: true },
-  'support-api': { table: ['read', 'write'], schedules: true, signingKeys: 'sign' },
+  portal: { timeoutSeconds: 20, table: ['read', 'write'], schedules: true, sessionSecret: true },
+  approvals: { timeoutSeconds: 20, table: ['read', 'write'], schedules: true, sessionSecret: true },
+  'support-api': { timeoutSeconds: 20, table: ['read', 'write'], schedules: true, signingKeys: 'sign' },
   // Public-facing: it only appends activity to the audit trail.
-  'product-api': { table: ['read', 'write'], writePartitions: [AUDIT, NOTICE], signingKeys: 'verify' },
-  'admin-api': { table: ['read', 'write', 'delete'], schedules: true, auditArchive: true },
+  'product-api': { timeoutSeconds: 15, table: ['read', 'write'], writePartitions: [AUDIT, NOTICE], signingKeys: 'verify' },
+  // Under API Gateway's 30 s integration limit; org deletion runs in bounded steps.
+  'admin-api': { timeoutSeconds: 25, table: ['read', 'write', 'delete'], schedules: true, auditArchive: true },
   // Re-arms a schedule that fired early; its on-failure queue is granted with the destination.
-  expire: { table: ['read', 'write'], schedules: true },
-  // Also re-drives notices the stream gave up on.
-  sweep: { table: ['read', 'write'], schedules: true, sendsMail: true },
+  expire: { timeoutSeconds: 15, table: ['read', 'write'], schedules: true },
+  // Also re-drives notices the stream gave up on; a run covers many items.
+  sweep: { timeoutSeconds: 60, table: ['read', 'write'], schedules: true, sendsMail: true },
   // Claims and marks notices, mints approval tokens, records TTL expiries in the audit trail.
-  stream: { table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, TOKEN], sendsMail: true, streamSource: true },
+  stream: { timeoutSeconds: 30, table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, TOKEN], sendsMail: true, streamSource: true },
   // Records addresses SES reported bouncing or complaining; nothing else.
-  'mail-feedback': { table: ['read', 'write'], writePartitions: [SUPPRESSED], mailFeedback: true },
+  'mail-feedback': { timeoutSeconds: 10, table: ['read', 'write'], writePartitions: [SUPPRESSED], mailFeedback: true },
 };
+
+/** The AWS services a function calls, from what it may do. */
+export function servicesOf(p: FunctionPermissions): AwsService[] {
+  return [
+    'dynamodb',
+    ...(p.schedules ? ['scheduler' as const] : []),
+    ...(p.signingKeys ? ['kms' as const] : []),
+    ...(p.sessionSecret ? ['secrets' as const] : []),
+    ...(p.sendsMail ? ['ses' as const] : []),
+    ...(p.auditArchive ? ['s3' as const] : []),
+  ];
+}
 
 /** The DynamoDB actions a function's declaration gives it, in a stable order. */
 export const tableActionsOf = (p: FunctionPermissions): string[] => p.table.flatMap((a) => [...TABLE_ACTIONS[a]]);

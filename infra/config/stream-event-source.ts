@@ -1,3 +1,5 @@
+import { FUNCTION_PERMISSIONS } from './function-permissions';
+
 /**
  * How the table's stream feeds the `stream` function, declared once: the CDK event source mapping
  * and the local stream poller both read it, so the local stack retries, bisects, gives up and
@@ -16,5 +18,5 @@ export const STREAM_EVENT_SOURCE = {
   maxRecordAgeSeconds: 24 * 3600,
 } as const;
 
-/** The stream function's timeout, seconds: a batch of 10 notices × 21 recipients at ~50 ms a send fits with margin. */
-export const STREAM_FUNCTION_TIMEOUT_SECONDS = 30;
+/** The stream function's timeout, seconds (declared with its permissions): a batch of 10 notices × 21 recipients at ~50 ms a send fits with margin. */
+export const STREAM_FUNCTION_TIMEOUT_SECONDS = FUNCTION_PERMISSIONS.stream.timeoutSeconds;

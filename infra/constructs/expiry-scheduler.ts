@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -20,7 +20,10 @@ export class ExpiryScheduler extends Construct {
 
   constructor(scope: Construct, id: string, props: { target: IFunction; stage: string }) {
     super(scope, id);
-    this.group = new ScheduleGroup(this, 'Group', { scheduleGroupName: `support-access-${props.stage}` });
+    // Not retained: its one-time schedules are derived state (a redeploy's sweep expires whatever
+    // came due meanwhile), and a retained group keeps its name, so a redeploy after `cdk destroy`
+    // would fail with "already exists". Functions learn the name from their environment.
+    this.group = new ScheduleGroup(this, 'Group', { removalPolicy: RemovalPolicy.DESTROY });
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,

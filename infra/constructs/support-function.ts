@@ -32,7 +32,6 @@ export interface SupportFunctionProps {
   functionName?: string;
   environment: Record<string, string>;
   logRetention: RetentionDays;
-  timeout?: Duration;
   memorySize?: number;
 }
 
@@ -52,7 +51,7 @@ export class SupportFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: Duration.seconds(FUNCTION_PERMISSIONS[props.name].timeoutSeconds),
       tracing: Tracing.ACTIVE,
       logGroup,
       environment: {

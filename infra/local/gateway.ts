@@ -9,6 +9,10 @@ import { lambdaContext } from './lambda-context';
 
 /** API Gateway's payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Lambda's limit on a synchronous response; API Gateway answers 502 above it. */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+/** HTTP API's integration timeout; API Gateway answers 503 after it, whatever the function does. */
+export const INTEGRATION_TIMEOUT_MS = 30_000;
 
 export interface JwtAuthorizerConfig {
   issuer: string;
@@ -120,6 +124,8 @@ function writeResult(res: ServerResponse, result: unknown) {
   const structured = (result && typeof result === 'object' && 'statusCode' in result
     ? result
     : { statusCode: 200, body: typeof result === 'string' ? result : JSON.stringify(result), headers: { 'content-type': 'application/json' } }) as APIGatewayProxyStructuredResultV2;
+  // Lambda refuses a response over 6 MB (as serialized), and API Gateway then answers 502.
+  if (Buffer.byteLength(JSON.stringify(structured)) > MAX_RESPONSE_BYTES) return send(res, 502, { message: 'Internal Server Error' });
   const headers: Record<string, string | string[]> = { ...(structured.headers as Record<string, string>) };
   if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
   const body = structured.body ? Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
@@ -130,7 +136,7 @@ function writeResult(res: ServerResponse, result: unknown) {
  * The local API Gateway: matches the shared route table, applies the JWT authorizer to staff
  * routes and IAM (SigV4) authorization to admin routes, turns the request into a payload 2.0 event and invokes the same handler module.
  */
-export function createGateway(handlers: Record<FunctionName, Handler>, authorizer: JwtAuthorizerConfig, log: (line: string) => void = () => undefined): Server {
+export function createGateway(handlers: Record<FunctionName, Handler>, authorizer: JwtAuthorizerConfig, log: (line: string) => void = () => undefined, integrationTimeoutMs = INTEGRATION_TIMEOUT_MS): Server {
   const compiled = ROUTES.map(compile);
   const jwks = createRemoteJWKSet(new URL(`${authorizer.issuer}/jwks`));
   return createServer(async (req, res) => {
@@ -169,7 +175,13 @@ export function createGateway(handlers: Record<FunctionName, Handler>, authorize
       }
       const event = toEvent(req, url, match.route, params, body, authorizerContext);
       const started = Date.now();
-      const result = await handlers[match.route.fn](event, lambdaContext(match.route.fn));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), integrationTimeoutMs)));
+      const result = await Promise.race([handlers[match.route.fn](event, lambdaContext(match.route.fn)), timedOut]).finally(() => clearTimeout(timer));
+      if (result === 'timeout') {
+        log(`${req.method} ${url.pathname} → 503 (integration timeout after ${integrationTimeoutMs} ms)`);
+        return send(res, 503, { message: 'Service Unavailable' });
+      }
       writeResult(res, result);
       log(`${req.method} ${url.pathname} → ${res.statusCode} (${match.route.fn}, ${Date.now() - started} ms)`);
     } catch (error) {

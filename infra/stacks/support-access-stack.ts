@@ -16,7 +16,6 @@ import { Operations } from '../constructs/operations';
 import { OutboxMailer } from '../constructs/outbox-mailer';
 import { SupportFunction } from '../constructs/support-function';
 import { FUNCTION_PERMISSIONS } from '../config/function-permissions';
-import { STREAM_FUNCTION_TIMEOUT_SECONDS } from '../config/stream-event-source';
 import { WebFirewall } from '../constructs/web-firewall';
 import { acknowledge, acknowledgeWildcards } from '../constructs/acknowledge';
 
@@ -27,7 +26,7 @@ export interface SupportAccessStackProps extends StackProps {
 /** The wildcards the stack's policies need, each narrowed as far as AWS allows. */
 const WILDCARDS = [
   { finding: /^Resource::<[A-Za-z0-9]+\.Arn>\/index\/\*$/, reason: 'The table grant covers its own indexes (active-by-org, active-by-expiry); no other table.' },
-  { finding: /:schedule\/support-access-[a-z0-9-]+\/\*$/, reason: "Schedules are named after each grant and request at run time; the grant is confined to the product's own schedule group." },
+  { finding: /:schedule\/[A-Za-z0-9-]+\/\*$/, reason: "Schedules are named after each grant and request at run time; the grant is confined to the product's own schedule group." },
   { finding: /^Resource::<Expire[0-9A-F]{8}\.Arn>:\*$/, reason: 'The scheduler role may invoke the expire function (and its versions); nothing else.' },
   { finding: /^Resource::<AuditArchiveBucket[0-9A-F]{8}\.Arn>\/audit\/\*$/, reason: 'Exports are named per org and time at run time; put-only, and only under audit/.' },
   { finding: /:execute-api:.*\/\$default\/(GET|PATCH|POST|DELETE)\/admin\/orgs\/\*(\/(suspend|resume))?$/, reason: 'The * is the {orgId} path parameter of an admin route; only the admin routes are allowed.' },
@@ -140,7 +139,6 @@ export class SupportAccessStack extends Stack {
     const stream = new SupportFunction(this, 'Stream', {
       name: 'stream',
       logRetention,
-      timeout: Duration.seconds(STREAM_FUNCTION_TIMEOUT_SECONDS),
       environment: { PORTAL_URL: portalUrl, MAIL_FROM: mailFrom },
     });
     const outbox = new OutboxMailer(this, 'Outbox', { table, mailFrom, mailDomain: config.mailDomain });
@@ -151,7 +149,6 @@ export class SupportAccessStack extends Stack {
     const adminApi = new SupportFunction(this, 'AdminApi', {
       name: 'admin-api',
       logRetention,
-      timeout: Duration.seconds(60),
       environment: {
         ...limits,
         ...schedulerEnv,

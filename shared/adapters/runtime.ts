@@ -15,6 +15,7 @@ import type { DeliveryDeps } from '../domain/notice-delivery';
 import { renderNotice } from '../mail/templates';
 import { DynamoOutbox } from './dynamodb/outbox';
 import { SesMailer } from './ses-mailer';
+import { clientConfig } from './time-budget';
 import { logger } from './observability';
 
 /** Structured JSON log lines (Powertools); never whole events (they carry personal data). */
@@ -39,7 +40,7 @@ export const clockFromEnv = (): Clock => (optionalEnv('SA_CLOCK_CONTROL') === 'o
 export function grantDepsFromEnv(): GrantDeps {
   return {
     store: storeFromEnv(),
-    scheduler: new EventBridgeScheduler(new SchedulerClient({}), {
+    scheduler: new EventBridgeScheduler(new SchedulerClient(clientConfig('scheduler')), {
       groupName: requireEnv('SCHEDULE_GROUP'),
       targetArn: requireEnv('EXPIRE_FUNCTION_ARN'),
       roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
@@ -57,7 +58,7 @@ export function deliveryDepsFromEnv(): DeliveryDeps {
   const portalUrl = requireEnv('PORTAL_URL');
   return {
     outbox: new DynamoOutbox(documentClient, requireEnv('TABLE_NAME')),
-    mailer: new SesMailer(new SESv2Client({}), requireEnv('MAIL_FROM'), optionalEnv('MAIL_CONFIGURATION_SET')),
+    mailer: new SesMailer(new SESv2Client(clientConfig('ses')), requireEnv('MAIL_FROM'), optionalEnv('MAIL_CONFIGURATION_SET')),
     clock: clockFromEnv(),
     store: storeFromEnv(),
     render: (notice, link) => renderNotice(notice, { portalUrl, link }),
@@ -69,5 +70,5 @@ export function deliveryDepsFromEnv(): DeliveryDeps {
 export function signerFromEnv(): TokenSigner {
   const keyId = optionalEnv('SIGNING_KEY_ID');
   const retired = (optionalEnv('RETIRED_SIGNING_KEY_IDS') ?? '').split(',').filter(Boolean);
-  return keyId ? new KmsSigner(new KMSClient({}), keyId, retired) : new LocalKeySigner(requireEnv('SIGNING_KEY_FILE'));
+  return keyId ? new KmsSigner(new KMSClient(clientConfig('kms')), keyId, retired) : new LocalKeySigner(requireEnv('SIGNING_KEY_FILE'));
 }

@@ -1,19 +1,44 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { optionalEnv, requireEnv } from '../config';
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ServiceUnavailableError } from '../domain/errors';
+import { optionalEnv } from '../config';
+import { clientConfig } from './time-budget';
 
-let cached: Promise<string> | undefined;
+/** The portal cookie's secrets: the current one signs; the previous one, during a rotation, still opens. */
+export interface SessionSecrets {
+  current: string;
+  previous?: string;
+}
 
 /**
- * The portal's cookie-signing secret: `SESSION_SECRET` locally, or read once per cold start
- * from Secrets Manager (`SESSION_SECRET_ARN`) in AWS.
+ * Where the cookie secrets come from: `SESSION_SECRET` (and `SESSION_SECRET_PREVIOUS`) locally, or
+ * Secrets Manager (`SESSION_SECRET_ARN`, versions AWSCURRENT and AWSPREVIOUS) in AWS. Read on first
+ * use inside a request, never at module load: a failure answers that request 503 and is tried
+ * again on the next one (the failed attempt is not cached); a success is kept for the warm instance.
  */
-export function sessionSecret(): Promise<string> {
-  cached ??= (async () => {
-    const direct = optionalEnv('SESSION_SECRET');
-    if (direct) return direct;
-    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: requireEnv('SESSION_SECRET_ARN') }));
-    if (!out.SecretString) throw new Error('The session secret is empty.');
-    return out.SecretString;
-  })();
-  return cached;
+export function sessionSecrets(): () => Promise<SessionSecrets> {
+  const direct = optionalEnv('SESSION_SECRET');
+  const directPrevious = optionalEnv('SESSION_SECRET_PREVIOUS');
+  const arn = optionalEnv('SESSION_SECRET_ARN');
+  const client = arn ? new SecretsManagerClient(clientConfig('secrets')) : undefined;
+  let cached: SessionSecrets | undefined;
+  const version = async (stage: 'AWSCURRENT' | 'AWSPREVIOUS') => {
+    try {
+      return (await client!.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: stage }))).SecretString;
+    } catch (error) {
+      if (stage === 'AWSPREVIOUS' && error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  };
+  return async () => {
+    if (cached) return cached;
+    if (direct) return (cached = { current: direct, previous: directPrevious });
+    if (!arn) throw new ServiceUnavailableError('secrets_unavailable', 'The sign-in secret is not configured; the portal cannot sign anyone in.');
+    try {
+      const [current, previous] = await Promise.all([version('AWSCURRENT'), version('AWSPREVIOUS')]);
+      if (!current) throw new Error('The session secret is empty.');
+      return (cached = { current, previous });
+    } catch (error) {
+      throw new ServiceUnavailableError('secrets_unavailable', `The portal cannot read its sign-in secret right now (${(error as Error).name ?? 'error'}); nothing was changed. Try again in a moment.`);
+    }
+  };
 }

@@ -8,7 +8,8 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
-  | 'gone';
+  | 'gone'
+  | 'unavailable';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: ErrorKind;
@@ -60,6 +61,11 @@ export class GrantInactiveError extends ForbiddenError {
   ) {
     super(`grant_${reason}`, `Grant ${grantId} is ${reason}${endReason && endReason !== reason ? ` (${endReason.replace('_', ' ')})` : ''}; it no longer gives access.`);
   }
+}
+
+/** A dependency the request needs is not reachable right now (503): nothing was changed, try again. */
+export class ServiceUnavailableError extends DomainError {
+  readonly kind = 'unavailable' as const;
 }
 
 /** A conditional write lost a race: the item changed between read and write. */

@@ -6,7 +6,8 @@ import type { Org, PortalSession, UserProfile } from '../domain/model';
 import { PORTAL_SESSION_LIMITS, resumePortalSession, type PortalSessionDeps } from '../domain/portal-sessions';
 import { statusOf } from './problem';
 import { cookies, formBody } from './request';
-import type { CookieSealer } from './signed-cookie';
+import { CookieSealer } from './signed-cookie';
+import type { SessionSecrets } from '../adapters/secrets';
 import type { PageUser } from './views/layout';
 import { messagePage } from './views/message-page';
 
@@ -55,11 +56,18 @@ export const redirect = (location: string, setCookies: string[] = []): APIGatewa
 export class PortalSessions {
   constructor(
     private readonly deps: PortalSessionDeps,
-    readonly sealer: Promise<CookieSealer>,
+    private readonly secrets: () => Promise<SessionSecrets>,
+    private readonly secure: boolean,
   ) {}
 
+  /** The cookie sealer, built on first use from the (lazily read) secrets. */
+  async sealer(): Promise<CookieSealer> {
+    const { current, previous } = await this.secrets();
+    return new CookieSealer(current, this.secure, previous);
+  }
+
   async visitor(event: APIGatewayProxyEventV2): Promise<Visitor> {
-    const seal = await this.sealer;
+    const seal = await this.sealer();
     const cookie = seal.open<SessionCookie>(cookies(event)[SESSION_COOKIE], this.deps.clock.now());
     if (!cookie?.sid || !cookie.email) throw new UnauthenticatedError();
     const { user: stored, session } = await resumePortalSession(this.deps, cookie.email, cookie.sid);
@@ -77,7 +85,7 @@ export class PortalSessions {
   /** Every POST carries the session's CSRF token. */
   async postedForm(event: APIGatewayProxyEventV2, who: Visitor): Promise<Record<string, string>> {
     const form = formBody(event);
-    if (!(await this.sealer).checkCsrf(who.session.sid, form.csrf)) {
+    if (!(await this.sealer()).checkCsrf(who.session.sid, form.csrf)) {
       throw new ForbiddenError('csrf_failed', 'This form has expired or did not come from this site. Reload the page and try again.');
     }
     return form;

@@ -9,6 +9,7 @@ export const STATUS: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   gone: 410,
+  unavailable: 503,
 };
 
 export function statusOf(error: unknown): number {

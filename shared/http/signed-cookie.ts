@@ -5,15 +5,31 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * and the short-lived sign-in state (PKCE verifier, state, nonce).
  */
 export class CookieSealer {
+  private readonly secrets: string[];
+
+  /**
+   * `secret` signs; `previous` (a rotated-out secret) still opens what it signed, so rotating the
+   * secret signs nobody out.
+   */
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly secure: boolean,
+    previous?: string,
   ) {
-    if (secret.length < 32) throw new Error('The session secret must be at least 32 characters.');
+    this.secrets = [secret, ...(previous ? [previous] : [])];
+    if (this.secrets.some((s) => s.length < 32)) throw new Error('The session secret must be at least 32 characters.');
   }
 
-  private mac(data: string): string {
-    return createHmac('sha256', this.secret).update(data).digest('base64url');
+  private mac(data: string, secret = this.secrets[0]!): string {
+    return createHmac('sha256', secret).update(data).digest('base64url');
+  }
+
+  private matches(data: string, given: string): boolean {
+    return this.secrets.some((secret) => {
+      const expected = Buffer.from(this.mac(data, secret));
+      const candidate = Buffer.from(given);
+      return expected.length === candidate.length && timingSafeEqual(expected, candidate);
+    });
   }
 
   seal(payload: object, maxAgeSeconds: number, now: Date): string {
@@ -24,10 +40,7 @@ export class CookieSealer {
   open<T extends object>(value: string | undefined, now: Date): T | undefined {
     if (!value) return undefined;
     const [body, mac] = value.split('.');
-    if (!body || !mac) return undefined;
-    const expected = Buffer.from(this.mac(body));
-    const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    if (!body || !mac || !this.matches(body, mac)) return undefined;
     try {
       const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as T & { exp: number };
       return payload.exp > now.getTime() / 1000 ? payload : undefined;
@@ -53,10 +66,7 @@ export class CookieSealer {
   }
 
   checkCsrf(sessionId: string, token: string | undefined): boolean {
-    if (!token) return false;
-    const expected = Buffer.from(this.csrfToken(sessionId));
-    const given = Buffer.from(token);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return !!token && this.matches(`csrf:${sessionId}`, token);
   }
 }
 

@@ -16,7 +16,7 @@ function labelOf(resource: unknown): string {
     [/^\{"Fn::GetAtt":\["DatabaseTable[0-9A-F]{8}","Arn"\]\}$/, 'table'],
     [/DatabaseTable[0-9A-F]{8}","StreamArn"/, 'table stream'],
     [/DatabaseTableKey/, 'table key'],
-    [/:schedule\/support-access-prod\/\*/, 'schedules in the group'],
+    [/:schedule\/Perms-ExpiryScheduler-Group-[0-9A-F]{8}\/\*/, 'schedules in the group'],
     [/ExpirySchedulerInvokeRole/, 'scheduler role'],
     [/PortalSessionSecret/, 'cookie secret'],
     [/SessionSigningKey/, 'signing key'],

@@ -50,7 +50,15 @@ describe('SupportAccessStack', () => {
   });
 
   test('EventBridge Scheduler assumes a role that may only invoke expire and write to its dead-letter queue', () => {
-    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'support-access-prod' });
+    // No retained resource keeps a fixed name: the group is deleted with the stack (a redeploy can recreate it)
+    const groups = Object.values(template.findResources('AWS::Scheduler::ScheduleGroup'));
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.DeletionPolicy).toBe('Delete');
+    for (const [type, resource] of Object.entries(template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string; Properties?: Record<string, unknown> }>)) {
+      if (resource.DeletionPolicy !== 'Retain') continue;
+      const named = ['TableName', 'BucketName', 'LogGroupName', 'AliasName', 'Name'].filter((k) => typeof resource.Properties?.[k] === 'string');
+      expect([type, resource.Type, named]).toEqual([type, resource.Type, []]);
+    }
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] },
     });
