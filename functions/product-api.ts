@@ -3,7 +3,7 @@ import { requireEnv } from '../shared/config';
 import { UnauthenticatedError } from '../shared/domain/errors';
 import { introspect, recordActivity } from '../shared/domain/introspection';
 import { authenticateProduct } from '../shared/domain/product-clients';
-import { grantDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
+import { readDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
 import { basicCredentials } from '../shared/http/basic-auth';
 import { httpHandler } from '../shared/http/handler';
 import { json, problemResponse } from '../shared/http/problem';
@@ -12,7 +12,7 @@ import { dispatch } from '../shared/http/routes';
 
 /** The customer's product talks to these: keys to verify tokens, introspection, activity reports. */
 const deps = {
-  ...grantDepsFromEnv(),
+  ...readDepsFromEnv(),
   signer: signerFromEnv(),
   token: { issuer: requireEnv('TOKEN_ISSUER'), audience: requireEnv('TOKEN_AUDIENCE') },
 };

@@ -49,9 +49,9 @@ export function localLayout(env: NodeJS.ProcessEnv = process.env): LocalLayout {
   };
 }
 
-/** The environment every local function runs with: the same variables CDK sets in AWS. */
-export function functionEnvironment(layout: LocalLayout): Record<string, string> {
-  const { stage, urls } = layout;
+/** What the Lambda platform gives every function (region, credentials), and where the local stand-ins listen. */
+export function platformEnvironment(layout: LocalLayout): Record<string, string> {
+  const { urls } = layout;
   return {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -60,6 +60,18 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: urls.dynamodb,
     AWS_ENDPOINT_URL_SESV2: urls.sesApi,
     AWS_ENDPOINT_URL_SCHEDULER: urls.scheduler,
+  };
+}
+
+/**
+ * The values of every variable a local function may be given; each function gets only the names
+ * its declaration lists (`localEnvironment` in infra/config/function-environment.ts).
+ */
+export function functionEnvironment(layout: LocalLayout): Record<string, string> {
+  const { stage, urls } = layout;
+  return {
+    ...(process.env.SA_CLOCK_CONTROL ? { SA_CLOCK_CONTROL: process.env.SA_CLOCK_CONTROL } : {}),
+    NODE_OPTIONS: '--enable-source-maps',
     TABLE_NAME: layout.tableName,
     PLATFORM_MAX_GRANT_HOURS: String(stage.platformMaxGrantHours),
     MIN_GRANT_SECONDS: String(stage.minGrantSeconds),

@@ -10,7 +10,8 @@ import { ensureLocalKey } from '../../shared/adapters/local-key-signer';
 import { checkDataDir, ensureTable, startDynamoDb } from './dynamodb';
 import { FUNCTION_ENTRIES, loadHandler, type FunctionName, type Handler } from './functions';
 import { createGateway } from './gateway';
-import { functionEnvironment, localLayout, STAFF_CLIENT_ID } from './layout';
+import { functionEnvironment, localLayout, platformEnvironment, STAFF_CLIENT_ID } from './layout';
+import { localEnvironment } from '../config/function-environment';
 import { startIdentityProviders } from './oidc';
 import { checkJava, checkPorts, StartupError } from './preflight';
 import { Children } from './processes';
@@ -65,7 +66,11 @@ async function main() {
     checkJava();
     await checkPorts(layout.ports);
     checkDataDir(layout.dataDir);
-    Object.assign(process.env, functionEnvironment(layout));
+    // The platform's variables for everyone; each function's own only while its module loads
+    // (every variable is read at cold start), so one reading another's variable fails here.
+    const platform = { ...process.env, ...platformEnvironment(layout) };
+    process.env = platform;
+    const values = functionEnvironment(layout);
 
     step(`Starting DynamoDB Local on port ${layout.ports.dynamodb}…`);
     const db = await startDynamoDb(layout, children);
@@ -81,18 +86,24 @@ async function main() {
     step('Starting the customer and staff OIDC issuers…');
     servers.push(...(await startIdentityProviders(layout, new DynamoStore(createDocumentClient(db), layout.tableName))));
 
-    await ensureLocalKey(process.env.SIGNING_KEY_FILE!);
+    await ensureLocalKey(values.SIGNING_KEY_FILE!);
     step('Loading the functions…');
-    const handlers = Object.fromEntries(
-      await Promise.all((Object.keys(FUNCTION_ENTRIES) as FunctionName[]).map(async (name) => [name, await loadHandler(name)] as const)),
-    ) as Record<FunctionName, Handler>;
+    const handlers = {} as Record<FunctionName, Handler>;
+    for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
+      process.env = { ...platform, ...Object.fromEntries(localEnvironment(name).flatMap((k) => (values[k] !== undefined ? [[k, values[k]]] : []))) };
+      try {
+        handlers[name] = await loadHandler(name);
+      } finally {
+        process.env = platform;
+      }
+    }
 
     // One clock for the functions, the scheduler and the sweep; tests may move it on the test stage.
     const clockControl = process.env.SA_CLOCK_CONTROL === 'on';
     time = new StackTime(stackClock, clockControl, trace);
     const fireMode: FireMode = process.env.SA_SCHEDULER_FIRE === 'exact' ? 'exact' : 'random';
     const expire = new AsyncInvoker('expire', handlers.expire, stackClock, layout.dataDir, trace);
-    const scheduler = new LocalScheduler(layout.dataDir, { expire }, stackClock, { group: process.env.SCHEDULE_GROUP!, fireMode }, trace);
+    const scheduler = new LocalScheduler(layout.dataDir, { expire }, stackClock, { group: values.SCHEDULE_GROUP!, fireMode }, trace);
     const control = time.control;
     // Test stage only: what Lambda's async invocations of expire did (attempts, on-failure records).
     const schedulerServer = scheduler.createServer(async (req, res, url) => {

@@ -69,7 +69,6 @@ export class SupportAccessStack extends Stack {
       MIN_GRANT_SECONDS: String(config.minGrantSeconds),
       SESSION_MINUTES: String(config.sessionMinutes),
       REQUEST_EXPIRY_HOURS: String(config.requestExpiryHours),
-      PORTAL_URL: portalUrl,
     };
 
     // The expire function is named up front so schedules can target it without a reference cycle.
@@ -82,7 +81,7 @@ export class SupportAccessStack extends Stack {
     
     // The safety net under the schedules: every 5 minutes, expire whatever is past its expiry.
     const mailFrom = deployedSender(config);
-    const sweep = new SupportFunction(this, 'Sweep', { name: 'sweep', environment: { ...limits, ...schedulerEnv, MAIL_FROM: mailFrom }, logRetention });
+    const sweep = new SupportFunction(this, 'Sweep', { name: 'sweep', environment: { ...limits, ...schedulerEnv, MAIL_FROM: mailFrom, PORTAL_URL: portalUrl }, logRetention });
     new Rule(this, 'SweepEvery5Minutes', { schedule: Schedule.rate(Duration.minutes(5)), targets: [new LambdaFunction(sweep, { retryAttempts: 2 })] });
 
     // Rotation: bump `signingKeyGeneration`; the new key signs, the previous one stays published
@@ -109,6 +108,7 @@ export class SupportAccessStack extends Stack {
       logRetention,
       environment: {
         ...limits,
+        PORTAL_URL: portalUrl,
         ...schedulerEnv,
         CUSTOMER_ISSUER: customer.url,
         CUSTOMER_CLIENT_ID: customer.clientId,
@@ -133,7 +133,7 @@ export class SupportAccessStack extends Stack {
     const productApi = new SupportFunction(this, 'ProductApi', {
       name: 'product-api',
       logRetention,
-      environment: { ...limits, ...schedulerEnv, ...signingEnv },
+      environment: { ...limits, ...signingEnv },
     });
 
     const stream = new SupportFunction(this, 'Stream', {

@@ -10,6 +10,7 @@ import { newId } from '../ports/ids';
 import { createDocumentClient } from './dynamodb/client';
 import { DynamoStore } from './dynamodb/store';
 import { EventBridgeScheduler } from './scheduler';
+import type { Scheduler } from '../ports/scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DeliveryDeps } from '../domain/notice-delivery';
 import { renderNotice } from '../mail/templates';
@@ -36,21 +37,32 @@ export function storeFromEnv(): DynamoStore {
  */
 export const clockFromEnv = (): Clock => (optionalEnv('SA_CLOCK_CONTROL') === 'on' ? stackClock : systemClock);
 
+/** A function without the schedules binding: anything that would schedule fails loudly. */
+const NO_SCHEDULER: Scheduler = {
+  scheduleAt: async () => {
+    throw new Error('This function has no schedules binding.');
+  },
+  cancel: async () => {
+    throw new Error('This function has no schedules binding.');
+  },
+};
+
 /** The dependencies of grant operations, wired from the environment once per cold start. */
 export function grantDepsFromEnv(): GrantDeps {
   return {
-    store: storeFromEnv(),
+    ...readDepsFromEnv(),
     scheduler: new EventBridgeScheduler(new SchedulerClient(clientConfig('scheduler')), {
       groupName: requireEnv('SCHEDULE_GROUP'),
       targetArn: requireEnv('EXPIRE_FUNCTION_ARN'),
       roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
       deadLetterArn: requireEnv('SCHEDULER_DLQ_ARN'),
     }),
-    clock: clockFromEnv(),
-    ids: newId,
-    limits: limitsFromEnv(),
-    log,
   };
+}
+
+/** For a function that reads and appends but never schedules (the product API). */
+export function readDepsFromEnv(): GrantDeps {
+  return { store: storeFromEnv(), scheduler: NO_SCHEDULER, clock: clockFromEnv(), ids: newId, limits: limitsFromEnv(), log };
 }
 
 /** What delivering a notice needs (the stream's mailer and the sweep's re-drive), wired from the environment. */

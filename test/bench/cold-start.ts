@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLING } from '../../infra/constructs/support-function';
 import { FUNCTION_ENTRIES, type FunctionName } from '../../infra/local/functions';
-import { functionEnvironment } from '../../infra/local/layout';
+import { functionEnvironment, platformEnvironment } from '../../infra/local/layout';
 import { benchLayout } from './bench-stack';
 
 export interface ColdStartRow {
@@ -63,7 +63,7 @@ export async function measureColdStart(runs: number, progress: (line: string) =>
   mkdirSync(join(OUT, HELLO), { recursive: true });
   const helloEntry = join(OUT, HELLO, 'entry.ts');
   writeFileSync(helloEntry, "export const handler = async () => ({ statusCode: 200, body: 'hello' });\n");
-  const env = { ...functionEnvironment(benchLayout), NODE_OPTIONS: '' };
+  const env = { ...platformEnvironment(benchLayout), ...functionEnvironment(benchLayout), NODE_OPTIONS: '' };
   const measure = (file: string) => median(Array.from({ length: runs }, () => initOnce(file, env)));
 
   mkdirSync(join(OUT, SDK_FLOOR), { recursive: true });

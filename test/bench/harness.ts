@@ -3,7 +3,7 @@ import { signRequest } from '../../infra/admin/sigv4';
 import { FUNCTION_ENTRIES, loadHandler, type FunctionName, type Handler } from '../../infra/local/functions';
 import { createGateway } from '../../infra/local/gateway';
 import { LOCAL_PLATFORM_ADMIN } from '../../infra/local/iam-authorizer';
-import { DEMO_PASSWORD, functionEnvironment, STAFF_CLIENT_ID } from '../../infra/local/layout';
+import { DEMO_PASSWORD, functionEnvironment, platformEnvironment, STAFF_CLIENT_ID } from '../../infra/local/layout';
 import { CookieJar, jarFetch, signInThrough } from '../../infra/local/oidc-login';
 import { agentToken } from '../../infra/local/token';
 import { benchLayout } from './bench-stack';
@@ -86,7 +86,7 @@ export class Portal {
  * counter on their DynamoDB client: what each API operation costs the store.
  */
 export async function inProcessGateway(): Promise<{ url: string; counter: StoreCounter; handlers: Record<FunctionName, Handler>; close: () => Promise<void> }> {
-  Object.assign(process.env, functionEnvironment(benchLayout), { POWERTOOLS_LOG_LEVEL: 'ERROR' });
+  Object.assign(process.env, platformEnvironment(benchLayout), functionEnvironment(benchLayout), { POWERTOOLS_LOG_LEVEL: 'ERROR' });
   const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
   const handlers = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await loadHandler(n)] as const))) as Record<FunctionName, Handler>;
   const { documentClient } = await import('../../shared/adapters/runtime');

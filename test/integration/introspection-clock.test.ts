@@ -9,7 +9,7 @@ import { createUserGrant, revokeGrant } from '../../shared/domain/grant-service'
 import { introspect, type ProductDeps } from '../../shared/domain/introspection';
 import { startSession } from '../../shared/domain/session-service';
 import { newId } from '../../shared/ports/ids';
-import { functionEnvironment } from '../../infra/local/layout';
+import { functionEnvironment, platformEnvironment } from '../../infra/local/layout';
 import { db, givenOrg, layout } from '../support/fixtures';
 
 /**
@@ -17,7 +17,7 @@ import { db, givenOrg, layout } from '../support/fixtures';
  * grant's expiry instant and at its revocation, not a second later.
  */
 describe('introspection against a controlled clock', () => {
-  const env = functionEnvironment(layout);
+  const env = { ...platformEnvironment(layout), ...functionEnvironment(layout) };
   const clock = new ManualClock(new Date());
   const deps: ProductDeps = {
     store: new DynamoStore(db, layout.tableName),
