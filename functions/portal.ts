@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { optionalEnv, requireEnv } from '../shared/config';
+import { numberEnv, optionalEnv, requireEnv } from '../shared/config';
 import { assertMayChangeCase, defaultRemoteAccess, lockedReason } from '../shared/domain/case-rules';
 import { loadCase, openCase, setRemoteAccess, solveCase } from '../shared/domain/case-service';
 import { DomainError, ForbiddenError, ValidationError } from '../shared/domain/errors';
@@ -13,7 +13,7 @@ import { auditPage } from '../shared/http/views/audit';
 import { profileFromClaims } from '../shared/domain/profile-claims';
 import { endSession, liveSessionsFor } from '../shared/domain/session-service';
 import { OidcSignIn } from '../shared/adapters/oidc-client';
-import { grantDepsFromEnv } from '../shared/adapters/runtime';
+import { exportStoreFromEnv, grantDepsFromEnv } from '../shared/adapters/runtime';
 import { sessionSecrets } from '../shared/adapters/secrets';
 import { httpHandler } from '../shared/http/handler';
 import { htmlPage as page, PortalSessions, redirect, renderHtmlError, SESSION_COOKIE, SESSION_SECONDS, type SessionCookie, type Visitor } from '../shared/http/portal-session';
@@ -30,6 +30,10 @@ import { messagePage } from '../shared/http/views/message-page';
 import { settingsPage } from '../shared/http/views/settings';
 
 const deps = grantDepsFromEnv();
+const exports = exportStoreFromEnv();
+const exportInlineRows = numberEnv('AUDIT_EXPORT_INLINE_ROWS');
+/** Well under Lambda's 6 MB response, headers and encoding included. */
+const EXPORT_INLINE_MAX_BYTES = 4 * 1024 * 1024;
 const portalUrl = requireEnv('PORTAL_URL');
 const oidc = new OidcSignIn(requireEnv('CUSTOMER_ISSUER'), requireEnv('CUSTOMER_CLIENT_ID'), `${portalUrl}/auth/callback`);
 const sessions = new PortalSessions(deps, sessionSecrets(), optionalEnv('COOKIE_SECURE') !== 'false');
@@ -269,14 +273,24 @@ const routes = dispatch<'portal'>({
     }
   },
 
-  /** Every row of the filter as CSV, not just the page shown. */
+  /**
+   * Every row of the filter as CSV, not just the page shown. Up to the stage's row limit (and
+   * 4 MB) it is the answer itself; a larger one — Lambda answers at most 6 MB — goes to the
+   * archive and the browser is sent a download link that works for five minutes.
+   */
   'GET /audit/export.csv': async (event) => {
     const who = await sessions.visitor(event);
     const { rows } = await readAudit(deps, who.user, parseAuditFilter(event.queryStringParameters ?? {}), true);
+    const csv = auditCsv(rows);
+    const filename = `audit-${who.org.orgId}.csv`;
+    if (rows.length > exportInlineRows || Buffer.byteLength(csv) > EXPORT_INLINE_MAX_BYTES) {
+      const key = `exports/${who.org.orgId}/${deps.clock.now().toISOString().replace(/[:.]/g, '-')}-${deps.ids()}.csv`;
+      return redirect(await exports.save(key, csv, filename));
+    }
     return {
       statusCode: 200,
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="audit-${who.org.orgId}.csv"`, 'cache-control': 'no-store' },
-      body: auditCsv(rows),
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store' },
+      body: csv,
     };
   },
 

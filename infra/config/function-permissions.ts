@@ -49,6 +49,8 @@ export interface FunctionPermissions {
   sessionSecret?: boolean;
   /** Put-only under `audit/` in the archive bucket. */
   auditArchive?: boolean;
+  /** Put and get under `exports/` in the archive bucket (large CSV exports, fetched by presigned link). */
+  auditExports?: boolean;
   /** SES send from the configured identity (with its configuration set). */
   sendsMail?: boolean;
   /** The table's stream as its event source. */
@@ -64,7 +66,7 @@ const TOKEN = 'TOKEN#*';
 const SUPPRESSED = 'SUPPRESSED#*';
 
 export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
-  portal: { timeoutSeconds: 20, table: ['read', 'write'], schedules: true, sessionSecret: true },
+  portal: { timeoutSeconds: 28, table: ['read', 'write'], schedules: true, sessionSecret: true, auditExports: true },
   approvals: { timeoutSeconds: 20, table: ['read', 'write'], schedules: true, sessionSecret: true },
   'support-api': { timeoutSeconds: 20, table: ['read', 'write'], schedules: true, signingKeys: 'sign' },
   // Public-facing: it only appends activity to the audit trail.
@@ -89,7 +91,7 @@ export function servicesOf(p: FunctionPermissions): AwsService[] {
     ...(p.signingKeys ? ['kms' as const] : []),
     ...(p.sessionSecret ? ['secrets' as const] : []),
     ...(p.sendsMail ? ['ses' as const] : []),
-    ...(p.auditArchive ? ['s3' as const] : []),
+    ...(p.auditArchive || p.auditExports ? ['s3' as const] : []),
   ];
 }
 

@@ -64,6 +64,12 @@ export interface StageConfig {
    * The trail also stays in the table; this is the copy nobody can change.
    */
   auditRetentionDays: number;
+  /**
+   * Audit CSV exports up to this many rows are answered directly; larger ones (or any over 4 MB)
+   * go to the archive bucket and the browser is sent a short-lived download link (Lambda answers
+   * at most 6 MB).
+   */
+  auditExportInlineRows: number;
   /** Optional custom domain; without it the API's execute-api URL is used. */
   customDomain?: CustomDomainConfig;
   /** Steady-state requests per second across the API, and the burst above it (API Gateway throttling). */
@@ -96,6 +102,7 @@ const BASE: Omit<StageConfig, 'stage'> = {
   sessionMinutes: 15,
   logRetentionDays: 90,
   auditRetentionDays: 2557,
+  auditExportInlineRows: 10000,
   apiRateLimit: 200,
   apiBurstLimit: 400,
   waf: false,
@@ -108,7 +115,7 @@ const BASE: Omit<StageConfig, 'stage'> = {
 export const STAGES: Record<string, StageConfig> = {
   dev: { ...BASE, stage: 'dev' },
   /** The test stage lets grants last seconds, so expiry can be watched happening. */
-  test: { ...BASE, stage: 'test', minGrantSeconds: 1 },
+  test: { ...BASE, stage: 'test', minGrantSeconds: 1, auditExportInlineRows: 100 },
   prod: { ...BASE, stage: 'prod', waf: true, production: true },
 };
 
@@ -145,6 +152,7 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   checkRange(config, 'sessionMinutes', 1, 15);
   checkRange(config, 'logRetentionDays', 1, 3653);
   checkRange(config, 'auditRetentionDays', 365, 3653);
+  checkRange(config, 'auditExportInlineRows', 1, 50000);
   checkRange(config, 'apiRateLimit', 1, 10000);
   checkRange(config, 'apiBurstLimit', config.apiRateLimit, 5000);
   checkRange(config, 'expiryLagAlarmSeconds', 1, 3600);
@@ -186,6 +194,7 @@ const NUMERIC_FIELDS = new Set<keyof StageConfig>([
   'sessionMinutes',
   'logRetentionDays',
   'auditRetentionDays',
+  'auditExportInlineRows',
   'apiRateLimit',
   'apiBurstLimit',
   'expiryLagAlarmSeconds',

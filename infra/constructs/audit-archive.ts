@@ -39,7 +39,11 @@ export class AuditArchive extends Construct {
       versioned: true,
       objectLockEnabled: true,
       objectLockDefaultRetention: ObjectLockRetention.governance(Duration.days(props.retentionDays)),
-      lifecycleRules: [{ expiration: Duration.days(props.retentionDays + 1), noncurrentVersionExpiration: Duration.days(props.retentionDays + 1) }],
+      lifecycleRules: [
+        { expiration: Duration.days(props.retentionDays + 1), noncurrentVersionExpiration: Duration.days(props.retentionDays + 1) },
+        // Large CSV exports are copies fetched once: locked for a day, then gone.
+        { prefix: 'exports/', expiration: Duration.days(2), noncurrentVersionExpiration: Duration.days(2) },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }
@@ -50,5 +54,10 @@ export class AuditArchive extends Construct {
    */
   grantExport(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects('audit/*')] }));
+  }
+
+  /** Lets a function put large CSV exports under `exports/` (with a day's retention) and presign their download. */
+  grantCsvExports(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject'], resources: [this.bucket.arnForObjects('exports/*')] }));
   }
 }

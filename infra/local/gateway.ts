@@ -5,6 +5,9 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { ROUTES, routeKeyOf, type Route } from '../../shared/http/routes';
 import type { FunctionName, Handler } from './functions';
 import { authorizeIam } from './iam-authorizer';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exportLinkSignature } from '../../shared/adapters/file-export-store';
 import { lambdaContext } from './lambda-context';
 
 /** API Gateway's payload limit. */
@@ -136,7 +139,23 @@ function writeResult(res: ServerResponse, result: unknown) {
  * The local API Gateway: matches the shared route table, applies the JWT authorizer to staff
  * routes and IAM (SigV4) authorization to admin routes, turns the request into a payload 2.0 event and invokes the same handler module.
  */
-export function createGateway(handlers: Record<FunctionName, Handler>, authorizer: JwtAuthorizerConfig, log: (line: string) => void = () => undefined, integrationTimeoutMs = INTEGRATION_TIMEOUT_MS): Server {
+/**
+ * Serves a large export's download link the way S3 serves a presigned URL: while its signature
+ * checks and it has not expired (403 otherwise). Local only; not a route of the product.
+ */
+async function serveExport(res: ServerResponse, url: URL, exports: { dir: string; secret: string }): Promise<void> {
+  const key = decodeURIComponent(url.pathname.slice('/__exports/'.length));
+  const expires = Number(url.searchParams.get('expires'));
+  const signature = url.searchParams.get('signature') ?? '';
+  if (!/^exports\/[\w.-]+\/[\w.-]+\.csv$/.test(key) || !(expires > Date.now() / 1000) || signature !== exportLinkSignature(exports.secret, key, expires)) {
+    return send(res, 403, { message: 'Request has expired or the signature does not match.' });
+  }
+  const body = await readFile(join(exports.dir, key)).catch(() => undefined);
+  if (!body) return send(res, 404, { message: 'NoSuchKey' });
+  res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${key.split('/').pop()}"` }).end(body);
+}
+
+export function createGateway(handlers: Record<FunctionName, Handler>, authorizer: JwtAuthorizerConfig, log: (line: string) => void = () => undefined, integrationTimeoutMs = INTEGRATION_TIMEOUT_MS, exports?: { dir: string; secret: string }): Server {
   const compiled = ROUTES.map(compile);
   const jwks = createRemoteJWKSet(new URL(`${authorizer.issuer}/jwks`));
   return createServer(async (req, res) => {
@@ -144,6 +163,7 @@ export function createGateway(handlers: Record<FunctionName, Handler>, authorize
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       const body = await readBody(req);
       if (body === 'too_large') return send(res, 413, { message: 'Request Entity Too Large' });
+      if (exports && req.method === 'GET' && url.pathname.startsWith('/__exports/')) return serveExport(res, url, exports);
       // Like API Gateway: a path or query that does not percent-decode is a bad request.
       if (!decodable(url.pathname) || !url.search.slice(1).split('&').every((pair) => decodable(pair.replace(/\+/g, ' ')))) {
         return send(res, 400, { message: 'Bad Request' });

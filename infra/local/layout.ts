@@ -15,6 +15,8 @@ export interface LocalLayout {
 export const CUSTOMER_CLIENT_ID = 'portal';
 export const STAFF_CLIENT_ID = 'support-cli';
 export const DEMO_PASSWORD = 'demo';
+/** Signs the local stand-in's download links for large exports (the gateway checks them); local only. */
+export const LOCAL_EXPORT_LINK_SECRET = 'local-export-link-secret-0123456789abcdef';
 
 /** From the environment: SA_STAGE (dev), SA_PORT_BASE (4000), SA_DATA_DIR (.data). */
 export function localLayout(env: NodeJS.ProcessEnv = process.env): LocalLayout {
@@ -94,6 +96,9 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     DEFAULT_GRANT_HOURS: String(stage.defaultGrantHours),
     DEFAULT_MAX_GRANT_HOURS: String(stage.defaultMaxGrantHours),
     AUDIT_ARCHIVE_DIR: resolve(layout.dataDir, 'audit-archive'),
+    AUDIT_EXPORT_DIR: resolve(layout.dataDir, 'audit-archive'),
+    AUDIT_EXPORT_INLINE_ROWS: String(stage.auditExportInlineRows),
+    EXPORT_LINK_SECRET: LOCAL_EXPORT_LINK_SECRET,
     // Powertools: JSON logs from warnings up (the stack's own progress lines stay readable);
     // no metrics locally, there is no CloudWatch to read them.
     POWERTOOLS_SERVICE_NAME: 'support-access',

@@ -29,6 +29,7 @@ const WILDCARDS = [
   { finding: /:schedule\/[A-Za-z0-9-]+\/\*$/, reason: "Schedules are named after each grant and request at run time; the grant is confined to the product's own schedule group." },
   { finding: /^Resource::<Expire[0-9A-F]{8}\.Arn>:\*$/, reason: 'The scheduler role may invoke the expire function (and its versions); nothing else.' },
   { finding: /^Resource::<AuditArchiveBucket[0-9A-F]{8}\.Arn>\/audit\/\*$/, reason: 'Exports are named per org and time at run time; put-only, and only under audit/.' },
+  { finding: /^Resource::<AuditArchiveBucket[0-9A-F]{8}\.Arn>\/exports\/\*$/, reason: 'Large CSV downloads are named per org and time at run time; only under exports/ (kept a day), put and get for the presigned link.' },
   { finding: /:execute-api:.*\/\$default\/(GET|PATCH|POST|DELETE)\/admin\/orgs\/\*(\/(suspend|resume))?$/, reason: 'The * is the {orgId} path parameter of an admin route; only the admin routes are allowed.' },
 ];
 
@@ -168,6 +169,11 @@ export class SupportAccessStack extends Stack {
       if (declared.signingKeys === 'sign') signingKey.grant(fn, 'kms:Sign');
       if (declared.signingKeys) [signingKey, ...retiredKeys].forEach((k) => k.grant(fn, 'kms:GetPublicKey'));
       if (declared.auditArchive) archive.grantExport(fn);
+      if (declared.auditExports) {
+        archive.grantCsvExports(fn);
+        fn.addEnvironment('AUDIT_EXPORT_BUCKET', archive.bucket.bucketName);
+        fn.addEnvironment('AUDIT_EXPORT_INLINE_ROWS', String(config.auditExportInlineRows));
+      }
       if (declared.streamSource) outbox.feed(fn);
       if (declared.sendsMail) outbox.grantSend(fn);
       if (declared.mailFeedback) outbox.subscribe(fn);

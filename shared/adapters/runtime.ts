@@ -17,6 +17,10 @@ import { renderNotice } from '../mail/templates';
 import { DynamoOutbox } from './dynamodb/outbox';
 import { SesMailer } from './ses-mailer';
 import { clientConfig } from './time-budget';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { ExportStore } from '../ports/export-store';
+import { FileExportStore } from './file-export-store';
+import { S3ExportStore } from './s3-export-store';
 import { logger } from './observability';
 
 /** Structured JSON log lines (Powertools); never whole events (they carry personal data). */
@@ -76,6 +80,15 @@ export function deliveryDepsFromEnv(): DeliveryDeps {
     render: (notice, link) => renderNotice(notice, { portalUrl, link }),
     portalUrl,
   };
+}
+
+/** Where large audit exports go: the archive bucket (`AUDIT_EXPORT_BUCKET`) in AWS, a folder locally. */
+export function exportStoreFromEnv(): ExportStore {
+  const bucket = optionalEnv('AUDIT_EXPORT_BUCKET');
+  const clock = clockFromEnv();
+  return bucket
+    ? new S3ExportStore(new S3Client(clientConfig('s3')), bucket, () => clock.now())
+    : new FileExportStore(requireEnv('AUDIT_EXPORT_DIR'), requireEnv('PORTAL_URL'), requireEnv('EXPORT_LINK_SECRET'));
 }
 
 /** The session-token signer: KMS in AWS (`SIGNING_KEY_ID`), a key file locally (`SIGNING_KEY_FILE`). */

@@ -21,6 +21,7 @@ function labelOf(resource: unknown): string {
     [/PortalSessionSecret/, 'cookie secret'],
     [/SessionSigningKey/, 'signing key'],
     [/AuditArchiveBucket[0-9A-F]{8}","Arn"\]\},"\/audit\/\*"/, 'archive audit/*'],
+    [/AuditArchiveBucket[0-9A-F]{8}","Arn"\]\},"\/exports\/\*"/, 'archive exports/*'],
     [/OutboxStreamFailures/, 'stream failures queue'],
     [/ExpireFailures/, 'expire failures queue'],
     [/OutboxFeedback(?!Key)/, 'feedback topic'],
@@ -58,7 +59,7 @@ const partitions = (...keys: string[]) => ({ 'ForAllValues:StringLike': { 'dynam
 
 /** Each function's exact permissions: anything more fails. */
 const EXPECTED: Record<string, string[]> = {
-  Portal: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], 'cookie secret')],
+  Portal: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], 'cookie secret'), ...lines(['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject'], 'archive exports/*')],
   Approvals: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], 'cookie secret')],
   SupportApi: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['kms:Sign', 'kms:GetPublicKey'], 'signing key')],
   ProductApi: [...XRAY, ...READ, ...lines(WRITE_ACTIONS, 'table', partitions('AUDIT#*', 'NOTICE#*')), ...KEY, ...lines(['kms:GetPublicKey'], 'signing key')],

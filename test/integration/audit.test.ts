@@ -131,3 +131,27 @@ describe('verifying the chain', () => {
     })();
   });
 });
+
+describe('exports larger than a Lambda response', () => {
+  test('past the stage\'s inline limit the CSV goes to the archive and the browser gets a short-lived link', async () => {
+    // Prepare: 120 grants in an org (the test stage answers up to 100 rows inline)
+    const given = await givenOrg();
+    const admin = await PortalClient.signIn(given.admin.email);
+    const csrf = await admin.csrf();
+    for (let i = 0; i < 120; i += 20) await Promise.all(Array.from({ length: 20 }, () => admin.post('/grants', { durationHours: '1' }, { csrf })));
+    // Act
+    const res = await anonymous('GET', '/audit/export.csv?action=grant.', { headers: { cookie: admin.jar.header(`${layout.urls.portal}/`) } });
+    // Assess: a redirect to a signed, expiring link that serves every row
+    expect(res.status).toBe(303);
+    const link = new URL(res.headers.get('location')!);
+    expect(link.pathname).toMatch(new RegExp(`^/__exports/exports/${given.org.orgId}/.+\\.csv$`));
+    const download = await fetch(link);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain('.csv');
+    expect((await download.text()).trimEnd().split('\r\n')).toHaveLength(1 + 120);
+    // A link with another expiry or signature does not work
+    const forged = new URL(link);
+    forged.searchParams.set('expires', String(Number(link.searchParams.get('expires')) + 3600));
+    expect((await fetch(forged)).status).toBe(403);
+  });
+});
