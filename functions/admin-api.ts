@@ -2,9 +2,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { numberEnv, optionalEnv, requireEnv } from '../shared/config';
 import { clientConfig } from '../shared/adapters/time-budget';
-import type { Org } from '../shared/domain/model';
+import type { Org, OrgDeletion } from '../shared/domain/model';
 import { loadOrg } from '../shared/domain/grant-service';
-import { changeOrg, createOrg, deleteOrg, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
+import { changeOrg, createOrg, deleteOrg, deletionOf, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
 import { FileAuditArchive } from '../shared/adapters/file-audit-archive';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
 import { S3AuditArchive } from '../shared/adapters/s3-audit-archive';
@@ -34,6 +34,20 @@ const orgView = (o: Org) => ({
 
 const orgId = (event: APIGatewayProxyEventV2) => pathParam(event, 'orgId');
 
+/** How long one DELETE works before answering (its function may run 25 s; API Gateway waits 30). */
+const DELETE_STEP_MS = 10_000;
+
+const deletionView = (job: OrgDeletion) => ({
+  orgId: job.orgId,
+  deleted: job.phase === 'done',
+  phase: job.phase,
+  grantsEnded: job.grantsEnded,
+  itemsRemoved: job.itemsRemoved,
+  ...(job.auditExport ? { auditExport: job.auditExport } : {}),
+  startedAt: job.startedAt,
+  ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
+});
+
 const routes = dispatch<'admin-api'>({
   'GET /admin/orgs': async () => json(200, { orgs: (await deps.store.listOrgs()).map(orgView) }),
 
@@ -60,7 +74,17 @@ const routes = dispatch<'admin-api'>({
     return json(200, { org: orgView(org) });
   },
 
-  'DELETE /admin/orgs/{orgId}': async (event) => json(200, { deleted: true, ...(await deleteOrg(deps, platformAdminOf(event), orgId(event))) }),
+  /**
+   * Deletes in bounded steps for up to 10 s, then answers: 200 when the org is gone, or 202 with
+   * the progress and the status resource to poll; calling DELETE again goes on from there.
+   */
+  'DELETE /admin/orgs/{orgId}': async (event) => {
+    const job = await deleteOrg(deps, platformAdminOf(event), orgId(event), Date.now() + DELETE_STEP_MS);
+    const status = `/admin/orgs/${job.orgId}/deletion`;
+    return json(job.phase === 'done' ? 200 : 202, deletionView(job), job.phase === 'done' ? {} : { location: status });
+  },
+
+  'GET /admin/orgs/{orgId}/deletion': async (event) => json(200, deletionView(await deletionOf(deps, orgId(event)))),
 });
 
 export const handler = httpHandler(routes);

@@ -147,12 +147,20 @@ async function main(): Promise<number> {
   const region = local ? LOCAL_PLATFORM_ADMIN.region : (values.region ?? regionOf(base) ?? process.env.AWS_REGION);
   if (!region) throw new UsageError('Pass --region: it is not in the URL and AWS_REGION is not set.');
   const credentials = local ? LOCAL_PLATFORM_ADMIN : defaultProvider();
-  const headers = await signRequest({ method: call.method, url, headers: body ? { 'content-type': 'application/json' } : {}, body }, credentials, region);
-  // fetch sets Host itself, from the same URL.
-  const { host: _host, ...sendHeaders } = headers;
-  const response = await fetch(url, { method: call.method, headers: sendHeaders, body });
-  const text = await response.text();
-  const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  const send = async () => {
+    const headers = await signRequest({ method: call.method, url, headers: body ? { 'content-type': 'application/json' } : {}, body }, credentials, region);
+    // fetch sets Host itself, from the same URL.
+    const { host: _host, ...sendHeaders } = headers;
+    const response = await fetch(url, { method: call.method, headers: sendHeaders, body });
+    const text = await response.text();
+    return { response, text, parsed: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+  let { response, text, parsed } = await send();
+  // A deletion answers 202 while it goes on; each DELETE continues it, so repeat until it is done.
+  while (response.status === 202 && command === 'delete') {
+    console.error(`Deleting ${parsed.orgId}: ${parsed.phase}, ${parsed.grantsEnded} grant(s) ended, ${parsed.itemsRemoved} item(s) removed so far…`);
+    ({ response, text, parsed } = await send());
+  }
   if (!response.ok) {
     const field = parsed.field ? ` (field: ${parsed.field})` : '';
     console.error(`Error ${response.status}${field}: ${parsed.detail ?? parsed.message ?? text}`);

@@ -30,7 +30,7 @@ const WILDCARDS = [
   { finding: /^Resource::<Expire[0-9A-F]{8}\.Arn>:\*$/, reason: 'The scheduler role may invoke the expire function (and its versions); nothing else.' },
   { finding: /^Resource::<AuditArchiveBucket[0-9A-F]{8}\.Arn>\/audit\/\*$/, reason: 'Exports are named per org and time at run time; put-only, and only under audit/.' },
   { finding: /^Resource::<AuditArchiveBucket[0-9A-F]{8}\.Arn>\/exports\/\*$/, reason: 'Large CSV downloads are named per org and time at run time; only under exports/ (kept a day), put and get for the presigned link.' },
-  { finding: /:execute-api:.*\/\$default\/(GET|PATCH|POST|DELETE)\/admin\/orgs\/\*(\/(suspend|resume))?$/, reason: 'The * is the {orgId} path parameter of an admin route; only the admin routes are allowed.' },
+  { finding: /:execute-api:.*\/\$default\/(GET|PATCH|POST|DELETE)\/admin\/orgs\/\*(\/(suspend|resume|deletion))?$/, reason: 'The * is the {orgId} path parameter of an admin route; only the admin routes are allowed.' },
 ];
 
 /** Session tokens are for the customer's product; it checks this audience. */

@@ -100,6 +100,19 @@ export interface Session {
   version?: number;
 }
 
+/** An org's deletion, in bounded steps that any later call resumes (a platform admin's job). */
+export interface OrgDeletion {
+  orgId: string;
+  orgName: string;
+  startedAt: string;
+  phase: 'suspending' | 'exporting' | 'removing' | 'done';
+  grantsEnded: number;
+  itemsRemoved: number;
+  auditExport?: { location: string; events: number; chainIntact: boolean };
+  finishedAt?: string;
+  version: number;
+}
+
 /**
  * A customer's sign-in to the portal, kept server-side so signing out ends it at once (the cookie
  * only names it). Lives at most 8 hours, and ends after 30 idle minutes.

@@ -1,9 +1,10 @@
 import { verifyChain } from './audit';
-import { ConcurrentChangeError, ValidationError } from './errors';
+import { ConcurrentChangeError, NotFoundError, ValidationError } from './errors';
 import { allowedEnvironments } from './grant-rules';
 import { cancelSchedules, endGrantParts, endSessionsOfGrant, loadOrg, type GrantDeps } from './grant-service';
 import type { Actor as Principal } from './actor';
-import { ENVIRONMENTS, PLANS, type EndReason, type Environment, type Grant, type Org, type OrgSettings, type Plan, type UserProfile } from './model';
+import { ENVIRONMENTS, PLANS, type EndReason, type Environment, type Grant, type Org, type OrgDeletion, type OrgSettings, type Plan, type UserProfile } from './model';
+import type { AuditEntry } from './audit';
 import { newProductClient } from './product-clients';
 import { singleLine } from './input';
 
@@ -205,32 +206,59 @@ export async function resumeOrg(deps: ProvisioningDeps, actor: PlatformActor, or
   return { org, grantsEnded: 0 };
 }
 
-export interface DeletedOrg {
-  orgId: string;
-  grantsEnded: number;
-  itemsRemoved: number;
-  auditExport: { location: string; events: number; chainIntact: boolean };
-}
+/** A page of an org's items removed per store call: well inside one function run. */
+const REMOVE_PAGE = 200;
 
 /**
- * Deletes an org: suspends it (grants end), exports its audit trail to the archive, then removes
- * its data. The audit trail itself stays in the table, with the deletion as its last event.
+ * Deletes an org in bounded, resumable steps — at least one, then more until `deadline` (epoch ms) or done: suspend it
+ * (every grant ends, one transaction each), export its verified audit trail to the archive, then
+ * remove its data a page at a time, the org item and its name last. The job's progress is stored,
+ * so calling again — after a timeout, a crash, or simply to go on — continues where it stopped.
+ * The audit trail stays in the table, with `org.deleted` as its last event.
  */
-export async function deleteOrg(deps: ProvisioningDeps, actor: PlatformActor, orgId: string): Promise<DeletedOrg> {
-  const { org, grantsEnded } = await suspendOrg(deps, actor, orgId);
-  const [events, head] = await Promise.all([deps.store.listAudit(orgId), deps.store.auditHead(orgId)]);
-  const chainIntact = verifyChain(events, head) === undefined;
-  const exportedAt = deps.clock.now().toISOString();
-  const document = { orgId, orgName: org.name, exportedAt, exportedBy: actor, head, chainIntact, events };
-  const location = await deps.archive.put(`audit/${orgId}/${exportedAt.replace(/[:.]/g, '-')}.json`, JSON.stringify(document, null, 2));
-  const itemsRemoved = await deps.store.removeOrgData(orgId);
-  await deps.store.commit({
-    orgId,
-    writes: [],
-    audit: [{ at: deps.clock.now().toISOString(), actor, action: 'org.deleted', target: { type: 'org', id: orgId }, before: { name: org.name, plan: org.plan }, after: { auditExport: location, itemsRemoved } }],
-    notices: [],
-  });
-  return { orgId, grantsEnded, itemsRemoved, auditExport: { location, events: events.length, chainIntact } };
+export async function deleteOrg(deps: ProvisioningDeps, actor: PlatformActor, orgId: string, deadline: number): Promise<OrgDeletion> {
+  let job = (await deps.store.getDeletion(orgId)) ?? (await startDeletion(deps, actor, orgId));
+  if (job.phase === 'done') return job;
+  do {
+    if (job.phase === 'suspending') {
+      const before = await loadOrg(deps.store, orgId);
+      const org = before.status === 'suspended' ? before : await saveOrg(deps, actor, before, { ...before, status: 'suspended' }, 'org.suspended');
+      const ended = await endGrants(deps, actor, org, 'org_suspended', () => true, deadline);
+      const left = (await deps.store.listActiveGrants(orgId, deps.clock.now())).length;
+      job = await saveDeletion(deps, job, { ...job, grantsEnded: job.grantsEnded + ended, phase: left ? 'suspending' : 'exporting' });
+    } else if (job.phase === 'exporting') {
+      const [events, head] = await Promise.all([deps.store.listAudit(orgId), deps.store.auditHead(orgId)]);
+      const chainIntact = verifyChain(events, head) === undefined;
+      const exportedAt = deps.clock.now().toISOString();
+      const document = { orgId, orgName: job.orgName, exportedAt, exportedBy: actor, head, chainIntact, events };
+      const location = await deps.archive.put(`audit/${orgId}/${exportedAt.replace(/[:.]/g, '-')}.json`, JSON.stringify(document, null, 2));
+      job = await saveDeletion(deps, job, { ...job, phase: 'removing', auditExport: { location, events: events.length, chainIntact } });
+    } else {
+      const { removed, done } = await deps.store.removeOrgData(orgId, REMOVE_PAGE);
+      const after = { ...job, itemsRemoved: job.itemsRemoved + removed, ...(done ? { phase: 'done' as const, finishedAt: deps.clock.now().toISOString() } : {}) };
+      job = await saveDeletion(deps, job, after, done ? [{ at: after.finishedAt!, actor, action: 'org.deleted', target: { type: 'org', id: orgId }, before: { name: job.orgName }, after: { auditExport: job.auditExport?.location, itemsRemoved: after.itemsRemoved } }] : []);
+    }
+  } while (job.phase !== 'done' && Date.now() < deadline);
+  return job;
+}
+
+async function startDeletion(deps: ProvisioningDeps, actor: PlatformActor, orgId: string): Promise<OrgDeletion> {
+  const org = await loadOrg(deps.store, orgId);
+  const job: OrgDeletion = { orgId, orgName: org.name, startedAt: deps.clock.now().toISOString(), phase: 'suspending', grantsEnded: 0, itemsRemoved: 0, version: 0 };
+  return saveDeletion(deps, job, job, [{ at: job.startedAt, actor, action: 'org.deletion_started', target: { type: 'org', id: orgId } }]);
+}
+
+/** The deletion of an org, as far as it got (404 when none was started). */
+export async function deletionOf(deps: ProvisioningDeps, orgId: string): Promise<OrgDeletion> {
+  const job = await deps.store.getDeletion(orgId);
+  if (!job) throw new NotFoundError('deletion', orgId);
+  return job;
+}
+
+async function saveDeletion(deps: ProvisioningDeps, before: OrgDeletion, after: OrgDeletion, audit: AuditEntry[] = []): Promise<OrgDeletion> {
+  const next = { ...after, version: before.version + 1 };
+  await deps.store.commit({ orgId: before.orgId, writes: [{ kind: 'deletion', deletion: next, expect: before.version === 0 ? 'new' : { version: before.version } }], audit, notices: [] });
+  return next;
 }
 
 /** Writes the org under its version, with one audit event of what changed. */
@@ -257,10 +285,12 @@ async function saveOrg(deps: ProvisioningDeps, actor: PlatformActor, before: Org
 }
 
 /** Ends the org's active grants that match, one transaction each (grant, sessions, audit, notice). */
-async function endGrants(deps: ProvisioningDeps, actor: PlatformActor, org: Org, reason: EndReason, matches: (g: Grant) => boolean): Promise<number> {
+async function endGrants(deps: ProvisioningDeps, actor: PlatformActor, org: Org, reason: EndReason, matches: (g: Grant) => boolean, deadline = Number.POSITIVE_INFINITY): Promise<number> {
   const grants = (await deps.store.listActiveGrants(org.orgId, deps.clock.now())).filter(matches);
   let ended = 0;
-  for (const grant of grants) {
+  for (const [i, grant] of grants.entries()) {
+    // At least one each call, so a late caller still makes progress.
+    if (i > 0 && Date.now() >= deadline) break;
     const { writes, audit, notices, ended: endedGrant } = await endGrantParts(deps, org, grant, reason, actor);
     try {
       await deps.store.commit({ orgId: org.orgId, writes, audit, notices });

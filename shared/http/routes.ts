@@ -57,6 +57,7 @@ export const ROUTES = [
   { method: 'POST', path: '/admin/orgs/{orgId}/suspend', fn: 'admin-api', auth: 'iam' },
   { method: 'POST', path: '/admin/orgs/{orgId}/resume', fn: 'admin-api', auth: 'iam' },
   { method: 'DELETE', path: '/admin/orgs/{orgId}', fn: 'admin-api', auth: 'iam' },
+  { method: 'GET', path: '/admin/orgs/{orgId}/deletion', fn: 'admin-api', auth: 'iam' },
 ] as const;
 
 export type Route = (typeof ROUTES)[number];

@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditEvent } from '../domain/audit';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, PortalSession, ProductClient, Session, UserProfile } from '../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../domain/model';
 import type { Notice } from '../domain/notices';
 import type { ExpiryTarget } from './scheduler';
 
@@ -16,7 +16,8 @@ export type Write =
   | { kind: 'token'; token: ApprovalToken; expect: Expect }
   | { kind: 'client'; client: ProductClient; expect: Expect }
   | { kind: 'user'; user: UserProfile; expect: Expect }
-  | { kind: 'portalSession'; portalSession: PortalSession; expect: Expect };
+  | { kind: 'portalSession'; portalSession: PortalSession; expect: Expect }
+  | { kind: 'deletion'; deletion: OrgDeletion; expect: Expect };
 
 /** A state change: entity writes, their audit events and notices, all or nothing. */
 export interface Change {
@@ -33,8 +34,12 @@ export interface Store {
   findOrgByName(name: string): Promise<string | undefined>;
   /** Every org, by name (platform admins only; no customer request path lists orgs). */
   listOrgs(): Promise<Org[]>;
-  /** Removes everything of an org except its audit trail; returns how many items went. */
-  removeOrgData(orgId: string): Promise<number>;
+  /**
+   * Removes up to `maxItems` of an org's items (and what they point to) except its audit trail;
+   * the org item and its name go last. How many went, and whether anything is left.
+   */
+  removeOrgData(orgId: string, maxItems: number): Promise<{ removed: number; done: boolean }>;
+  getDeletion(orgId: string): Promise<OrgDeletion | undefined>;
   getUser(email: string): Promise<UserProfile | undefined>;
   /** A user and one of their portal sign-ins, in one round trip. */
   getUserAndPortalSession(email: string, sid: string): Promise<{ user?: UserProfile; session?: PortalSession }>;

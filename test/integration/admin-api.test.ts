@@ -177,7 +177,7 @@ describe('admin API: org provisioning behind IAM (SigV4) authorization', () => {
 
     const exported = JSON.parse(readFileSync(deleted.body.auditExport.location, 'utf8')) as { orgId: string; head: { seq: number; hash: string }; events: AuditEvent[] };
     expect(exported.orgId).toBe(orgId);
-    expect(exported.events.map((e) => e.action)).toEqual(['org.created', 'user.added', 'product_credentials.issued', 'user.signed_in', 'grant.created', 'org.suspended', 'grant.ended']);
+    expect(exported.events.map((e) => e.action)).toEqual(['org.created', 'user.added', 'product_credentials.issued', 'user.signed_in', 'grant.created', 'org.deletion_started', 'org.suspended', 'grant.ended']);
     expect(exported.events).toHaveLength(deleted.body.auditExport.events);
     expect(verifyChain(exported.events, exported.head)).toBeUndefined();
 
@@ -188,6 +188,11 @@ describe('admin API: org provisioning behind IAM (SigV4) authorization', () => {
     expect((await introspect({ clientId: created.productCredentials.clientId, secret: created.productCredentials.clientSecret }, 'x')).status).toBe(401);
     expect((await adminCall('GET', `/admin/orgs/${orgId}`)).status).toBe(404);
     expect(await listedNames()).not.toContain(name);
+    // The job stays to tell what happened; deleting again answers the same and writes nothing.
+    const status = await adminCall('GET', `/admin/orgs/${orgId}/deletion`);
+    expect(status).toMatchObject({ status: 200, body: { ...deleted.body, phase: 'done' } });
+    expect(await adminCall('DELETE', `/admin/orgs/${orgId}`)).toMatchObject({ status: 200, body: deleted.body });
+    expect((await adminCall('GET', `/admin/orgs/${name}/deletion`)).status).toBe(404);
     expect((await adminCall('POST', '/admin/orgs', { name, plan: 'free', environments: ['production'], firstAdminEmail: created.firstAdmin.email })).status).toBe(201);
   });
 });

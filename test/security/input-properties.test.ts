@@ -58,6 +58,7 @@ const FIELDS: Record<string, string[]> = {
   'POST /admin/orgs/{orgId}/suspend': [],
   'POST /admin/orgs/{orgId}/resume': [],
   'DELETE /admin/orgs/{orgId}': [],
+  'GET /admin/orgs/{orgId}/deletion': [],
 };
 
 /** Text nobody should be able to break a page, an email or a response with. */

@@ -133,6 +133,7 @@ export const MATRIX: Record<string, Row> = {
   'POST /admin/orgs/{orgId}/suspend': adminRoute,
   'POST /admin/orgs/{orgId}/resume': adminRoute,
   'DELETE /admin/orgs/{orgId}': adminRoute,
+  'GET /admin/orgs/{orgId}/deletion': adminRoute,
 };
 
 const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;

@@ -1,6 +1,6 @@
 import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../shared/domain/audit';
 import { ConcurrentChangeError } from '../../shared/domain/errors';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, PortalSession, ProductClient, Session, UserProfile } from '../../shared/domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../../shared/domain/model';
 import type { Notice } from '../../shared/domain/notices';
 import type { ExpiryTarget } from '../../shared/ports/scheduler';
 import type { Change, Expect, Store, Write } from '../../shared/ports/store';
@@ -33,7 +33,15 @@ export class MemoryStore implements Store {
   async getOrg(orgId: string) { return this.orgs.get(orgId); }
   async findOrgByName(name: string) { return [...this.orgs.values()].find((o) => o.name.toLowerCase() === name.toLowerCase())?.orgId; }
   async listOrgs() { return [...this.orgs.values()]; }
-  async removeOrgData() { return 0; }
+  readonly deletions = new Map<string, OrgDeletion>();
+  async removeOrgData(orgId: string, maxItems: number) {
+    const mine = [...this.grants.entries(), ...this.cases.entries()].filter(([k]) => k.startsWith(`${orgId}#`)).slice(0, maxItems);
+    for (const [k] of mine) { this.grants.delete(k); this.cases.delete(k); }
+    if (mine.length) return { removed: mine.length, done: false };
+    this.orgs.delete(orgId);
+    return { removed: 1, done: true };
+  }
+  async getDeletion(orgId: string) { return this.deletions.get(orgId); }
   async getUser(email: string) { return this.users.get(email.toLowerCase()); }
   async getUserAndPortalSession(email: string, sid: string) { return { user: this.users.get(email.toLowerCase()), session: this.portalSessions.get(`${email.toLowerCase()}#${sid}`) }; }
   async listPortalSessions(email: string) { return [...this.portalSessions.values()].filter((s) => s.email === email.toLowerCase()); }
@@ -98,6 +106,7 @@ export class MemoryStore implements Store {
       case 'client': return this.entry(this.clients, w.client.clientId, w.client);
       case 'user': return this.entry(this.users, w.user.email.toLowerCase(), w.user);
       case 'portalSession': return this.entry(this.portalSessions, `${w.portalSession.email}#${w.portalSession.sid}`, w.portalSession);
+      case 'deletion': return this.entry(this.deletions, w.deletion.orgId, w.deletion);
     }
   }
 

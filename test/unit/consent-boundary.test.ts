@@ -53,6 +53,7 @@ const NOT_CONSENT: Record<string, string> = {
   suspendOrg: 'platform admins (IAM)',
   resumeOrg: 'platform admins (IAM)',
   deleteOrg: 'platform admins (IAM)',
+  deletionOf: 'platform admins (IAM)',
 };
 
 const ada: UserProfile = { email: 'ada@acme.test', orgId: 'acme', name: 'Ada', role: 'admin', level: 'admin', workspaces: 'all' };

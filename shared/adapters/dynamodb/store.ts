@@ -4,7 +4,7 @@ import type { BatchGetCommandOutput, BatchWriteCommandOutput, DynamoDBDocumentCl
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../domain/audit';
 import { ConcurrentChangeError } from '../../domain/errors';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, PortalSession, ProductClient, Session, UserProfile } from '../../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../../domain/model';
 import { PORTAL_SESSION_PREFIX, portalSessionKey } from './keys/portal-session';
 import type { Change, Expect, Store, Write } from '../../ports/store';
 import { approvalTokenKey } from './keys/approval-token';
@@ -12,7 +12,7 @@ import { CASE_PREFIX, caseKey } from './keys/case';
 import { requestKey } from './keys/request';
 import { auditHeadKey, auditPartition, AUDIT_EVENT_PREFIX } from './keys/audit';
 import { activeGrantsOfOrg, grantKey } from './keys/grant';
-import { ORG_DIRECTORY, orgKey, orgNameKey, orgPartition } from './keys/org';
+import { deletionKey, ORG_DIRECTORY, orgKey, orgNameKey, orgPartition } from './keys/org';
 import { SESSION_PREFIX, sessionKey, sessionRefKey, sessionsOfGrantPrefix } from './keys/session';
 import { productClientKey } from './keys/product-client';
 import { userKey } from './keys/user';
@@ -56,21 +56,32 @@ export class DynamoStore implements Store {
     return entries.flatMap((e) => byId.get(String(e.orgId)) ?? []);
   }
 
-  async removeOrgData(orgId: string): Promise<number> {
+  async removeOrgData(orgId: string, maxItems: number): Promise<{ removed: number; done: boolean }> {
     const org = await this.getOrg(orgId);
-    if (!org) return 0;
-    const items = await this.queryRaw({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': orgPartition(orgId) },
-      ProjectionExpression: 'pk, sk, #type, email, clientId, sessionId',
-      ExpressionAttributeNames: { '#type': 'type' },
-    });
-    const isOrgItem = (key: { sk: string }) => key.sk === orgKey(orgId).sk;
-    const keys = items.filter((item) => !isOrgItem(item as { sk: string })).flatMap((item) => [{ pk: String(item.pk), sk: String(item.sk) }, ...ownedKeys(item)]);
-    // The org item and its name go last, so an interrupted delete can simply be run again.
+    if (!org) return { removed: 0, done: true };
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': orgPartition(orgId) },
+        ProjectionExpression: 'pk, sk, #type, email, clientId, sessionId',
+        ExpressionAttributeNames: { '#type': 'type' },
+        // One more than a page, so a page holding the org item still holds every other item left.
+        Limit: maxItems + 1,
+        ConsistentRead: true,
+      }),
+    );
+    const items = (out.Items ?? []).filter((item) => item.sk !== orgKey(orgId).sk);
+    const keys = items.flatMap((item) => [{ pk: String(item.pk), sk: String(item.sk) }, ...ownedKeys(item)]);
     await this.batchDelete(keys);
+    if (items.length) return { removed: keys.length, done: false };
+    // The org item and its name go last, so an interrupted delete can simply be run again.
     await this.batchDelete([orgKey(orgId), orgNameKey(org.name)]);
-    return keys.length + 2;
+    return { removed: 2, done: true };
+  }
+
+  async getDeletion(orgId: string): Promise<OrgDeletion | undefined> {
+    return this.get<OrgDeletion>(deletionKey(orgId));
   }
 
   async getUser(email: string): Promise<UserProfile | undefined> {
@@ -327,6 +338,8 @@ function entityItems(write: Write): Record<string, unknown>[] {
       return productClientItems(write.client);
     case 'portalSession':
       return [portalSessionItem(write.portalSession)];
+    case 'deletion':
+      return [{ ...deletionKey(write.deletion.orgId), type: 'org-deletion', ...write.deletion }];
   }
 }
 
