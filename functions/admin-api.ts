@@ -1,24 +1,19 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { numberEnv, optionalEnv, requireEnv } from '../shared/config';
-import { clientConfig } from '../shared/adapters/time-budget';
+import { numberEnv } from '../shared/config';
+import { auditArchiveFromEnv } from '../shared/adapters/audit-archive-env';
 import type { Org, OrgDeletion } from '../shared/domain/model';
 import { loadOrg } from '../shared/domain/grant-service';
 import { changeOrg, createOrg, deleteOrg, deletionOf, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
-import { FileAuditArchive } from '../shared/adapters/file-audit-archive';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
-import { S3AuditArchive } from '../shared/adapters/s3-audit-archive';
 import { httpHandler } from '../shared/http/handler';
 import { platformAdminOf } from '../shared/http/platform-admin';
 import { json } from '../shared/http/problem';
 import { jsonBody, pathParam } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
 
-/** The archive bucket in AWS (`AUDIT_ARCHIVE_BUCKET`), a folder locally (`AUDIT_ARCHIVE_DIR`). */
-const bucket = optionalEnv('AUDIT_ARCHIVE_BUCKET');
 const deps: ProvisioningDeps = {
   ...grantDepsFromEnv(),
-  archive: bucket ? new S3AuditArchive(new S3Client(clientConfig('s3')), bucket) : new FileAuditArchive(requireEnv('AUDIT_ARCHIVE_DIR')),
+  archive: auditArchiveFromEnv(),
   orgDefaults: { defaultGrantHours: numberEnv('DEFAULT_GRANT_HOURS'), maxGrantHours: numberEnv('DEFAULT_MAX_GRANT_HOURS') },
 };
 

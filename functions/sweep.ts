@@ -1,21 +1,30 @@
 import { deliverNotice } from '../shared/domain/notice-delivery';
+import { deleteOrg } from '../shared/domain/org-provisioning';
+import { auditArchiveFromEnv } from '../shared/adapters/audit-archive-env';
 import { sweep, type SweepResult } from '../shared/domain/sweep';
 import { deliveryDepsFromEnv, grantDepsFromEnv, log } from '../shared/adapters/runtime';
 import { count, METRIC, metrics } from '../shared/adapters/observability';
 
+/** How long the sweep goes on with one stalled deletion (it runs 60 s; a DELETE call goes on too). */
+const DELETION_STEP_MS = 20_000;
+
 const delivery = deliveryDepsFromEnv();
+const grantDeps = grantDepsFromEnv();
+const archive = auditArchiveFromEnv();
 const deps = {
-  ...grantDepsFromEnv(),
+  ...grantDeps,
   /** A notice the stream gave up on (or whose sender died): delivered again, to whoever does not have it yet. */
   redriveNotice: async (noticeId: string) => {
     const notice = await delivery.outbox.getNotice(noticeId);
     return notice && deliverNotice(delivery, notice, 'sweep');
   },
+  /** An org deletion whose caller went away: taken further (the next run goes on if it is not done). */
+  continueDeletion: (orgId: string) => deleteOrg({ ...grantDeps, archive }, { type: 'system', id: 'sweep' }, orgId, Date.now() + DELETION_STEP_MS),
 };
 
 /**
  * Runs on a fixed schedule (an EventBridge rule in AWS, a timer locally): expires what is
- * overdue, finishes interrupted session clean-ups and re-drives stuck notices; failed items are
+ * overdue, finishes interrupted session clean-ups, re-drives stuck notices and goes on with stalled org deletions; failed items are
  * counted (alarmed).
  */
 export async function handler(): Promise<SweepResult> {

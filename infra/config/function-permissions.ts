@@ -75,8 +75,9 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
   'admin-api': { timeoutSeconds: 25, table: ['read', 'write', 'delete'], schedules: true, auditArchive: true },
   // Re-arms a schedule that fired early; its on-failure queue is granted with the destination.
   expire: { timeoutSeconds: 15, table: ['read', 'write'], schedules: true },
-  // Also re-drives notices the stream gave up on; a run covers many items.
-  sweep: { timeoutSeconds: 60, table: ['read', 'write'], schedules: true, sendsMail: true },
+  // Also re-drives notices the stream gave up on, and goes on with org deletions whose caller went
+  // away (removes their data, archives their trail); a run covers many items.
+  sweep: { timeoutSeconds: 60, table: ['read', 'write', 'delete'], schedules: true, sendsMail: true, auditArchive: true },
   // Claims and marks notices, mints approval tokens, records TTL expiries in the audit trail.
   stream: { timeoutSeconds: 30, table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, TOKEN], sendsMail: true, streamSource: true },
   // Records addresses SES reported bouncing or complaining; nothing else.

@@ -155,7 +155,6 @@ export class SupportAccessStack extends Stack {
         ...schedulerEnv,
         DEFAULT_GRANT_HOURS: String(config.defaultGrantHours),
         DEFAULT_MAX_GRANT_HOURS: String(config.defaultMaxGrantHours),
-        AUDIT_ARCHIVE_BUCKET: archive.bucket.bucketName,
       },
     });
 
@@ -168,7 +167,10 @@ export class SupportAccessStack extends Stack {
       if (declared.sessionSecret) sessionSecret.grantRead(fn);
       if (declared.signingKeys === 'sign') signingKey.grant(fn, 'kms:Sign');
       if (declared.signingKeys) [signingKey, ...retiredKeys].forEach((k) => k.grant(fn, 'kms:GetPublicKey'));
-      if (declared.auditArchive) archive.grantExport(fn);
+      if (declared.auditArchive) {
+        archive.grantExport(fn);
+        fn.addEnvironment('AUDIT_ARCHIVE_BUCKET', archive.bucket.bucketName);
+      }
       if (declared.auditExports) {
         archive.grantCsvExports(fn);
         fn.addEnvironment('AUDIT_EXPORT_BUCKET', archive.bucket.bucketName);

@@ -105,6 +105,8 @@ export interface OrgDeletion {
   orgId: string;
   orgName: string;
   startedAt: string;
+  /** When a step last saved it: a job left unfinished for minutes is continued by the sweep. */
+  updatedAt: string;
   phase: 'suspending' | 'exporting' | 'removing' | 'done';
   grantsEnded: number;
   itemsRemoved: number;

@@ -10,6 +10,8 @@ import { singleLine } from './input';
 
 /** Org provisioning is the platform admin's (an IAM principal); its audit actor has the same shape. */
 export type PlatformActor = Extract<Principal, { type: 'platform' }>;
+/** Who may take an org's deletion further: the platform admin, or the sweep once its caller went away. */
+type DeletingActor = PlatformActor | Extract<Principal, { type: 'system' }>;
 import type { AuditArchive } from '../ports/audit-archive';
 import { randomToken } from '../ports/ids';
 
@@ -17,8 +19,12 @@ import { randomToken } from '../ports/ids';
  * The platform admin's side of orgs: create (with the first admin and the product's
  * credentials), change plan or environments, list, suspend, resume and delete.
  */
-export interface ProvisioningDeps extends GrantDeps {
+/** What deleting an org needs: a grant's dependencies and the archive its audit trail goes to. */
+export interface DeletionDeps extends GrantDeps {
   archive: AuditArchive;
+}
+
+export interface ProvisioningDeps extends DeletionDeps {
   /** A new org's grant lengths, from stage config. */
   orgDefaults: { defaultGrantHours: number; maxGrantHours: number };
 }
@@ -216,7 +222,7 @@ const REMOVE_PAGE = 200;
  * so calling again — after a timeout, a crash, or simply to go on — continues where it stopped.
  * The audit trail stays in the table, with `org.deleted` as its last event.
  */
-export async function deleteOrg(deps: ProvisioningDeps, actor: PlatformActor, orgId: string, deadline: number): Promise<OrgDeletion> {
+export async function deleteOrg(deps: DeletionDeps, actor: DeletingActor, orgId: string, deadline: number): Promise<OrgDeletion> {
   let job = (await deps.store.getDeletion(orgId)) ?? (await startDeletion(deps, actor, orgId));
   if (job.phase === 'done') return job;
   do {
@@ -242,27 +248,28 @@ export async function deleteOrg(deps: ProvisioningDeps, actor: PlatformActor, or
   return job;
 }
 
-async function startDeletion(deps: ProvisioningDeps, actor: PlatformActor, orgId: string): Promise<OrgDeletion> {
+async function startDeletion(deps: DeletionDeps, actor: DeletingActor, orgId: string): Promise<OrgDeletion> {
   const org = await loadOrg(deps.store, orgId);
-  const job: OrgDeletion = { orgId, orgName: org.name, startedAt: deps.clock.now().toISOString(), phase: 'suspending', grantsEnded: 0, itemsRemoved: 0, version: 0 };
+  const startedAt = deps.clock.now().toISOString();
+  const job: OrgDeletion = { orgId, orgName: org.name, startedAt, updatedAt: startedAt, phase: 'suspending', grantsEnded: 0, itemsRemoved: 0, version: 0 };
   return saveDeletion(deps, job, job, [{ at: job.startedAt, actor, action: 'org.deletion_started', target: { type: 'org', id: orgId } }]);
 }
 
 /** The deletion of an org, as far as it got (404 when none was started). */
-export async function deletionOf(deps: ProvisioningDeps, orgId: string): Promise<OrgDeletion> {
+export async function deletionOf(deps: DeletionDeps, orgId: string): Promise<OrgDeletion> {
   const job = await deps.store.getDeletion(orgId);
   if (!job) throw new NotFoundError('deletion', orgId);
   return job;
 }
 
-async function saveDeletion(deps: ProvisioningDeps, before: OrgDeletion, after: OrgDeletion, audit: AuditEntry[] = []): Promise<OrgDeletion> {
-  const next = { ...after, version: before.version + 1 };
+async function saveDeletion(deps: DeletionDeps, before: OrgDeletion, after: OrgDeletion, audit: AuditEntry[] = []): Promise<OrgDeletion> {
+  const next = { ...after, updatedAt: deps.clock.now().toISOString(), version: before.version + 1 };
   await deps.store.commit({ orgId: before.orgId, writes: [{ kind: 'deletion', deletion: next, expect: before.version === 0 ? 'new' : { version: before.version } }], audit, notices: [] });
   return next;
 }
 
 /** Writes the org under its version, with one audit event of what changed. */
-async function saveOrg(deps: ProvisioningDeps, actor: PlatformActor, before: Org, after: Org, action: string): Promise<Org> {
+async function saveOrg(deps: GrantDeps, actor: DeletingActor, before: Org, after: Org, action: string): Promise<Org> {
   const version = before.version ?? 0;
   const org: Org = { ...after, version: version + 1 };
   const changed = (['plan', 'environments', 'status'] as const).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(org[k]));
@@ -285,7 +292,7 @@ async function saveOrg(deps: ProvisioningDeps, actor: PlatformActor, before: Org
 }
 
 /** Ends the org's active grants that match, one transaction each (grant, sessions, audit, notice). */
-async function endGrants(deps: ProvisioningDeps, actor: PlatformActor, org: Org, reason: EndReason, matches: (g: Grant) => boolean, deadline = Number.POSITIVE_INFINITY): Promise<number> {
+async function endGrants(deps: GrantDeps, actor: DeletingActor, org: Org, reason: EndReason, matches: (g: Grant) => boolean, deadline = Number.POSITIVE_INFINITY): Promise<number> {
   const grants = (await deps.store.listActiveGrants(org.orgId, deps.clock.now())).filter(matches);
   let ended = 0;
   for (const [i, grant] of grants.entries()) {

@@ -3,7 +3,7 @@
  * what the sweep finds overdue (also `sessions`: an ended grant whose sessions are still to end;
  * `notice`: a notice not delivered in time, to re-drive).
  */
-export type ExpiryTarget = { type: 'grant' | 'request' | 'warning' | 'sessions' | 'notice'; orgId: string; id: string };
+export type ExpiryTarget = { type: 'grant' | 'request' | 'warning' | 'sessions' | 'notice' | 'deletion'; orgId: string; id: string };
 
 /** One-time schedules that end things at the second they are due. */
 export interface Scheduler {

@@ -129,6 +129,7 @@ describe('the sweep', () => {
       limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
       log: { error: (m) => void errors.push(m) },
       redriveNotice: async (id) => void redriven.push(id),
+      continueDeletion: async () => undefined,
     });
     expect(result).toMatchObject({ found: 3, expired: 1, failed: 2 });
     expect(store.grants.get('o1#g1')!.status).toBe('expired');

@@ -1,5 +1,5 @@
 import { epochSeconds } from '../../domain/clock';
-import type { AccessRequest, ApprovalToken, Case, Grant, Org, PortalSession, ProductClient, Session, UserProfile } from '../../domain/model';
+import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../../domain/model';
 import { portalSessionKey } from './keys/portal-session';
 import type { Notice } from '../../domain/notices';
 import type { AuditEvent } from '../../domain/audit';
@@ -10,7 +10,7 @@ import { noticeKey } from './keys/notice';
 import { auditEventKey } from './keys/audit';
 import { approvalTokenKey } from './keys/approval-token';
 import { caseKey } from './keys/case';
-import { orgKey, orgNameKey } from './keys/org';
+import { deletionKey, orgKey, orgNameKey } from './keys/org';
 import { memberKey, userKey } from './keys/user';
 import { pendingRequestIndexKeys, requestKey } from './keys/request';
 
@@ -88,6 +88,20 @@ export function noticeItem(notice: Notice): Record<string, unknown> {
     // In the sweep's sparse index until delivery finishes (then removed).
     gsi2pk: expiryShard(notice.noticeId),
     gsi2sk: `${new Date(Date.parse(notice.createdAt) + NOTICE_REDRIVE_AFTER_MS).toISOString()}#NOTICE#${notice.orgId}#${notice.noticeId}`,
+  };
+}
+
+/** How long a deletion may sit unfinished before the sweep continues it. */
+export const DELETION_STALLED_AFTER_MS = 5 * 60_000;
+
+export function deletionItem(job: OrgDeletion): Record<string, unknown> {
+  const stalledAt = new Date(Date.parse(job.updatedAt) + DELETION_STALLED_AFTER_MS).toISOString();
+  return {
+    ...deletionKey(job.orgId),
+    type: 'org-deletion',
+    ...job,
+    // In the sweep's sparse index until done, so a deletion whose caller went away still finishes.
+    ...(job.phase === 'done' ? {} : { gsi2pk: expiryShard(job.orgId), gsi2sk: `${stalledAt}#DELETION#${job.orgId}#JOB` }),
   };
 }
 

@@ -16,7 +16,7 @@ import { deletionKey, ORG_DIRECTORY, orgKey, orgNameKey, orgPartition } from './
 import { SESSION_PREFIX, sessionKey, sessionRefKey, sessionsOfGrantPrefix } from './keys/session';
 import { productClientKey } from './keys/product-client';
 import { userKey } from './keys/user';
-import { auditItem, caseItem, fromItem, grantItem, newOrgItems, noticeItem, orgItem, ownedKeys, portalSessionItem, productClientItems, requestItem, sessionItem, sessionRefItem, tokenItem, userItems } from './items';
+import { auditItem, caseItem, deletionItem, fromItem, grantItem, newOrgItems, noticeItem, orgItem, ownedKeys, portalSessionItem, productClientItems, requestItem, sessionItem, sessionRefItem, tokenItem, userItems } from './items';
 import { EXPIRY_SHARDS, TABLE } from './table-definition';
 import type { ExpiryTarget } from '../../ports/scheduler';
 
@@ -339,7 +339,7 @@ function entityItems(write: Write): Record<string, unknown>[] {
     case 'portalSession':
       return [portalSessionItem(write.portalSession)];
     case 'deletion':
-      return [{ ...deletionKey(write.deletion.orgId), type: 'org-deletion', ...write.deletion }];
+      return [deletionItem(write.deletion)];
   }
 }
 
@@ -364,10 +364,10 @@ function condition(expect: Expect): Condition {
   };
 }
 
-const OVERDUE_TYPES = { GRANT: 'grant', REQUEST: 'request', SESSIONS: 'sessions', NOTICE: 'notice' } as const;
+const OVERDUE_TYPES = { GRANT: 'grant', REQUEST: 'request', SESSIONS: 'sessions', NOTICE: 'notice', DELETION: 'deletion' } as const;
 
 function overdueTarget(sortKey: string): ExpiryTarget | undefined {
-  const m = /^[^#]+#(GRANT|REQUEST|SESSIONS|NOTICE)#([^#]+)#([^#]+)$/.exec(sortKey);
+  const m = /^[^#]+#(GRANT|REQUEST|SESSIONS|NOTICE|DELETION)#([^#]+)#([^#]+)$/.exec(sortKey);
   return m ? { type: OVERDUE_TYPES[m[1] as keyof typeof OVERDUE_TYPES], orgId: m[2]!, id: m[3]! } : undefined;
 }
 
