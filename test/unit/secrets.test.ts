@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { sessionSecrets } from '../../shared/adapters/secrets';
+import { SECRET_REFRESH_MS, sessionSecrets } from '../../shared/adapters/secrets';
 import { ServiceUnavailableError } from '../../shared/domain/errors';
 import { CookieSealer } from '../../shared/http/signed-cookie';
 
@@ -38,6 +38,21 @@ describe('the portal cookie secret, read lazily', () => {
     const secrets = sessionSecrets();
     await expect(secrets()).rejects.toBeInstanceOf(ServiceUnavailableError);
     await expect(secrets()).resolves.toMatchObject({ current: CURRENT });
+  });
+
+  test('a rotation reaches a warm instance once the cache ages out; a failed refresh keeps what it had', async () => {
+    let t = 0;
+    mock.on(GetSecretValueCommand, { SecretId: ARN, VersionStage: 'AWSCURRENT' }).resolvesOnce({ SecretString: PREVIOUS }).resolves({ SecretString: CURRENT });
+    mock.on(GetSecretValueCommand, { SecretId: ARN, VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: PREVIOUS });
+    const secrets = sessionSecrets(() => t);
+    expect((await secrets()).current).toBe(PREVIOUS);
+    t = SECRET_REFRESH_MS - 1;
+    expect((await secrets()).current).toBe(PREVIOUS);
+    t = SECRET_REFRESH_MS;
+    expect(await secrets()).toEqual({ current: CURRENT, previous: PREVIOUS });
+    mock.on(GetSecretValueCommand).rejects(new Error('throttled'));
+    t = 3 * SECRET_REFRESH_MS;
+    expect((await secrets()).current).toBe(CURRENT);
   });
 
   test('no previous version yet is fine', async () => {
