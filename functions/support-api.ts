@@ -4,7 +4,8 @@ import { ValidationError } from '../shared/domain/errors';
 import { decideAccess, parseAccessQuery } from '../shared/domain/access-decision';
 import { requestChange, requestPermission } from '../shared/domain/access-requests';
 import { activateCaseAccess, addPersonnel, caseAccess } from '../shared/domain/case-grants';
-import { loadCase, openCaseByEmail, solveCase } from '../shared/domain/case-service';
+import { listCasesOf, loadCase, openCaseByEmail, solveCase } from '../shared/domain/case-service';
+import { parseCaseListQuery } from '../shared/domain/case-rules';
 import { isActive, mayAgentUse } from '../shared/domain/grant-rules';
 import { loadOrg } from '../shared/domain/grant-service';
 import type { AccessRequest, Case, Grant } from '../shared/domain/model';
@@ -69,6 +70,13 @@ const routes = dispatch<'support-api'>({
   /** The email channel: a case a customer wrote in about; it starts denied. */
   'POST /support/orgs/{orgId}/cases': async (event) =>
     json(201, caseView(await openCaseByEmail(deps, agentOf(event), pathParam(event, 'orgId'), jsonBody(event)))),
+
+  /** An org's cases, newest first: open ones by default, a page at a time (`next` → `?after=`). */
+  'GET /support/orgs/{orgId}/cases': async (event) => {
+    agentOf(event);
+    const page = await listCasesOf(deps, pathParam(event, 'orgId'), parseCaseListQuery(event.queryStringParameters ?? {}));
+    return json(200, { cases: page.cases.map(caseView), ...(page.next ? { next: page.next } : {}) });
+  },
 
   'GET /support/orgs/{orgId}/cases/{caseId}': async (event) => {
     agentOf(event);

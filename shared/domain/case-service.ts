@@ -1,5 +1,5 @@
 import type { AuditEntry } from './audit';
-import { assertMayChangeCase, assertMayChoose, assertOpen, parseDescription, parseRemoteAccess, parseSubject, stillConsented } from './case-rules';
+import { assertMayChangeCase, assertMayChoose, assertOpen, parseDescription, parseRemoteAccess, parseSubject, stillConsented, type CaseListQuery } from './case-rules';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { parseEnvironment } from './grant-rules';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
@@ -9,6 +9,12 @@ import type { Notice } from './notices';
 import { grantUpdate, redoOnConflict } from './versions';
 import { email as parseEmail } from './input';
 import type { Write } from '../ports/store';
+
+/** A page of an org's cases for support (any signed-in agent sees an org's cases, as with one case). */
+export async function listCasesOf(deps: GrantDeps, orgId: string, query: CaseListQuery): Promise<{ cases: Case[]; next?: string }> {
+  await loadOrg(deps.store, orgId);
+  return deps.store.listCasesPage(orgId, query);
+}
 
 export async function loadCase(deps: GrantDeps, orgId: string, caseId: string): Promise<Case> {
   const c = await deps.store.getCase(orgId, caseId);

@@ -36,6 +36,7 @@ export const ROUTES = [
   { method: 'POST', path: '/support/orgs/{orgId}/grants/{grantId}/sessions', fn: 'support-api', auth: 'staff-jwt' },
   { method: 'GET', path: '/support/orgs/{orgId}/access', fn: 'support-api', auth: 'staff-jwt' },
   { method: 'POST', path: '/support/orgs/{orgId}/cases', fn: 'support-api', auth: 'staff-jwt' },
+  { method: 'GET', path: '/support/orgs/{orgId}/cases', fn: 'support-api', auth: 'staff-jwt' },
   { method: 'GET', path: '/support/orgs/{orgId}/cases/{caseId}', fn: 'support-api', auth: 'staff-jwt' },
   { method: 'POST', path: '/support/orgs/{orgId}/cases/{caseId}/access-requests', fn: 'support-api', auth: 'staff-jwt' },
   { method: 'POST', path: '/support/orgs/{orgId}/cases/{caseId}/activate', fn: 'support-api', auth: 'staff-jwt' },

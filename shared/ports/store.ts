@@ -28,6 +28,13 @@ export interface Change {
 }
 
 /** The narrow storage port the domain sees. No SDK types cross it. */
+/** Which page of an org's cases to list. */
+export interface CasePage {
+  status?: Case['status'];
+  limit: number;
+  after?: string;
+}
+
 export interface Store {
   getOrg(orgId: string): Promise<Org | undefined>;
   /** The id of the org with this name (unique ignoring case and spacing), if any. */
@@ -61,6 +68,11 @@ export interface Store {
   listOverdue(now: Date): Promise<ExpiryTarget[]>;
   getCase(orgId: string, caseId: string): Promise<Case | undefined>;
   listCases(orgId: string): Promise<Case[]>;
+  /**
+   * One page of an org's cases, newest first, optionally of one status: at most `limit`, starting
+   * after the case `after`; `next` names the last one returned when more may follow.
+   */
+  listCasesPage(orgId: string, page: CasePage): Promise<{ cases: Case[]; next?: string }>;
   getRequest(orgId: string, requestId: string): Promise<AccessRequest | undefined>;
   getApprovalToken(tokenHash: string): Promise<ApprovalToken | undefined>;
   /** Commits a change in one transaction; throws ConcurrentChangeError when a condition fails. */

@@ -40,6 +40,7 @@ const FIELDS: Record<string, string[]> = {
   'POST /support/orgs/{orgId}/grants/{grantId}/sessions': ['justification', 'caseId', 'scope'],
   'GET /support/orgs/{orgId}/access': ['level', 'workspace', 'environment'],
   'POST /support/orgs/{orgId}/cases': ['subject', 'description', 'environment', 'contactEmail'],
+  'GET /support/orgs/{orgId}/cases': ['status', 'limit', 'after'],
   'GET /support/orgs/{orgId}/cases/{caseId}': [],
   'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': ['justification'],
   'POST /support/orgs/{orgId}/cases/{caseId}/activate': ['reason'],

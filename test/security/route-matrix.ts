@@ -115,6 +115,7 @@ export const MATRIX: Record<string, Row> = {
   'POST /support/orgs/{orgId}/grants/{grantId}/sessions': agentRoute(),
   'GET /support/orgs/{orgId}/access': agentRoute({ otherOrg: na('decides for the org named in the path: no org-A id in the request') }),
   'POST /support/orgs/{orgId}/cases': agentRoute({ otherOrg: 400 }),
+  'GET /support/orgs/{orgId}/cases': agentRoute({ otherOrg: na('lists the org named in the path: no org-A id in the request') }),
   'GET /support/orgs/{orgId}/cases/{caseId}': agentRoute(),
   'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': agentRoute(),
   'POST /support/orgs/{orgId}/cases/{caseId}/activate': agentRoute(),

@@ -3,7 +3,7 @@ import { ConcurrentChangeError } from '../../shared/domain/errors';
 import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../../shared/domain/model';
 import type { Notice } from '../../shared/domain/notices';
 import type { ExpiryTarget } from '../../shared/ports/scheduler';
-import type { Change, Expect, Store, Write } from '../../shared/ports/store';
+import type { CasePage, Change, Expect, Store, Write } from '../../shared/ports/store';
 import { transactionItems } from '../../shared/adapters/dynamodb/store';
 
 type Versioned = { status?: string; version?: number; usedAt?: string };
@@ -67,6 +67,12 @@ export class MemoryStore implements Store {
   }
   async getCase(orgId: string, caseId: string) { return this.cases.get(`${orgId}#${caseId}`); }
   async listCases(orgId: string) { return [...this.cases.values()].filter((c) => c.orgId === orgId); }
+  async listCasesPage(orgId: string, page: CasePage) {
+    const all = (await this.listCases(orgId)).filter((c) => !page.status || c.status === page.status).sort((a, b) => b.caseId.localeCompare(a.caseId));
+    const from = page.after ? all.findIndex((c) => c.caseId < page.after!) : 0;
+    const cases = from < 0 ? [] : all.slice(from, from + page.limit);
+    return { cases, ...(from >= 0 && from + page.limit < all.length ? { next: cases.at(-1)!.caseId } : {}) };
+  }
   async getRequest(orgId: string, requestId: string) { return this.requests.get(`${orgId}#${requestId}`); }
   async getApprovalToken(tokenHash: string) { return this.tokens.get(tokenHash); }
   async listAudit(orgId: string) { return this.audit.get(orgId) ?? []; }

@@ -54,6 +54,7 @@ const NOT_CONSENT: Record<string, string> = {
   resumeOrg: 'platform admins (IAM)',
   deleteOrg: 'platform admins (IAM)',
   deletionOf: 'platform admins (IAM)',
+  listCasesOf: 'read',
 };
 
 const ada: UserProfile = { email: 'ada@acme.test', orgId: 'acme', name: 'Ada', role: 'admin', level: 'admin', workspaces: 'all' };

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { BatchGetCommandOutput, BatchWriteCommandOutput, DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { BatchGetCommandOutput, BatchWriteCommandOutput, DynamoDBDocumentClient, QueryCommandOutput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../domain/audit';
 import { ConcurrentChangeError } from '../../domain/errors';
 import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../../domain/model';
 import { PORTAL_SESSION_PREFIX, portalSessionKey } from './keys/portal-session';
-import type { Change, Expect, Store, Write } from '../../ports/store';
+import type { CasePage, Change, Expect, Store, Write } from '../../ports/store';
 import { approvalTokenKey } from './keys/approval-token';
 import { CASE_PREFIX, caseKey } from './keys/case';
 import { requestKey } from './keys/request';
@@ -24,6 +24,9 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /** DynamoDB's limit of items in one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;
+
+/** Query rounds one page of cases may take (100 items each). */
+const CASE_PAGE_ROUNDS = 10;
 
 /** How many items a change is in DynamoDB: its entities (a new session brings its pointer), the chain head, events, notices. */
 export function transactionItems(change: Change): number {
@@ -191,6 +194,31 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': CASE_PREFIX },
       ScanIndexForward: false,
     });
+  }
+
+  async listCasesPage(orgId: string, page: CasePage): Promise<{ cases: Case[]; next?: string }> {
+    const cases: Case[] = [];
+    let start: Record<string, unknown> | undefined = page.after ? caseKey(orgId, page.after) : undefined;
+    // Reads 100 items a round (a status filter may skip many), at most 10 rounds per page.
+    for (let round = 0; round < CASE_PAGE_ROUNDS && cases.length < page.limit; round++) {
+      const out: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': orgPartition(orgId), ':prefix': CASE_PREFIX, ...(page.status ? { ':status': page.status } : {}) },
+          ...(page.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          ScanIndexForward: false,
+          Limit: 100,
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      cases.push(...(out.Items ?? []).map((item) => fromItem<Case>(item)!));
+      start = out.LastEvaluatedKey;
+      if (!start) break;
+    }
+    if (cases.length > page.limit) return { cases: cases.slice(0, page.limit), next: cases[page.limit - 1]!.caseId };
+    return { cases, ...(start ? { next: String(start.sk).slice(CASE_PREFIX.length) } : {}) };
   }
 
   async getRequest(orgId: string, requestId: string): Promise<AccessRequest | undefined> {
