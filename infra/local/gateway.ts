@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { jwtAuthorizer, type JwtAuthorizerConfig } from './jwt-authorizer';
 import { ROUTES, routeKeyOf, type Route } from '../../shared/http/routes';
 import type { FunctionName, Handler } from './functions';
 import { authorizeIam } from './iam-authorizer';
@@ -17,10 +17,6 @@ export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 /** HTTP API's integration timeout; API Gateway answers 503 after it, whatever the function does. */
 export const INTEGRATION_TIMEOUT_MS = 30_000;
 
-export interface JwtAuthorizerConfig {
-  issuer: string;
-  audience: string;
-}
 
 interface CompiledRoute {
   route: Route;
@@ -70,7 +66,7 @@ function send(res: ServerResponse, status: number, body: unknown) {
 
 /** Builds the HTTP API payload 2.0 event API Gateway would send. */
 /** What the authorizer in front of a route hands the function: JWT claims or the IAM caller. */
-export type AuthorizerContext = { jwt: { claims: Record<string, string>; scopes: null } } | { iam: Record<string, string> };
+export type AuthorizerContext = { jwt: { claims: Record<string, string>; scopes: string[] | null } } | { iam: Record<string, string> };
 
 export function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: Buffer, authorizer?: AuthorizerContext): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
@@ -116,12 +112,6 @@ export function toEvent(req: IncomingMessage, url: URL, route: Route, params: Re
 }
 
 /** API Gateway hands claims to the function as strings. */
-function stringClaims(payload: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(payload).map(([k, v]) => [k, typeof v === 'string' ? v : Array.isArray(v) ? `[${v.join(' ')}]` : JSON.stringify(v)]),
-  );
-}
-
 function writeResult(res: ServerResponse, result: unknown) {
   // Like API Gateway: a non-structured result is a 200 JSON body.
   const structured = (result && typeof result === 'object' && 'statusCode' in result
@@ -157,7 +147,7 @@ async function serveExport(res: ServerResponse, url: URL, exports: { dir: string
 
 export function createGateway(handlers: Record<FunctionName, Handler>, authorizer: JwtAuthorizerConfig, log: (line: string) => void = () => undefined, integrationTimeoutMs = INTEGRATION_TIMEOUT_MS, exports?: { dir: string; secret: string }): Server {
   const compiled = ROUTES.map(compile);
-  const jwks = createRemoteJWKSet(new URL(`${authorizer.issuer}/jwks`));
+  const authorizeJwt = jwtAuthorizer(authorizer);
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
@@ -184,14 +174,9 @@ export function createGateway(handlers: Record<FunctionName, Handler>, authorize
         authorizerContext = { iam: decision.iam };
       }
       if (match.route.auth === 'staff-jwt') {
-        const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-        if (!bearer) return send(res, 401, { message: 'Unauthorized' });
-        try {
-          const { payload } = await jwtVerify(bearer, jwks, { issuer: authorizer.issuer, audience: authorizer.audience });
-          authorizerContext = { jwt: { claims: stringClaims(payload as Record<string, unknown>), scopes: null } };
-        } catch {
-          return send(res, 401, { message: 'Unauthorized' });
-        }
+        const decision = await authorizeJwt(req.headers.authorization, [], new Date());
+        if (!decision.ok) return send(res, decision.status, { message: decision.status === 403 ? 'Forbidden' : 'Unauthorized' });
+        authorizerContext = { jwt: { claims: decision.claims, scopes: decision.scopes } };
       }
       const event = toEvent(req, url, match.route, params, body, authorizerContext);
       const started = Date.now();
