@@ -2,8 +2,10 @@ import { html, type SafeHtml } from '../html';
 
 const STYLE = `
 body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d2433;background:#f6f7f9}
-header{background:#1d2433;color:#fff;padding:.75rem 1.5rem;display:flex;gap:1rem;align-items:center}
-header a,header button{color:#fff}header .who{margin-left:auto}
+header{background:#1d2433;color:#fff;padding:.75rem 1.5rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
+header a{color:#fff}header .who{margin-left:auto;overflow-wrap:anywhere}
+header button{color:#fff;background:transparent;border:1px solid #aab3c5;border-radius:4px;padding:.2rem .6rem}
+@media (max-width:40rem){header{padding:.75rem 1rem}header .who{margin-left:0;flex-basis:100%}main{padding:0 1rem}table{display:block;overflow-x:auto}}
 main{max-width:60rem;margin:1.5rem auto;padding:0 1.5rem}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #dde1e8}
 .card{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:1rem 1.5rem;margin:1rem 0}
