@@ -5,8 +5,10 @@ import { sweep, type SweepResult } from '../shared/domain/sweep';
 import { deliveryDepsFromEnv, grantDepsFromEnv, log } from '../shared/adapters/runtime';
 import { count, METRIC, metrics } from '../shared/adapters/observability';
 
-/** How long the sweep goes on with one stalled deletion (it runs 60 s; a DELETE call goes on too). */
-const DELETION_STEP_MS = 20_000;
+/** How long the sweep goes on with one stalled deletion, and with all of them in one run (it may run 60 s). */
+const DELETION_STEP_MS = 10_000;
+const DELETIONS_PER_RUN_MS = 30_000;
+let deletionsUntil = 0;
 
 const delivery = deliveryDepsFromEnv();
 const grantDeps = grantDepsFromEnv();
@@ -19,15 +21,18 @@ const deps = {
     return notice && deliverNotice(delivery, notice, 'sweep');
   },
   /** An org deletion whose caller went away: taken further (the next run goes on if it is not done). */
-  continueDeletion: (orgId: string) => deleteOrg({ ...grantDeps, archive }, { type: 'system', id: 'sweep' }, orgId, Date.now() + DELETION_STEP_MS),
+  continueDeletion: (orgId: string) =>
+    deleteOrg({ ...grantDeps, archive }, { type: 'system', id: 'sweep' }, orgId, Math.min(Date.now() + DELETION_STEP_MS, deletionsUntil)),
 };
 
 /**
  * Runs on a fixed schedule (an EventBridge rule in AWS, a timer locally): expires what is
- * overdue, finishes interrupted session clean-ups, re-drives stuck notices and goes on with stalled org deletions; failed items are
- * counted (alarmed).
+ * overdue, finishes interrupted session clean-ups, re-drives stuck notices and goes on with
+ * stalled org deletions; failed items are counted (alarmed).
  */
 export async function handler(): Promise<SweepResult> {
+  // Each stalled deletion takes at least one step; past this, only one each, the rest next run.
+  deletionsUntil = Date.now() + DELETIONS_PER_RUN_MS;
   const result = await sweep(deps);
   if (result.found) log.info('sweep', { ...result });
   if (result.failed) {

@@ -216,9 +216,9 @@ export async function resumeOrg(deps: ProvisioningDeps, actor: PlatformActor, or
 const REMOVE_PAGE = 200;
 
 /**
- * Deletes an org in bounded, resumable steps — at least one, then more until `deadline` (epoch ms) or done: suspend it
- * (every grant ends, one transaction each), export its verified audit trail to the archive, then
- * remove its data a page at a time, the org item and its name last. The job's progress is stored,
+ * Deletes an org in bounded, resumable steps (at least one, then more until `deadline`, epoch ms,
+ * or done): suspend it (every grant ends, one transaction each), export its verified audit trail
+ * to the archive, then remove its data a page at a time, the org item and its name last. The job's progress is stored,
  * so calling again — after a timeout, a crash, or simply to go on — continues where it stopped.
  * The audit trail stays in the table, with `org.deleted` as its last event.
  */

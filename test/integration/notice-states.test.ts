@@ -1,14 +1,10 @@
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { PortalClient } from '../support/clients';
 import { stackClock } from '../support/clock';
-import { allNoticesSent, db, eventually, givenOrg, layout, orgItems } from '../support/fixtures';
+import { allNoticesSent, eventually, givenOrg, noticesOf, orgItems } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
 import { sesVerdict, streamFailures } from '../support/ses';
 
 afterEach(() => stackClock.reset());
-
-const noticesOf = async (orgId: string) =>
-  (await db.send(new ScanCommand({ TableName: layout.tableName, FilterExpression: 'orgId = :o AND #t = :n', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':o': orgId, ':n': 'notice' }, ConsistentRead: true }))).Items ?? [];
 
 /**
  * Findings: a permanent SES refusal was retried like a transient one, holding every later record

@@ -1,14 +1,10 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { AgentClient, PortalClient } from '../support/clients';
-import { db, getItem, givenOrg, layout, orgItems, type GivenOrg } from '../support/fixtures';
+import { getItem, givenOrg, noticesOf, orgItems, type GivenOrg } from '../support/fixtures';
 
 const RUNS = 20;
 
-/** The org's outbox notices of one template (a test-only Scan). */
-async function noticesOf(orgId: string, template: string): Promise<Record<string, unknown>[]> {
-  const out = await db.send(new ScanCommand({ TableName: layout.tableName, FilterExpression: 'orgId = :o AND #t = :n AND template = :tpl', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':o': orgId, ':n': 'notice', ':tpl': template }, ConsistentRead: true }));
-  return out.Items ?? [];
-}
+/** The org's outbox notices of one template. */
+const noticesOfTemplate = async (orgId: string, template: string) => (await noticesOf(orgId)).filter((n) => n.template === template);
 
 /**
  * Finding: an admin's extend racing an agent's "add a colleague" on the same case grant both
@@ -66,8 +62,8 @@ describe('concurrent changes of one grant never lose an update', () => {
     }
 
     // Assess: exactly the notices and audit events of the changes that landed
-    expect((await noticesOf(orgId, 'personnel-added')).length).toBe(added);
-    expect((await noticesOf(orgId, 'grant-extended')).length).toBe(extended);
+    expect((await noticesOfTemplate(orgId, 'personnel-added')).length).toBe(added);
+    expect((await noticesOfTemplate(orgId, 'grant-extended')).length).toBe(extended);
     const audit = await orgItems(orgId);
     expect(audit.filter((e) => e.action === 'grant.personnel_added').length).toBe(added);
     expect(audit.filter((e) => e.action === 'grant.extended').length).toBe(extended);

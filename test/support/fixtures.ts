@@ -56,11 +56,24 @@ export async function givenUser(orgId: string, name: string, role: UserProfile['
 export async function orgItems(orgId: string): Promise<Record<string, unknown>[]> {
   const partition = async (pk: string) =>
     (await db.send(new QueryCommand({ TableName: layout.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }))).Items ?? [];
-  const notices = (
-    await db.send(new ScanCommand({ TableName: layout.tableName, FilterExpression: 'orgId = :o AND #t = :n', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':o': orgId, ':n': 'notice' }, ConsistentRead: true }))
-  ).Items ?? [];
+  const notices = await noticesOf(orgId);
   // A notice's delivery status changes as the mailer works; what matters is which exist.
   return [...(await partition(`ORG#${orgId}`)), ...(await partition(`AUDIT#${orgId}`)), ...notices.map((n) => ({ pk: n.pk }))];
+}
+
+/**
+ * The org's outbox notices (a test-only Scan). Notices live in partitions of their own, so every
+ * page of the scan is read: one page is at most 1 MB, and the test table grows run after run.
+ */
+export async function noticesOf(orgId: string): Promise<Record<string, unknown>[]> {
+  const notices: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: layout.tableName, FilterExpression: 'orgId = :o AND #t = :n', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':o': orgId, ':n': 'notice' }, ConsistentRead: true, ExclusiveStartKey: start }));
+    notices.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return notices;
 }
 
 /**
@@ -69,8 +82,7 @@ export async function orgItems(orgId: string): Promise<Record<string, unknown>[]
  */
 export async function allNoticesSent(orgId: string): Promise<void> {
   await eventually(`every notice of ${orgId} to be marked sent`, async () => {
-    const out = await db.send(new ScanCommand({ TableName: layout.tableName, FilterExpression: 'orgId = :o AND #t = :n', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':o': orgId, ':n': 'notice' }, ConsistentRead: true }));
-    return (out.Items ?? []).every((n) => n.status === 'sent');
+    return (await noticesOf(orgId)).every((n) => n.status === 'sent');
   });
 }
 
