@@ -3,7 +3,7 @@ import { numberEnv } from '../shared/config';
 import { auditArchiveFromEnv } from '../shared/adapters/audit-archive-env';
 import type { Org, OrgDeletion } from '../shared/domain/model';
 import { loadOrg } from '../shared/domain/grant-service';
-import { changeOrg, createOrg, deleteOrg, deletionOf, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
+import { changeOrg, createOrg, deleteOrg, DELETION_STEP_MS, deletionOf, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
 import { httpHandler } from '../shared/http/handler';
 import { platformAdminOf } from '../shared/http/platform-admin';
@@ -29,8 +29,6 @@ const orgView = (o: Org) => ({
 
 const orgId = (event: APIGatewayProxyEventV2) => pathParam(event, 'orgId');
 
-/** How long one DELETE works before answering (its function may run 25 s; API Gateway waits 30). */
-const DELETE_STEP_MS = 10_000;
 
 const deletionView = (job: OrgDeletion) => ({
   orgId: job.orgId,
@@ -74,7 +72,7 @@ const routes = dispatch<'admin-api'>({
    * the progress and the status resource to poll; calling DELETE again goes on from there.
    */
   'DELETE /admin/orgs/{orgId}': async (event) => {
-    const job = await deleteOrg(deps, platformAdminOf(event), orgId(event), Date.now() + DELETE_STEP_MS);
+    const job = await deleteOrg(deps, platformAdminOf(event), orgId(event), Date.now() + DELETION_STEP_MS);
     const status = `/admin/orgs/${job.orgId}/deletion`;
     return json(job.phase === 'done' ? 200 : 202, deletionView(job), job.phase === 'done' ? {} : { location: status });
   },

@@ -1,12 +1,11 @@
 import { deliverNotice } from '../shared/domain/notice-delivery';
-import { deleteOrg } from '../shared/domain/org-provisioning';
+import { deleteOrg, DELETION_STEP_MS } from '../shared/domain/org-provisioning';
 import { auditArchiveFromEnv } from '../shared/adapters/audit-archive-env';
 import { sweep, type SweepResult } from '../shared/domain/sweep';
 import { deliveryDepsFromEnv, grantDepsFromEnv, log } from '../shared/adapters/runtime';
 import { count, METRIC, metrics } from '../shared/adapters/observability';
 
-/** How long the sweep goes on with one stalled deletion, and with all of them in one run (it may run 60 s). */
-const DELETION_STEP_MS = 10_000;
+/** How long the sweep goes on with all stalled deletions in one run (it may run 60 s). */
 const DELETIONS_PER_RUN_MS = 30_000;
 let deletionsUntil = 0;
 

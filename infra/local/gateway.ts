@@ -175,7 +175,11 @@ export function createGateway(handlers: Record<FunctionName, Handler>, authorize
       }
       if (match.route.auth === 'staff-jwt') {
         const decision = await authorizeJwt(req.headers.authorization, [], new Date());
-        if (!decision.ok) return send(res, decision.status, { message: decision.status === 403 ? 'Forbidden' : 'Unauthorized' });
+        if (!decision.ok) {
+          // API Gateway says no more than this to the caller; the reason goes to the local log.
+          log(`${req.method} ${url.pathname} → ${decision.status} (JWT authorizer: ${decision.reason})`);
+          return send(res, decision.status, { message: decision.status === 403 ? 'Forbidden' : 'Unauthorized' });
+        }
         authorizerContext = { jwt: { claims: decision.claims, scopes: decision.scopes } };
       }
       const event = toEvent(req, url, match.route, params, body, authorizerContext);

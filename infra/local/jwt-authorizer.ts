@@ -74,7 +74,7 @@ export function jwtAuthorizer(config: JwtAuthorizerConfig, keys: JWTVerifyGetKey
     try {
       ({ payload } = await jwtVerify(token, keys, { issuer: config.issuer, algorithms: JWT_ALGORITHMS, requiredClaims: ['exp'], currentDate: now, clockTolerance: 0 }));
     } catch (error) {
-      return refuse(error instanceof errors.JOSEError ? error.code : 'keys unavailable');
+      return refuse(error instanceof errors.JOSEError ? error.code : `keys unavailable: ${String(error)}`);
     }
     const seconds = Math.floor(now.getTime() / 1000);
     if (typeof payload.iat === 'number' && payload.iat > seconds) return refuse('issued in the future');

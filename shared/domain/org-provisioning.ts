@@ -212,6 +212,9 @@ export async function resumeOrg(deps: ProvisioningDeps, actor: PlatformActor, or
   return { org, grantsEnded: 0 };
 }
 
+/** How long one call of `deleteOrg` is given (an API call answers in time; the sweep has others to do). */
+export const DELETION_STEP_MS = 10_000;
+
 /** A page of an org's items removed per store call: well inside one function run. */
 const REMOVE_PAGE = 200;
 

@@ -6,6 +6,7 @@ import { ManualClock } from '../../shared/domain/clock';
 import { createUserGrant, expireGrant, revokeGrant, SESSION_CHUNK, type GrantDeps } from '../../shared/domain/grant-service';
 import type { PortalSession, Session, UserProfile } from '../../shared/domain/model';
 import { signOutEverywhere } from '../../shared/domain/portal-sessions';
+import { deleteOrg } from '../../shared/domain/org-provisioning';
 import { MAX_TRANSACTION_ITEMS } from '../../shared/adapters/dynamodb/store';
 import { MemoryStore } from '../support/memory-store';
 import { buildOrg } from '../support/org-builder';
@@ -121,8 +122,20 @@ describe('no transaction grows with data: the largest each operation builds', ()
     table.push(['sign out everywhere (60 sign-ins)', largest(store, from)]);
   });
 
+  test('deleting an org with 20 live grants, 150 sessions on one: each grant alone, the job one item', async () => {
+    const { store, deps, admin } = world();
+    const grants = [];
+    for (let i = 0; i < 20; i++) grants.push(await createUserGrant(deps, customer(admin), { durationHours: '2' }));
+    addSessions(store, grants[0]!.grantId, SESSIONS, '2026-03-02T10:10:00.000Z');
+    const from = store.committed.length;
+    const job = await deleteOrg({ ...deps, archive: { put: async (key) => key } }, { type: 'platform', id: 'arn:aws:iam::1:role/admin' }, 'o1', Number.POSITIVE_INFINITY);
+    expect(job).toMatchObject({ phase: 'done', grantsEnded: 20 });
+    expect(largest(store, from)).toBe(SESSION_CHUNK + 3);
+    table.push(['delete org (20 grants, 150 sessions on one)', largest(store, from)]);
+  });
+
   test('every figure is within DynamoDB\'s limit', () => {
-    expect(table.length).toBeGreaterThanOrEqual(7);
+    expect(table.length).toBeGreaterThanOrEqual(8);
     for (const [, n] of table) expect(n).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
   });
 });
