@@ -11,7 +11,7 @@ import { loadOrg } from '../shared/domain/grant-service';
 import type { AccessRequest, Case, Grant } from '../shared/domain/model';
 import { endSession, startSession } from '../shared/domain/session-service';
 import { grantDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
-import { agentOf } from '../shared/http/agent';
+import { agentFrom } from '../shared/http/agent';
 import { httpHandler } from '../shared/http/handler';
 import { json } from '../shared/http/problem';
 import { jsonBody, pathParam } from '../shared/http/request';
@@ -22,6 +22,7 @@ const deps = {
   signer: signerFromEnv(),
   token: { issuer: requireEnv('TOKEN_ISSUER'), audience: requireEnv('TOKEN_AUDIENCE') },
 };
+const agentOf = agentFrom(requireEnv('STAFF_EMAIL_CLAIM'));
 
 /** What an agent sees of a grant. */
 const grantView = (g: Grant) => ({

@@ -18,7 +18,7 @@ const LOCAL_RUNTIME: Names = { deployed: [], local: ['SA_CLOCK_CONTROL'] };
 
 /** What each binding brings: in AWS, and where the local stand-in differs. */
 const BINDINGS: Record<string, (p: FunctionPermissions) => Names | undefined> = {
-  table: () => ({ deployed: ['TABLE_NAME'] }),
+  table: (p) => (p.table.length ? { deployed: ['TABLE_NAME'] } : undefined),
   schedules: (p) => (p.schedules ? { deployed: ['SCHEDULE_GROUP', 'EXPIRE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN'] } : undefined),
   sessionSecret: (p) => (p.sessionSecret ? { deployed: ['SESSION_SECRET_ARN'], local: ['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS'] } : undefined),
   signingKeys: (p) =>
@@ -34,13 +34,14 @@ const LIMITS = ['PLATFORM_MAX_GRANT_HOURS', 'MIN_GRANT_SECONDS', 'SESSION_MINUTE
 const CONFIG: Record<FunctionName, Names & { optional?: string[] }> = {
   portal: { deployed: [...LIMITS, 'PORTAL_URL', 'CUSTOMER_ISSUER', 'CUSTOMER_CLIENT_ID'], optional: ['PROFILE_LEVEL_CLAIM', 'PROFILE_WORKSPACES_CLAIM'], local: ['COOKIE_SECURE'] },
   approvals: { deployed: [...LIMITS], local: ['COOKIE_SECURE'] },
-  'support-api': { deployed: [...LIMITS] },
+  'support-api': { deployed: [...LIMITS, 'STAFF_EMAIL_CLAIM'] },
   'product-api': { deployed: [...LIMITS] },
   'admin-api': { deployed: [...LIMITS, 'DEFAULT_GRANT_HOURS', 'DEFAULT_MAX_GRANT_HOURS'] },
   expire: { deployed: [...LIMITS] },
   sweep: { deployed: [...LIMITS] },
   stream: { deployed: [] },
   'mail-feedback': { deployed: [] },
+  'staff-token': { deployed: ['STAFF_EMAIL_CLAIM'] },
 };
 
 const unique = (names: string[]) => [...new Set(names)].sort();

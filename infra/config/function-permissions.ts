@@ -82,12 +82,15 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
   stream: { timeoutSeconds: 30, table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, TOKEN], sendsMail: true, streamSource: true },
   // Records addresses SES reported bouncing or complaining; nothing else.
   'mail-feedback': { timeoutSeconds: 10, table: ['read', 'write'], writePartitions: [SUPPRESSED], mailFeedback: true },
+  // The staff pool's pre-token-generation trigger: adds the agent's email to access tokens from
+  // the attributes Cognito hands it; no table, no other service. Cognito waits at most 5 s.
+  'staff-token': { timeoutSeconds: 5, table: [] },
 };
 
 /** The AWS services a function calls, from what it may do. */
 export function servicesOf(p: FunctionPermissions): AwsService[] {
   return [
-    'dynamodb',
+    ...(p.table.length ? ['dynamodb' as const] : []),
     ...(p.schedules ? ['scheduler' as const] : []),
     ...(p.signingKeys ? ['kms' as const] : []),
     ...(p.sessionSecret ? ['secrets' as const] : []),

@@ -45,6 +45,22 @@ export interface StageConfig {
   customerIssuer?: IssuerConfig;
   /** Staff issuer for agents; a Cognito user pool is created when absent. */
   staffIssuer?: IssuerConfig;
+  /**
+   * The access-token scope every support route requires (API Gateway route authorization
+   * scopes): an ID token, or a token issued without it, is refused. For the pool the stack creates
+   * it names the resource server and its scope (`<identifier>/<scope>`).
+   */
+  staffScope: string;
+  /**
+   * The access-token claim that carries the agent's email. The pool the stack creates adds it with
+   * a pre-token-generation trigger (README, "Agents' tokens"); a configured issuer must issue it.
+   */
+  staffEmailClaim: string;
+  /**
+   * The loopback port the support CLI's sign-in listens on (RFC 8252 §7.3); registered as the
+   * staff client's callback `http://localhost:<port>/callback`.
+   */
+  cliCallbackPort: number;
   /** Where alarms go; required on a production stage, so an alarm never fires into nothing. */
   alarmEmail?: string;
   /**
@@ -110,14 +126,21 @@ const BASE: Omit<StageConfig, 'stage'> = {
   signingKeyGeneration: 1,
   staffThreatProtection: false,
   production: false,
+  staffScope: 'support-access/agent',
+  staffEmailClaim: 'email',
+  cliCallbackPort: 8976,
 };
 
 export const STAGES: Record<string, StageConfig> = {
   dev: { ...BASE, stage: 'dev' },
   /** The test stage lets grants last seconds, so expiry can be watched happening. */
-  test: { ...BASE, stage: 'test', minGrantSeconds: 1, auditExportInlineRows: 100 },
+  /** (Its own CLI callback port, so a test run and an agent signing in on the dev stack never collide.) */
+  test: { ...BASE, stage: 'test', minGrantSeconds: 1, auditExportInlineRows: 100, cliCallbackPort: 8977 },
   prod: { ...BASE, stage: 'prod', waf: true, production: true },
 };
+
+/** Where the support CLI's loopback sign-in receives the code: the staff client's callback. */
+export const supportCliCallback = (config: Pick<StageConfig, 'cliCallbackPort'>): string => `http://localhost:${config.cliCallbackPort}/callback`;
 
 export class StageConfigError extends Error {
   constructor(field: string, problem: string) {
@@ -157,6 +180,7 @@ export function validateStageConfig(config: StageConfig): StageConfig {
   checkRange(config, 'apiBurstLimit', config.apiRateLimit, 5000);
   checkRange(config, 'expiryLagAlarmSeconds', 1, 3600);
   checkRange(config, 'signingKeyGeneration', 1, 1000);
+  checkRange(config, 'cliCallbackPort', 1024, 65535);
   for (const flag of ['waf', 'staffThreatProtection', 'production'] as const) {
     if (typeof config[flag] !== 'boolean') throw new StageConfigError(flag, `must be true or false, got ${JSON.stringify(config[flag])}.`);
   }
@@ -177,6 +201,12 @@ export function validateStageConfig(config: StageConfig): StageConfig {
       throw new StageConfigError('customDomain.certificateArn', `must be an ACM certificate ARN, got "${config.customDomain.certificateArn}".`);
     }
   }
+  if (!Number.isInteger(config.cliCallbackPort)) throw new StageConfigError('cliCallbackPort', `must be a whole number, got ${config.cliCallbackPort}.`);
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(config.staffScope ?? '')) throw new StageConfigError('staffScope', `must be one OAuth scope (no spaces or quotes), got ${JSON.stringify(config.staffScope)}.`);
+  if (!config.staffIssuer && !/^[\w.:-]+\/[\w.-]+$/.test(config.staffScope)) {
+    throw new StageConfigError('staffScope', `must be "<resource server>/<scope>" for the staff pool the stack creates, got "${config.staffScope}".`);
+  }
+  if (!/^[\x21-\x7e]+$/.test(config.staffEmailClaim ?? '')) throw new StageConfigError('staffEmailClaim', `must be a claim name, got ${JSON.stringify(config.staffEmailClaim)}.`);
   checkIssuer('customerIssuer', config.customerIssuer);
   checkIssuer('staffIssuer', config.staffIssuer);
   if (config.production && config.alarmEmail === undefined) {
@@ -199,6 +229,7 @@ const NUMERIC_FIELDS = new Set<keyof StageConfig>([
   'apiBurstLimit',
   'expiryLagAlarmSeconds',
   'signingKeyGeneration',
+  'cliCallbackPort',
 ]);
 
 /** cdk context values arrive as strings; numbers and booleans are converted (and then validated). */

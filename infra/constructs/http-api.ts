@@ -76,8 +76,11 @@ export class SupportHttpApi extends Construct {
     this.url = props.customDomain ? `https://${props.customDomain.name}` : this.api.apiEndpoint;
   }
 
-  /** Adds the routes once the functions and the staff issuer exist. */
-  addRoutes(functions: Record<HttpFunctionName, IFunction>, staff: { issuer: string; audience: string }): void {
+  /**
+   * Adds the routes once the functions and the staff issuer exist: staff routes require a token
+   * for the staff client carrying the staff scopes (so an ID token is refused).
+   */
+  addRoutes(functions: Record<HttpFunctionName, IFunction>, staff: { issuer: string; audience: string; scopes: string[] }): void {
     const authorizers = {
       none: undefined,
       'staff-jwt': new HttpJwtAuthorizer('StaffJwt', staff.issuer, { jwtAudience: [staff.audience] }),
@@ -90,7 +93,13 @@ export class SupportHttpApi extends Construct {
         integration = new HttpLambdaIntegration(`${route.fn}-integration`, functions[route.fn]);
         integrations.set(route.fn, integration);
       }
-      const [added] = this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, authorizer: authorizers[route.auth] });
+      const [added] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        authorizer: authorizers[route.auth],
+        ...(route.auth === 'staff-jwt' ? { authorizationScopes: staff.scopes } : {}),
+      });
       if (route.auth === 'none') acknowledge(added!, { 'AwsSolutions-APIG4': OWN_AUTHENTICATION[route.fn] });
     }
   }

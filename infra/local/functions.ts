@@ -11,6 +11,7 @@ export const FUNCTION_ENTRIES = {
   stream: 'functions/stream.ts',
   sweep: 'functions/sweep.ts',
   'mail-feedback': 'functions/mail-feedback.ts',
+  'staff-token': 'functions/staff-token.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

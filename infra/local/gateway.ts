@@ -126,10 +126,6 @@ function writeResult(res: ServerResponse, result: unknown) {
 }
 
 /**
- * The local API Gateway: matches the shared route table, applies the JWT authorizer to staff
- * routes and IAM (SigV4) authorization to admin routes, turns the request into a payload 2.0 event and invokes the same handler module.
- */
-/**
  * Serves a large export's download link the way S3 serves a presigned URL: while its signature
  * checks and it has not expired (403 otherwise). Local only; not a route of the product.
  */
@@ -145,7 +141,12 @@ async function serveExport(res: ServerResponse, url: URL, exports: { dir: string
   res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${key.split('/').pop()}"` }).end(body);
 }
 
-export function createGateway(handlers: Record<FunctionName, Handler>, authorizer: JwtAuthorizerConfig, log: (line: string) => void = () => undefined, integrationTimeoutMs = INTEGRATION_TIMEOUT_MS, exports?: { dir: string; secret: string }): Server {
+/**
+ * The local API Gateway: matches the shared route table, applies the JWT authorizer (with the
+ * staff scopes every staff route requires) to staff routes and IAM (SigV4) authorization to admin
+ * routes, turns the request into a payload 2.0 event and invokes the same handler module.
+ */
+export function createGateway(handlers: Record<FunctionName, Handler>, authorizer: JwtAuthorizerConfig & { scopes: string[] }, log: (line: string) => void = () => undefined, integrationTimeoutMs = INTEGRATION_TIMEOUT_MS, exports?: { dir: string; secret: string }): Server {
   const compiled = ROUTES.map(compile);
   const authorizeJwt = jwtAuthorizer(authorizer);
   return createServer(async (req, res) => {
@@ -174,7 +175,7 @@ export function createGateway(handlers: Record<FunctionName, Handler>, authorize
         authorizerContext = { iam: decision.iam };
       }
       if (match.route.auth === 'staff-jwt') {
-        const decision = await authorizeJwt(req.headers.authorization, [], new Date());
+        const decision = await authorizeJwt(req.headers.authorization, authorizer.scopes, new Date());
         if (!decision.ok) {
           // API Gateway says no more than this to the caller; the reason goes to the local log.
           log(`${req.method} ${url.pathname} → ${decision.status} (JWT authorizer: ${decision.reason})`);

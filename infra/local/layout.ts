@@ -86,6 +86,7 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     // The local stack's own sender (the SES emulator accepts it); a deployed stage must name a real one.
     MAIL_FROM: stage.mailFrom ?? 'support-access@localhost.test',
     PORTAL_URL: urls.portal,
+    STAFF_EMAIL_CLAIM: stage.staffEmailClaim,
     CUSTOMER_ISSUER: urls.customerIssuer,
     CUSTOMER_CLIENT_ID: CUSTOMER_CLIENT_ID,
     COOKIE_SECURE: 'true',

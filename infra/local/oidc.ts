@@ -8,6 +8,8 @@ import { CUSTOMER_CLIENT_ID, DEMO_PASSWORD, STAFF_CLIENT_ID, type LocalLayout } 
 import type { Store } from '../../shared/ports/store';
 import { DEMO_AGENTS } from './seed-data';
 import { fileAdapterFactory } from './oidc-file-adapter';
+import { staffAccessTokenClaims } from '../../shared/http/agent';
+import { supportCliCallback } from '../config/stage-config';
 
 interface Account {
   email: string;
@@ -68,11 +70,21 @@ async function startIssuer(
     client: Record<string, unknown>;
     /** The customer issuer can mark a sign-in as made through "log in as" (an RFC 8693 `act` claim). */
     impersonation?: boolean;
+    /**
+     * JWT access tokens for an API (the staff issuer): the resource, the scope they carry, and the
+     * claims added per account (what the Cognito trigger adds in AWS). Refresh tokens too.
+     */
+    accessTokens?: { resource: string; scope: string; claims: (account: Account) => Record<string, string> };
   },
 ): Promise<Server> {
   const subPrefix = `${options.name}-`;
   const ACT = '|act|';
   const subOf = (email: string, agent?: string) => `${subPrefix}${email}${agent ? `${ACT}${agent}` : ''}`;
+  const api = options.accessTokens;
+  const accountOf = async (id: string) => {
+    const [email] = id.slice(subPrefix.length).split(ACT);
+    return id.startsWith(subPrefix) && email ? options.findByEmail(email) : undefined;
+  };
   const provider = new Provider(options.url, {
     adapter: fileAdapterFactory(join(layout.dataDir, 'oidc', `${options.name}-issuer.json`)),
     clients: [options.client as never],
@@ -80,12 +92,35 @@ async function startIssuer(
     cookies: { keys: [`${options.name}-local-cookie-key-0123456789`] },
     claims: { openid: ['sub', 'act'], email: ['email', 'email_verified'], profile: ['name'] },
     conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      resourceIndicators: api
+        ? {
+            enabled: true,
+            defaultResource: () => api.resource,
+            useGrantedResource: () => true,
+            getResourceServerInfo: (_ctx: unknown, indicator: string) => {
+              if (indicator !== api.resource) throw new Error(`unknown resource ${indicator}`);
+              // oidc-provider requires an audience: the client, which is what Cognito's client_id says.
+              return { scope: api.scope, audience: String(options.client.client_id), accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'RS256' } } };
+            },
+          }
+        : { enabled: false },
+    },
+    ...(api
+      ? {
+          issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+          extraTokenClaims: async (_ctx: unknown, token: { kind: string; accountId?: string }) => {
+            const account = token.kind === 'AccessToken' && token.accountId ? await accountOf(token.accountId) : undefined;
+            return account ? { token_use: 'access', ...api.claims(account) } : undefined;
+          },
+        }
+      : {}),
     ttl: { IdToken: 8 * 3600, AccessToken: 3600, Session: 8 * 3600, Grant: 8 * 3600, Interaction: 600, AuthorizationCode: 60 },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx: unknown, id: string) {
-      const [email, agent] = id.slice(subPrefix.length).split(ACT);
-      const account = id.startsWith(subPrefix) && email ? await options.findByEmail(email) : undefined;
+      const agent = id.split(ACT)[1];
+      const account = await accountOf(id);
       if (!account) return undefined;
       return {
         accountId: id,
@@ -121,6 +156,7 @@ async function startIssuer(
     const accountId = subOf(account.email, agent);
     const grant = new provider.Grant({ accountId, clientId: details.params.client_id as string });
     grant.addOIDCScope('openid email profile');
+    if (api) grant.addResourceScope(api.resource, api.scope);
     const grantId = await grant.save();
     await provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId } }, { mergeWithLastSubmission: false });
   }
@@ -136,7 +172,7 @@ async function startIssuer(
   return server;
 }
 
-/** Starts the customer issuer (portal sign-in) and the staff issuer (agent tokens). */
+/** Starts the customer issuer (portal sign-in) and the staff issuer (agents' access tokens for the support API). */
 export async function startIdentityProviders(layout: LocalLayout, store: Store): Promise<Server[]> {
   const customer = await startIssuer(layout, {
     name: 'customer',
@@ -163,11 +199,18 @@ export async function startIdentityProviders(layout: LocalLayout, store: Store):
     url: layout.urls.staffIssuer,
     port: layout.ports.staffIdp,
     findByEmail: async (email) => findStaff(email),
+    // Access tokens shaped like the staff pool's: the stage's scope, the email under the stage's
+    // claim (the same mapping as the pool's trigger), for the support API at the gateway.
+    accessTokens: {
+      resource: layout.urls.portal,
+      scope: layout.stage.staffScope,
+      claims: (account) => staffAccessTokenClaims({ email: account.email, email_verified: 'true' }, layout.stage.staffEmailClaim),
+    },
     client: {
       client_id: STAFF_CLIENT_ID,
       token_endpoint_auth_method: 'none',
-      redirect_uris: [`${layout.urls.staffIssuer}/cli/callback`],
-      grant_types: ['authorization_code'],
+      redirect_uris: [supportCliCallback(layout.stage)],
+      grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     },
   });

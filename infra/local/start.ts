@@ -141,7 +141,7 @@ async function main() {
     time.start();
     step(`Sweep every ${sweepSeconds}s (stack clock) for anything past its expiry`);
 
-    const gateway = createGateway(handlers, { issuer: layout.urls.staffIssuer, audience: STAFF_CLIENT_ID }, trace, undefined, { dir: values.AUDIT_EXPORT_DIR!, secret: values.EXPORT_LINK_SECRET! });
+    const gateway = createGateway(handlers, { issuer: layout.urls.staffIssuer, audience: STAFF_CLIENT_ID, scopes: [layout.stage.staffScope] }, trace, undefined, { dir: values.AUDIT_EXPORT_DIR!, secret: values.EXPORT_LINK_SECRET! });
     await listen(gateway, layout.ports.gateway);
     servers.push(gateway);
     step(`Gateway on port ${layout.ports.gateway}`);

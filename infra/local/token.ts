@@ -1,36 +1,32 @@
 /**
- * `npm run token -- <agent email>`: signs an agent in at the local staff issuer (authorization
- * code + PKCE, as any client would) and prints the ID token to use as the support API's bearer.
+ * `npm run token -- <agent email>`: signs an agent in at the local staff issuer without a browser
+ * (authorization code + PKCE, the support CLI's client) and prints the access token the support
+ * API takes as its bearer: the stage's scope, the email claim, for the staff client.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { localLayout, STAFF_CLIENT_ID, DEMO_PASSWORD } from './layout';
+import { supportCliCallback } from '../config/stage-config';
+import { authorization, codeFrom, discover, exchangeCode, type ClientSettings, type Tokens } from '../support-cli/oidc-client';
+import { localLayout, STAFF_CLIENT_ID, DEMO_PASSWORD, type LocalLayout } from './layout';
 import { CookieJar, signInThrough } from './oidc-login';
 import { DEMO_AGENTS } from './seed-data';
 
-export async function agentToken(issuer: string, email: string, password = DEMO_PASSWORD): Promise<string> {
-  const verifier = randomBytes(32).toString('base64url');
-  const redirectUri = `${issuer}/cli/callback`;
-  const authorize = new URL(`${issuer}/auth`);
-  authorize.search = new URLSearchParams({
-    client_id: STAFF_CLIENT_ID,
-    response_type: 'code',
-    scope: 'openid email profile',
-    redirect_uri: redirectUri,
-    state: randomBytes(8).toString('hex'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  }).toString();
-  const callback = new URL(await signInThrough(new CookieJar(), authorize.toString(), redirectUri, email, password));
-  const code = callback.searchParams.get('code');
-  if (!code) throw new Error(`The issuer did not return a code: ${callback.search}`);
-  const response = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: STAFF_CLIENT_ID, code_verifier: verifier }).toString(),
-  });
-  const body = (await response.json()) as { id_token?: string; error_description?: string };
-  if (!body.id_token) throw new Error(`Token request failed: ${body.error_description ?? response.status}`);
-  return body.id_token;
+/** The support CLI's client on the local stack. */
+export const localStaffClient = (layout: LocalLayout): ClientSettings => ({
+  issuer: layout.urls.staffIssuer,
+  clientId: STAFF_CLIENT_ID,
+  redirectUri: supportCliCallback(layout.stage),
+  scope: layout.stage.staffScope,
+});
+
+/** Signs `email` in at the local staff issuer's form, as a browser would, and redeems the code. */
+export async function agentTokens(client: ClientSettings, email: string, password = DEMO_PASSWORD): Promise<Tokens> {
+  const endpoints = await discover(client.issuer);
+  const attempt = authorization(endpoints, client);
+  const callback = new URL(await signInThrough(new CookieJar(), attempt.url, client.redirectUri, email, password));
+  return exchangeCode(endpoints, client, codeFrom(callback, attempt.state), attempt.verifier);
+}
+
+export async function agentToken(layout: LocalLayout, email: string, password = DEMO_PASSWORD): Promise<string> {
+  return (await agentTokens(localStaffClient(layout), email, password)).accessToken;
 }
 
 async function main() {
@@ -40,7 +36,7 @@ async function main() {
     process.exit(2);
   }
   try {
-    console.log(await agentToken(localLayout().urls.staffIssuer, email));
+    console.log(await agentToken(localLayout(), email));
   } catch (error) {
     console.error(`Could not get a token for ${email}: ${error instanceof Error ? error.message : String(error)} (is npm start running?)`);
     process.exit(1);

@@ -6,7 +6,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { StageConfigError, type StageConfig } from '../config/stage-config';
+import { StageConfigError, supportCliCallback, type StageConfig } from '../config/stage-config';
 import { AuditArchive } from '../constructs/audit-archive';
 import { Database } from '../constructs/database';
 import { ExpiryScheduler } from '../constructs/expiry-scheduler';
@@ -56,13 +56,17 @@ export class SupportAccessStack extends Stack {
       requireMfa: false,
       callbackUrls: [`${portalUrl}/auth/callback`],
     });
+    // The staff pool the stack creates adds the agent's email to access tokens (README, "Agents' tokens").
+    const staffToken = config.staffIssuer ? undefined : new SupportFunction(this, 'StaffToken', { name: 'staff-token', environment: { STAFF_EMAIL_CLAIM: config.staffEmailClaim }, logRetention });
     const staff = new Issuer(this, 'StaffIssuer', {
       configured: config.staffIssuer,
       domainPrefix: `support-access-${config.stage}-staff-${this.account}`,
       // Staff can get into customer accounts: a second factor is not optional for them.
       requireMfa: true,
       threatProtection: config.staffThreatProtection,
-      callbackUrls: ['http://localhost:8976/callback'],
+      // The support CLI's loopback sign-in (RFC 8252); Cognito allows plain http only for localhost.
+      callbackUrls: [supportCliCallback(config)],
+      ...(staffToken ? { accessTokens: { scope: config.staffScope, trigger: staffToken } } : {}),
     });
 
     const limits = {
@@ -128,7 +132,7 @@ export class SupportAccessStack extends Stack {
     const supportApi = new SupportFunction(this, 'SupportApi', {
       name: 'support-api',
       logRetention,
-      environment: { ...limits, ...schedulerEnv, ...signingEnv },
+      environment: { ...limits, ...schedulerEnv, ...signingEnv, STAFF_EMAIL_CLAIM: config.staffEmailClaim },
     });
 
     const productApi = new SupportFunction(this, 'ProductApi', {
@@ -181,13 +185,13 @@ export class SupportAccessStack extends Stack {
       if (declared.mailFeedback) outbox.subscribe(fn);
     }
 
-    http.addRoutes({ portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi }, { issuer: staff.url, audience: staff.clientId });
+    http.addRoutes({ portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi }, { issuer: staff.url, audience: staff.clientId, scopes: [config.staffScope] });
     const adminPolicy = new ManagedPolicy(this, 'PlatformAdminPolicy', {
       description: 'Attach to the IAM users or roles of Support Access platform admins: may call the admin API (org provisioning)',
       statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['execute-api:Invoke'], resources: http.routeArns('iam') })],
     });
 
-    const functions = { Portal: portal, Approvals: approvals, SupportApi: supportApi, ProductApi: productApi, AdminApi: adminApi, Expire: expire, Sweep: sweep, Stream: stream, MailFeedback: mailFeedback };
+    const functions = { Portal: portal, Approvals: approvals, SupportApi: supportApi, ProductApi: productApi, AdminApi: adminApi, Expire: expire, Sweep: sweep, Stream: stream, MailFeedback: mailFeedback, ...(staffToken ? { StaffToken: staffToken } : {}) };
     new Operations(this, 'Operations', {
       stage: config.stage,
       alarmEmail: config.alarmEmail,
@@ -203,6 +207,10 @@ export class SupportAccessStack extends Stack {
     new CfnOutput(this, 'JwksUrl', { value: `${portalUrl}/.well-known/jwks.json` });
     new CfnOutput(this, 'StaffIssuerUrl', { value: staff.url });
     new CfnOutput(this, 'StaffClientId', { value: staff.clientId });
+    new CfnOutput(this, 'SupportCliLogin', {
+      value: `npm run support -- login --stage ${config.stage} --api ${portalUrl} --issuer ${staff.url} --client-id ${staff.clientId}`,
+      description: 'How an agent signs in to this stack (README, "Agents on a deployed stack")',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'AdminApiUrl', { value: portalUrl, description: 'npm run admin -- list --url <this>' });
     new CfnOutput(this, 'PlatformAdminPolicyArn', { value: adminPolicy.managedPolicyArn, description: 'Attach to your platform admins' });

@@ -6,12 +6,33 @@ type JwtEvent = APIGatewayProxyEventV2 & {
   requestContext: { authorizer?: { jwt?: { claims?: Record<string, string | number | boolean | string[]> } } };
 };
 
-/** The agent behind a support-API call, from the claims API Gateway's JWT authorizer verified. */
-export function agentOf(event: APIGatewayProxyEventV2): Person {
-  const claims = (event as JwtEvent).requestContext.authorizer?.jwt?.claims;
-  const sub = claims?.sub;
-  const email = claims?.email;
-  if (typeof sub !== 'string' || typeof email !== 'string') throw new UnauthenticatedError('A staff token with sub and email is required.');
-  const name = typeof claims?.name === 'string' ? claims.name : undefined;
-  return { id: sub, email: email.toLowerCase(), name };
+/**
+ * The agent behind a support-API call, from the access token API Gateway's JWT authorizer
+ * verified (issuer, audience or client, expiry, the route's scope): `sub`, and the email from the
+ * stage's claim (`staffEmailClaim`).
+ */
+export function agentFrom(emailClaim: string): (event: APIGatewayProxyEventV2) => Person {
+  return (event) => {
+    const claims = (event as JwtEvent).requestContext.authorizer?.jwt?.claims;
+    const sub = claims?.sub;
+    const email = claims?.[emailClaim];
+    if (typeof sub !== 'string' || typeof email !== 'string' || !email.includes('@')) {
+      throw new UnauthenticatedError(`A staff access token with sub and ${emailClaim} is required.`);
+    }
+    const name = typeof claims?.name === 'string' ? claims.name : undefined;
+    return { id: sub, email: email.toLowerCase(), name };
+  };
+}
+
+/** The user attributes a Cognito trigger receives (all strings). */
+export type StaffAttributes = Record<string, string | undefined>;
+
+/**
+ * What the staff pool adds to an agent's access token (pre-token-generation, V2): the verified
+ * email under the stage's claim name. An unverified address adds nothing, so the support API
+ * refuses the token instead of trusting an email nobody proved.
+ */
+export function staffAccessTokenClaims(attributes: StaffAttributes, emailClaim: string): Record<string, string> {
+  const email = attributes.email;
+  return email && attributes.email_verified === 'true' ? { [emailClaim]: email.toLowerCase() } : {};
 }

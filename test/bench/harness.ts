@@ -45,7 +45,7 @@ export async function createOrg(tag: string): Promise<BenchOrg> {
 
 export const basic = (p: { clientId: string; secret: string }) => `Basic ${Buffer.from(`${encodeURIComponent(p.clientId)}:${encodeURIComponent(p.secret)}`).toString('base64')}`;
 
-export const agentBearer = async (email = 'alex@vendor.test') => `Bearer ${await agentToken(benchLayout.urls.staffIssuer, email, DEMO_PASSWORD)}`;
+export const agentBearer = async (email = 'alex@vendor.test') => `Bearer ${await agentToken(benchLayout, email, DEMO_PASSWORD)}`;
 
 /** A customer user signed in through the stack's real OIDC flow; calls can go to any gateway. */
 export class Portal {
@@ -91,7 +91,7 @@ export async function inProcessGateway(): Promise<{ url: string; counter: StoreC
   const handlers = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await loadHandler(n)] as const))) as Record<FunctionName, Handler>;
   const { documentClient } = await import('../../shared/adapters/runtime');
   const counter = new StoreCounter(documentClient);
-  const server: Server = createGateway(handlers, { issuer: benchLayout.urls.staffIssuer, audience: STAFF_CLIENT_ID });
+  const server: Server = createGateway(handlers, { issuer: benchLayout.urls.staffIssuer, audience: STAFF_CLIENT_ID, scopes: [benchLayout.stage.staffScope] });
   const port = benchLayout.ports.gateway + 10;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { url: `http://localhost:${port}`, counter, handlers, close: () => new Promise((r) => server.close(() => r())) };

@@ -69,6 +69,8 @@ const EXPECTED: Record<string, string[]> = {
   // Re-drives notices the stream gave up on (sends mail) and goes on with stalled org deletions (deletes, archives).
   Sweep: [...XRAY, ...READ, ...WRITE, ...lines(['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], 'table'), ...KEY, ...SCHEDULES, ...lines(['ses:SendEmail', 'ses:SendRawEmail'], 'SES identity'), ...lines(['s3:PutObject'], 'archive audit/*')],
   MailFeedback: [...XRAY, ...READ, ...lines(WRITE_ACTIONS, 'table', partitions('SUPPRESSED#*')), ...KEY],
+  // The staff pool's trigger reads only the attributes Cognito hands it: no table, no key.
+  StaffToken: [...XRAY],
   Stream: [
     ...XRAY,
     ...READ,

@@ -238,6 +238,64 @@ describe('SupportAccessStack', () => {
     synth({ mailFrom: 'help@vendor.example', mailDomain: 'vendor.example' }).hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'vendor.example' });
   });
 
+  describe("agents' access tokens", () => {
+    const staffPoolId = () => Object.entries(template.findResources('AWS::Cognito::UserPool')).find(([id]) => id.startsWith('StaffIssuer'))![0];
+    const staffClient = () => Object.values(template.findResources('AWS::Cognito::UserPoolClient')).find((c) => c.Properties.UserPoolId.Ref === staffPoolId())!.Properties;
+
+    test("the staff client's only callback is the support CLI's loopback; code flow with the API scope", () => {
+      expect(staffClient()).toMatchObject({
+        CallbackURLs: ['http://localhost:8976/callback'],
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: expect.arrayContaining(['openid', 'email', 'support-access/agent']),
+        GenerateSecret: false,
+      });
+      const t = synth({ cliCallbackPort: '9123' });
+      const ids = Object.keys(t.findResources('AWS::Cognito::UserPool'));
+      const client = Object.values(t.findResources('AWS::Cognito::UserPoolClient')).find((c) => c.Properties.UserPoolId.Ref === ids.find((id) => id.startsWith('StaffIssuer')))!;
+      expect(client.Properties.CallbackURLs).toEqual(['http://localhost:9123/callback']);
+    });
+
+    test('the staff pool has the resource server and its scope; the customer pool has none', () => {
+      const servers = Object.values(template.findResources('AWS::Cognito::UserPoolResourceServer')).map((r) => r.Properties);
+      expect(servers).toEqual([expect.objectContaining({ Identifier: 'support-access', Scopes: [expect.objectContaining({ ScopeName: 'agent' })], UserPoolId: { Ref: staffPoolId() } })]);
+    });
+
+    test('every support route requires the scope; no other route names one', () => {
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationScopes?: string[] });
+      for (const route of ROUTES) {
+        const found = routes.find((r) => r.RouteKey === `${route.method} ${route.path}`)!;
+        expect([found.RouteKey, found.AuthorizationScopes]).toEqual([found.RouteKey, route.auth === 'staff-jwt' ? ['support-access/agent'] : undefined]);
+      }
+      const other = Object.values(synth({ staffScope: 'api.vendor/support' }).findResources('AWS::ApiGatewayV2::Route')).filter((r) => r.Properties.AuthorizationType === 'JWT');
+      expect(new Set(other.map((r) => JSON.stringify(r.Properties.AuthorizationScopes)))).toEqual(new Set([JSON.stringify(['api.vendor/support'])]));
+    });
+
+    test("a V2 pre-token-generation trigger adds the email claim; the pool is on a plan that allows it", () => {
+      const pool = template.findResources('AWS::Cognito::UserPool')[staffPoolId()]!.Properties;
+      expect(pool.UserPoolTier).toBe('ESSENTIALS');
+      expect(pool.LambdaConfig.PreTokenGenerationConfig).toEqual({ LambdaArn: { 'Fn::GetAtt': [expect.stringMatching(/^StaffToken[0-9A-F]{8}$/), 'Arn'] }, LambdaVersion: 'V2_0' });
+      const trigger = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('StaffToken'))![1];
+      expect(trigger.Properties.Environment.Variables.STAFF_EMAIL_CLAIM).toBe('email');
+      const supportApi = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('SupportApi'))![1];
+      expect(supportApi.Properties.Environment.Variables.STAFF_EMAIL_CLAIM).toBe('email');
+      // Cognito may invoke it, and only from the staff pool.
+      template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'cognito-idp.amazonaws.com', FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StaffToken'), 'Arn'] }, SourceArn: { 'Fn::GetAtt': [staffPoolId(), 'Arn'] } });
+    });
+
+    test('a configured staff issuer brings its own claim and scope: no pool, no trigger', () => {
+      const t = synth({ staffIssuer: { url: 'https://login.vendor.example', clientId: 'agents' }, staffEmailClaim: 'https://vendor.example/email', staffScope: 'support:agent' });
+      expect(Object.keys(t.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('StaffToken'))).toEqual([]);
+      const supportApi = Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('SupportApi'))![1];
+      expect(supportApi.Properties.Environment.Variables.STAFF_EMAIL_CLAIM).toBe('https://vendor.example/email');
+      expect(new Set(Object.values(t.findResources('AWS::ApiGatewayV2::Route')).filter((r) => r.Properties.AuthorizationType === 'JWT').map((r) => r.Properties.AuthorizationScopes[0]))).toEqual(new Set(['support:agent']));
+    });
+
+    test('the stack prints the command an agent signs in with', () => {
+      const outputs = template.findOutputs('SupportCliLogin');
+      expect(JSON.stringify(outputs)).toMatch(/npm run support -- login --stage prod --api /);
+    });
+  });
+
   test('Cognito pools are created when no issuer is configured, and not when one is', () => {
     template.resourceCountIs('AWS::Cognito::UserPool', 2);
     const t = synth({ staffIssuer: { url: 'https://login.vendor.example', clientId: 'agents' } });
@@ -261,6 +319,12 @@ describe('stage config', () => {
     [{ mailDomain: 'not a domain' }, 'mailDomain'],
     [{ alarmEmail: 'oncall' }, 'alarmEmail'],
     [{ customDomain: { name: 'access.vendor.example', certificateArn: 'nope' } }, 'customDomain.certificateArn'],
+    [{ staffScope: 'two scopes' }, 'staffScope'],
+    [{ staffScope: 'agent' }, 'staffScope'],
+    [{ staffEmailClaim: '' }, 'staffEmailClaim'],
+    [{ staffEmailClaim: 'agent email' }, 'staffEmailClaim'],
+    [{ cliCallbackPort: 80 }, 'cliCallbackPort'],
+    [{ cliCallbackPort: 8976.5 }, 'cliCallbackPort'],
   ])('%o is refused, naming %s', (override, field) => {
     const config = { alarmEmail: 'oncall@vendor.example', mailFrom: 'support-access@vendor.example', ...override };
     expect(() => stageConfig('prod', config)).toThrow(StageConfigError);

@@ -1,6 +1,23 @@
-import { SignJWT, generateKeyPair } from 'jose';
+import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import { AgentClient, PortalClient, anonymous } from '../support/clients';
 import { givenOrg, orgItems, layout, type GivenOrg } from '../support/fixtures';
+import { authorization, codeFrom, discover, type ClientSettings } from '../../infra/support-cli/oidc-client';
+import { localStaffClient } from '../../infra/local/token';
+import { CookieJar, signInThrough } from '../../infra/local/oidc-login';
+import { CUSTOMER_CLIENT_ID, DEMO_PASSWORD } from '../../infra/local/layout';
+
+/** Signs someone in at an issuer and returns the whole token response (ID and access token). */
+async function tokenResponse(client: ClientSettings, email: string): Promise<{ id_token: string; access_token: string }> {
+  const endpoints = await discover(client.issuer);
+  const attempt = authorization(endpoints, client);
+  const code = codeFrom(new URL(await signInThrough(new CookieJar(), attempt.url, client.redirectUri, email, DEMO_PASSWORD)), attempt.state);
+  const res = await fetch(endpoints.token_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, client_id: client.clientId, code_verifier: attempt.verifier }),
+  });
+  return (await res.json()) as { id_token: string; access_token: string };
+}
 
 /** Grants a short-lived grant as `client` and returns its id, read back from the dashboard. */
 async function grantAs(client: PortalClient, hours = '1'): Promise<string> {
@@ -159,6 +176,27 @@ describe('support API refusals', () => {
       .setExpirationTime('5m')
       .sign(privateKey);
     const res = await anonymous('GET', path, { headers: { authorization: `Bearer ${forged}` } });
+    expect(res.status).toBe(401);
+  });
+
+  test('only an access token carrying the staff scope passes: the ID token of the same sign-in is 403', async () => {
+    const path = `/support/orgs/${acme.org.orgId}/grants`;
+    const tokens = await tokenResponse(localStaffClient(layout), 'bea@vendor.test');
+    // The access token is shaped like the staff pool's: the scope, the email claim, the client.
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ scope: layout.stage.staffScope, [layout.stage.staffEmailClaim]: 'bea@vendor.test', client_id: 'support-cli', token_use: 'access' });
+    expect((await anonymous('GET', path, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(200);
+    // Same issuer, same client, valid signature — but no scope: refused like API Gateway refuses it.
+    expect(decodeJwt(tokens.id_token)).not.toHaveProperty('scope');
+    expect((await anonymous('GET', path, { headers: { authorization: `Bearer ${tokens.id_token}` } })).status).toBe(403);
+    // API Gateway takes the bare token as well as "Bearer <token>".
+    expect((await anonymous('GET', path, { headers: { authorization: tokens.access_token } })).status).toBe(200);
+  });
+
+  test('a customer user\'s token (the customer issuer) is 401 on the support API', async () => {
+    const customer = { issuer: layout.urls.customerIssuer, clientId: CUSTOMER_CLIENT_ID, redirectUri: `${layout.urls.portal}/auth/callback`, scope: '' };
+    const tokens = await tokenResponse(customer, acme.admin.email);
+    expect(decodeJwt(tokens.id_token)).toMatchObject({ email: acme.admin.email });
+    const res = await anonymous('GET', `/support/orgs/${acme.org.orgId}/grants`, { headers: { authorization: `Bearer ${tokens.id_token}` } });
     expect(res.status).toBe(401);
   });
 

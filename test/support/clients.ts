@@ -15,7 +15,7 @@ export class AgentClient {
   ) {}
 
   static async signIn(email: string): Promise<AgentClient> {
-    return new AgentClient(email, await agentToken(layout.urls.staffIssuer, email));
+    return new AgentClient(email, await agentToken(layout, email));
   }
 
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {

@@ -6,7 +6,7 @@ import type { FunctionName, Handler } from '../../infra/local/functions';
 /** The local gateway in front of stand-in handlers, on a free port. */
 async function gatewayWith(productApi: Handler, integrationTimeoutMs = 30_000): Promise<{ url: string; server: Server }> {
   const handlers = { 'product-api': productApi } as unknown as Record<FunctionName, Handler>;
-  const server = createGateway(handlers, { issuer: 'http://127.0.0.1:1', audience: 'x' }, () => undefined, integrationTimeoutMs);
+  const server = createGateway(handlers, { issuer: 'http://127.0.0.1:1', audience: 'x', scopes: ['support-access/agent'] }, () => undefined, integrationTimeoutMs);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
