@@ -36,8 +36,8 @@ async function issuerKeys(dataDir: string, name: string): Promise<JWK[]> {
 }
 
 function loginPage(title: string, uid: string, error?: string, email = '', impersonation = false): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font:16px system-ui,sans-serif;max-width:26rem;margin:3rem auto}label{display:block;margin-top:1rem}input{font:inherit;width:100%}</style></head>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>body{font:16px system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem}label{display:block;margin-top:1rem}input{font:inherit;width:100%;box-sizing:border-box;padding:.4rem}button{font:inherit;padding:.4rem 1rem}</style></head>
 <body><h1>${escapeHtml(title)}</h1><p>Local identity provider. Demo accounts use the password <code>demo</code>.</p>
 ${error ? `<p role="alert" style="color:#a4161a">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/interaction/${escapeHtml(uid)}/login">

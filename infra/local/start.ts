@@ -154,7 +154,8 @@ Support Access is running (started in ${((Date.now() - started) / 1000).toFixed(
   Support API       ${layout.urls.portal}/support/orgs/acme/grants
   JWKS              ${layout.urls.portal}/.well-known/jwks.json
   Introspection     POST ${layout.urls.portal}/oauth/introspect   (product credentials for acme: ${DEMO_PRODUCT_CLIENTS[0]!.clientId} / ${DEMO_PRODUCT_CLIENTS[0]!.secret})
-  Agent token       npm run token -- ${DEMO_AGENTS[0]!.email}     (agents: ${DEMO_AGENTS.map((a) => a.email).join(', ')})
+  Support CLI       npm run support -- login --as ${DEMO_AGENTS[0]!.email}     (agents: ${DEMO_AGENTS.map((a) => a.email).join(', ')}; then npm run support -- --help)
+  Agent token       npm run token -- ${DEMO_AGENTS[0]!.email}     (a bare access token for curl)
   Platform admin    npm run admin -- list     (org provisioning, signed as the local platform admin)
 
 Press Ctrl-C to stop.`);
