@@ -102,6 +102,24 @@ describe('extending a grant', () => {
     expect(mail.body.text).toContain(`instead of ${(before!.expiresAt as string).replace('T', ' ').slice(0, 19)} UTC`);
   });
 
+  test('changing the end time to earlier is called shortening in the page, the audit, the notice and the email', async () => {
+    expect((await admin.post('/grants', { durationHours: '48' })).status).toBe(303);
+    const grantId = await newestGrant(admin);
+    const before = await grantItem(given.org.orgId, grantId);
+
+    const res = await admin.post(`/grants/${grantId}/extend`, { durationHours: '2' });
+    expect(res.location).toBe('/?done=shortened');
+    expect((await admin.get('/?done=shortened')).html).toContain('Login access now ends earlier');
+
+    const after = await grantItem(given.org.orgId, grantId);
+    const events = (await orgItems(given.org.orgId)).filter((i) => i.target?.id === grantId && /^grant\.(extended|shortened)$/.test(i.action as string));
+    expect(events.map((e) => e.action)).toEqual(['grant.shortened']);
+    expect(events[0]).toMatchObject({ before: { expiresAt: before!.expiresAt }, after: { expiresAt: after!.expiresAt } });
+    const mail = await eventually('the "shortened" email', async () => (await emailsTo(given.admin.email)).find((e) => e.subject.includes('shortened')));
+    expect(mail.subject).toBe(`Support login access shortened for ${given.org.name}`);
+    expect(mail.body.text).toContain(`It now ends earlier, at ${(after!.expiresAt as string).replace('T', ' ').slice(0, 19)} UTC instead of ${(before!.expiresAt as string).replace('T', ' ').slice(0, 19)} UTC.`);
+  });
+
   test('the granter (a non-admin) may extend their own grant; another non-admin may not', async () => {
     const user = await PortalClient.signIn(given.user.email);
     expect((await user.post('/grants', { durationHours: '1', scope: 'workspaces', workspaces: 'sales' })).status).toBe(303);
