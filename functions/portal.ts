@@ -5,7 +5,7 @@ import { loadCase, openCase, setRemoteAccess, solveCase } from '../shared/domain
 import { DomainError, ForbiddenError, ValidationError } from '../shared/domain/errors';
 import { ImpersonatedSessionError, inPerson } from '../shared/domain/actor';
 import { allowedEnvironments, assertMayGrant, grantableWorkspaces, maxGrantHours } from '../shared/domain/grant-rules';
-import { createUserGrant, extendGrant, listActiveGrants, revokeGrant } from '../shared/domain/grant-service';
+import { changeGrantEnd, createUserGrant, listActiveGrants, revokeGrant } from '../shared/domain/grant-service';
 import { LEVELS } from '../shared/domain/model';
 import { assertMayManageSettings, updateSettings } from '../shared/domain/org-settings';
 import { auditCsv, parseAuditFilter, readAudit, verifyAudit } from '../shared/domain/audit-trail';
@@ -24,8 +24,8 @@ import { dispatch } from '../shared/http/routes';
 import { safeReturnTo } from '../shared/http/redirects';
 import { newSessionId } from '../shared/http/signed-cookie';
 import { caseDetailPage, caseFormPage, casesPage } from '../shared/http/views/cases';
-import { dashboardPage } from '../shared/http/views/dashboard';
-import { grantFormPage } from '../shared/http/views/grant-form';
+import { dashboardPage, type DashboardModel } from '../shared/http/views/dashboard';
+import { durationFromForm, grantFormPage } from '../shared/http/views/grant-form';
 import { messagePage } from '../shared/http/views/message-page';
 import { settingsPage } from '../shared/http/views/settings';
 
@@ -62,8 +62,13 @@ function cannotGrant(who: Visitor): string | undefined {
   }
 }
 
-function grantForm(who: Visitor, values: Record<string, string>, errors: Record<string, string>, formError?: string) {
+async function grantForm(who: Visitor, values: Record<string, string>, errors: Record<string, string>, formError?: string) {
+  const now = deps.clock.now();
+  const existing = (await listActiveGrants(deps, who.user)).filter((g) => g.actAs.email === who.user.email);
   return grantFormPage(who.page, {
+    now,
+    existing,
+    fractionalHours: deps.limits.minGrantSeconds < 3600,
     levels: LEVELS.filter((_, i) => i <= LEVELS.indexOf(who.user.level)),
     environments: allowedEnvironments(who.org),
     wholeAccount: who.user.workspaces === 'all',
@@ -74,6 +79,11 @@ function grantForm(who: Visitor, values: Record<string, string>, errors: Record<
     errors,
     formError,
   });
+}
+
+async function dashboard(who: Visitor, extra: Pick<DashboardModel, 'flash' | 'rowError'>): Promise<string> {
+  const [grants, liveSessions] = await Promise.all([listActiveGrants(deps, who.user), liveSessionsFor(deps, who.user)]);
+  return dashboardPage(who.page, { grants, liveSessions, now: deps.clock.now(), cannotGrant: cannotGrant(who), maxHours: maxGrantHours(who.org, deps.limits), ...extra });
 }
 
 function caseForm(who: Visitor, values: Record<string, string>, errors: Record<string, string>, formError?: string) {
@@ -88,14 +98,14 @@ function caseForm(who: Visitor, values: Record<string, string>, errors: Record<s
 }
 
 /** Runs a form action; validation errors re-render the form (400), refusals show it with the reason. */
-async function formAction(action: () => Promise<APIGatewayProxyResultV2>, rerender: (errors: Record<string, string>, formError?: string) => string) {
+async function formAction(action: () => Promise<APIGatewayProxyResultV2>, rerender: (errors: Record<string, string>, formError?: string) => string | Promise<string>) {
   try {
     return await action();
   } catch (error) {
-    if (error instanceof ValidationError) return page(400, rerender({ [error.field]: error.message }));
+    if (error instanceof ValidationError) return page(400, await rerender({ [error.field]: error.message }));
     // Refusing a "log in as" session is the boundary's job (refusal page and audit), not the form's.
     if (error instanceof ImpersonatedSessionError) throw error;
-    if (error instanceof DomainError) return page(statusOf(error), rerender({}, error.message));
+    if (error instanceof DomainError) return page(statusOf(error), await rerender({}, error.message));
     throw error;
   }
 }
@@ -103,7 +113,8 @@ async function formAction(action: () => Promise<APIGatewayProxyResultV2>, rerend
 const FLASH: Record<string, string> = {
   granted: 'Login access granted. Support can now log in as you until it ends.',
   revoked: 'Login access revoked. Support can no longer use it.',
-  extended: 'Login access extended.',
+  extended: 'Login access now ends later.',
+  shortened: 'Login access now ends earlier.',
   opened: 'Case opened.',
   changed: 'Remote access for this case changed.',
   solved: 'Case marked solved. Support access for it has ended.',
@@ -114,8 +125,7 @@ const flashOf = (event: APIGatewayProxyEventV2) => FLASH[event.queryStringParame
 const routes = dispatch<'portal'>({
   'GET /': async (event) => {
     const who = await sessions.visitor(event);
-    const [grants, liveSessions] = await Promise.all([listActiveGrants(deps, who.user), liveSessionsFor(deps, who.user)]);
-    return page(200, dashboardPage(who.page, { grants, liveSessions, now: deps.clock.now(), flash: flashOf(event), cannotGrant: cannotGrant(who), maxHours: maxGrantHours(who.org, deps.limits) }));
+    return page(200, await dashboard(who, { flash: flashOf(event) }));
   },
 
   'GET /login': async (event) => {
@@ -166,7 +176,7 @@ const routes = dispatch<'portal'>({
     const who = await sessions.visitor(event);
     const reason = cannotGrant(who);
     if (reason) return page(403, messagePage('Login access unavailable', reason, who.page));
-    return page(200, grantForm(who, {}, {}));
+    return page(200, await grantForm(who, {}, {}));
   },
 
   'POST /grants': async (event) => {
@@ -174,7 +184,7 @@ const routes = dispatch<'portal'>({
     const form = await sessions.postedForm(event, who);
     return formAction(
       async () => {
-        await createUserGrant(deps, who.actor, form);
+        await createUserGrant(deps, who.actor, { ...form, durationHours: durationFromForm(form, maxGrantHours(who.org, deps.limits)) });
         return redirect('/?done=granted');
       },
       (errors, formError) => grantForm(who, form, errors, formError),
@@ -191,8 +201,15 @@ const routes = dispatch<'portal'>({
   'POST /grants/{grantId}/extend': async (event) => {
     const who = await sessions.visitor(event);
     const form = await sessions.postedForm(event, who);
-    await extendGrant(deps, who.actor, pathParam(event, 'grantId'), form.durationHours);
-    return redirect('/?done=extended');
+    const grantId = pathParam(event, 'grantId');
+    try {
+      const { change } = await changeGrantEnd(deps, who.actor, grantId, form.durationHours);
+      return redirect(`/?done=${change}`);
+    } catch (error) {
+      // A bad end time stays on the dashboard, in its grant's row, with what was typed.
+      if (!(error instanceof ValidationError)) throw error;
+      return page(400, await dashboard(who, { rowError: { grantId, message: error.message, value: form.durationHours ?? '' } }));
+    }
   },
 
   'GET /settings': async (event) => {

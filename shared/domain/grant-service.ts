@@ -179,37 +179,44 @@ export async function warnGrant(deps: GrantDeps, orgId: string, grantId: string)
   }
 }
 
-/** Extends an active grant to `durationHours` from now (never past the cap from now); the schedule moves. */
-export async function extendGrant(deps: GrantDeps, actor: Actor, grantId: string, durationHours: unknown): Promise<Grant> {
+/** Which way a change of end time went: named truthfully in the page, audit, notice and email. */
+export type EndTimeChange = 'extended' | 'shortened';
+
+/**
+ * Changes an active grant's end time to `durationHours` from now (never past the cap from now):
+ * later is extending, earlier is shortening. The schedule moves with it.
+ */
+export async function changeGrantEnd(deps: GrantDeps, actor: Actor, grantId: string, durationHours: unknown): Promise<{ grant: Grant; change: EndTimeChange }> {
   const user = inPerson(actor);
-  const extended = await redoOnConflict(`Grant ${grantId}`, () => extendOnce(deps, actor, user, grantId, durationHours));
-  await scheduleExpiry(deps, extended);
-  return extended;
+  const changed = await redoOnConflict(`Grant ${grantId}`, () => changeEndOnce(deps, actor, user, grantId, durationHours));
+  await scheduleExpiry(deps, changed.grant);
+  return changed;
 }
 
-async function extendOnce(deps: GrantDeps, actor: Actor, user: UserProfile, grantId: string, durationHours: unknown): Promise<Grant> {
+async function changeEndOnce(deps: GrantDeps, actor: Actor, user: UserProfile, grantId: string, durationHours: unknown): Promise<{ grant: Grant; change: EndTimeChange }> {
   const grant = await loadGrant(deps.store, user.orgId, grantId);
   assertMayManage(grant, user);
   const org = await loadOrg(deps.store, user.orgId);
   const now = deps.clock.now();
   const expiresAt = extendedExpiry(grant, durationHours, org, deps.limits, now).toISOString();
-  const extended: Grant = { ...grant, expiresAt };
+  const changed: Grant = { ...grant, expiresAt };
+  const change: EndTimeChange = Date.parse(expiresAt) >= Date.parse(grant.expiresAt) ? 'extended' : 'shortened';
   await deps.store.commit({
     orgId: grant.orgId,
-    writes: [grantUpdate(grant, extended)],
+    writes: [grantUpdate(grant, changed)],
     audit: [
       {
         at: now.toISOString(),
         actor: auditActor(actor),
-        action: 'grant.extended',
+        action: `grant.${change}`,
         target: { type: 'grant', id: grantId },
         before: { expiresAt: grant.expiresAt },
         after: { expiresAt },
       },
     ],
-    notices: [grantNotice(deps, org, extended, 'grant-extended', { previousExpiresAt: grant.expiresAt })],
+    notices: [grantNotice(deps, org, changed, `grant-${change}`, { previousExpiresAt: grant.expiresAt })],
   });
-  return extended;
+  return { grant: changed, change };
 }
 
 /** Active grants of the org; a non-admin sees only the grants that act as them. */

@@ -11,6 +11,7 @@ export interface Notice {
 export type NoticeTemplate =
   | 'grant-created'
   | 'grant-extended'
+  | 'grant-shortened'
   | 'grant-ended'
   | 'permission-requested'
   | 'request-decided'

@@ -42,7 +42,15 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
     subject: `Support login access extended for ${d.orgName}`,
     lines: [
       `${d.grantedBy}'s grant of support login access to ${d.orgName} (acting as ${d.actAs}) was extended.`,
-      `It now ends at ${when(d.expiresAt)} instead of ${when(d.previousExpiresAt)}.`,
+      `It now ends later, at ${when(d.expiresAt)} instead of ${when(d.previousExpiresAt)}.`,
+      'You can revoke this access at any time from the portal.',
+    ],
+  }),
+  'grant-shortened': (d) => ({
+    subject: `Support login access shortened for ${d.orgName}`,
+    lines: [
+      `${d.grantedBy}'s grant of support login access to ${d.orgName} (acting as ${d.actAs}) was shortened.`,
+      `It now ends earlier, at ${when(d.expiresAt)} instead of ${when(d.previousExpiresAt)}.`,
       'You can revoke this access at any time from the portal.',
     ],
   }),

@@ -26,13 +26,19 @@ describe.each([
     await page.getByText('Support has no access to your account right now.').waitFor();
 
     await page.getByRole('link', { name: 'Grant login access' }).click();
-    expect(await page.getByLabel(/Duration/).inputValue()).toBe('120');
-    await page.getByLabel(/Duration/).fill('0');
+    // Least privilege preselected: the org's default duration, the lowest level, only some workspaces.
+    expect(await page.getByRole('radio', { name: /^5 days/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: /^monitor/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'Only these workspaces' }).isChecked()).toBe(true);
+    await page.getByLabel('Custom').check();
+    await page.getByLabel(/^Hours from now/).fill('0');
     await page.getByRole('button', { name: 'Grant access' }).click();
     expect(await page.locator('#durationHours-error').textContent()).toContain('at least');
+    expect(await page.getByLabel(/^Hours from now/).getAttribute('aria-invalid')).toBe('true');
+    await page.locator('.error-summary').getByRole('link', { name: /at least/ }).waitFor();
 
-    await page.getByLabel(/Duration/).fill('4');
-    await page.getByLabel('Access level').selectOption('monitor');
+    await page.getByLabel(/^Hours from now/).fill('4');
+    await page.getByRole('radio', { name: /^Whole account/ }).check();
     await page.getByRole('button', { name: 'Grant access' }).click();
     await page.getByRole('status').getByText('Login access granted').waitFor();
 
@@ -43,7 +49,8 @@ describe.each([
     const grantId = await row.getAttribute('data-grant');
     expect((await getItem(`ORG#${given.org.orgId}`, `GRANT#${grantId}`))?.status).toBe('active');
 
-    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.locator('summary', { hasText: 'Revoke' }).click();
+    await row.getByRole('button', { name: /^Yes, revoke access as / }).click();
     await page.getByRole('status').getByText('Login access revoked').waitFor();
     expect(await page.locator('tr[data-grant]').count()).toBe(0);
     expect((await getItem(`ORG#${given.org.orgId}`, `GRANT#${grantId}`))?.status).toBe('revoked');
@@ -70,7 +77,8 @@ describe('a non-admin grants within their own workspaces, and an admin extends i
     const offered = await userPage.locator('input[name="workspaces"]').evaluateAll((inputs) => inputs.map((i) => (i as unknown as { value: string }).value));
     expect(offered).toEqual(['sales']);
     expect(await userPage.locator('input[name="scope"][value="all"]').count()).toBe(0);
-    await userPage.getByLabel(/Duration/).fill('2');
+    await userPage.getByLabel('Custom').check();
+    await userPage.getByLabel(/^Hours from now/).fill('2');
     await userPage.getByLabel('sales').check();
     await userPage.getByRole('button', { name: 'Grant access' }).click();
     await userPage.getByRole('status').getByText('Login access granted').waitFor();
@@ -83,9 +91,10 @@ describe('a non-admin grants within their own workspaces, and an admin extends i
     const row = adminPage.locator('tr[data-grant]');
     expect(await row.count()).toBe(1);
     const grantId = await row.getAttribute('data-grant');
-    await row.getByLabel('Hours from now').fill('24');
-    await row.getByRole('button', { name: 'Extend' }).click();
-    await adminPage.getByRole('status').getByText('Login access extended').waitFor();
+    await row.locator('summary', { hasText: 'Change end time' }).click();
+    await row.getByLabel(/^New end, in hours from now/).fill('24');
+    await row.getByRole('button', { name: /^Save end time/ }).click();
+    await adminPage.getByRole('status').getByText('Login access now ends later').waitFor();
     expect(await adminPage.locator('tr[data-grant] td.left').textContent()).toMatch(/^(23 h 5\d min|1 d 0 h)$/);
     const stored = await getItem(`ORG#${given.org.orgId}`, `GRANT#${grantId}`);
     expect((Date.parse(stored!.expiresAt as string) - Date.now()) / 3_600_000).toBeCloseTo(24, 1);

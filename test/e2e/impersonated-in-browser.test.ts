@@ -48,10 +48,13 @@ describe('a "log in as" session in a real browser reads everything and changes n
       expect(await page.locator('.message').textContent()).toContain('alex@vendor.test acting as');
     };
     await page.goto(`${layout.urls.portal}/`);
-    await refused(() => page.locator(`tr[data-grant="${grantId}"]`).getByRole('button', { name: 'Revoke' }).click());
+    const row = page.locator(`tr[data-grant="${grantId}"]`);
+    await row.locator('summary', { hasText: 'Revoke' }).click();
+    await refused(() => row.getByRole('button', { name: /^Yes, revoke/ }).click());
     await page.goto(`${layout.urls.portal}/`);
-    await page.locator(`tr[data-grant="${grantId}"]`).getByLabel('Hours from now').fill('300');
-    await refused(() => page.locator(`tr[data-grant="${grantId}"]`).getByRole('button', { name: 'Extend' }).click());
+    await row.locator('summary', { hasText: 'Change end time' }).click();
+    await row.getByLabel(/^New end, in hours from now/).fill('300');
+    await refused(() => row.getByRole('button', { name: /^Save end time/ }).click());
     await page.goto(`${layout.urls.portal}/settings`);
     await page.locator('#impersonation-banner').waitFor();
     await refused(() => page.getByRole('button', { name: /Save/ }).click());

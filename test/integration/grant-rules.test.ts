@@ -26,12 +26,42 @@ describe('user grants: workspaces, non-admins, impersonation, plans', () => {
     expect(form.status).toBe(200);
     expect([...form.html.matchAll(/name="workspaces" value="([^"]+)"/g)].map((m) => m[1])).toEqual(['sales']);
     expect(form.html).not.toContain('value="all"');
-    expect([...form.html.matchAll(/<option value="(\w+)"/g)].map((m) => m[1])).toEqual(['monitor', 'manage', 'production']);
+    expect([...form.html.matchAll(/<input type="radio" name="(?:level|environment)" value="(\w+)"/g)].map((m) => m[1])).toEqual(['monitor', 'manage', 'production']);
 
     const res = await user.post('/grants', { durationHours: '2', level: 'manage', scope: 'workspaces', workspaces: 'sales' });
     expect(res.status).toBe(303);
     const stored = await grantItem(given.org.orgId, await newestGrant(user));
     expect(stored).toMatchObject({ workspaces: ['sales'], level: 'manage', actAs: { email: given.user.email } });
+  });
+
+  test('durations are offered as presets up to the org maximum, each with its end time; a preset means its hours', async () => {
+    const capped = await givenOrg({}, { maxGrantHours: 72 });
+    const admin = await PortalClient.signIn(capped.admin.email);
+    const form = await admin.get('/grants/new');
+    expect([...form.html.matchAll(/name="preset" value="(\w+)"/g)].map((m) => m[1])).toEqual(['4', '24', '72', 'custom']);
+    expect(form.html).toMatch(/value="24"[^>]*>\n<span>1 day<span class="hint">ends <time datetime="[^"]+" title="[^"]+ UTC">\w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC<\/time>/);
+
+    expect((await admin.post('/grants', { preset: '24', durationHours: '999', scope: 'all' })).status).toBe(303);
+    const stored = await grantItem(capped.org.orgId, await newestGrant(admin));
+    expect((Date.parse(stored!.expiresAt as string) - Date.now()) / 3_600_000).toBeCloseTo(24, 1);
+
+    const before = await orgItems(capped.org.orgId);
+    for (const preset of ['120', 'forever']) {
+      const refused = await admin.post('/grants', { preset, scope: 'all' });
+      expect(refused.status).toBe(400);
+      expect(refused.html).toContain('<a href="#preset">Choose one of the offered durations or Custom (at most 72 hours).</a>');
+    }
+    expect(await orgItems(capped.org.orgId)).toEqual(before);
+  });
+
+  test('the form says when support already has access as you, and points at changing its end time', async () => {
+    const fresh = await givenOrg();
+    const admin = await PortalClient.signIn(fresh.admin.email);
+    expect((await admin.get('/grants/new')).html).not.toContain('id="existing-grants"');
+    expect((await admin.post('/grants', { durationHours: '3', scope: 'all', level: 'monitor' })).status).toBe(303);
+    const form = (await admin.get('/grants/new')).html;
+    expect(form).toMatch(/<div class="warning" id="existing-grants"><p>Support already has access as you:<\/p><ul><li>monitor, whole account, production — ends <time/);
+    expect(form).toContain('<a href="/">change the end time of that grant</a>');
   });
 
   test.each([
@@ -67,7 +97,7 @@ describe('user grants: workspaces, non-admins, impersonation, plans', () => {
   test('sandbox is offered and accepted when the org has exactly one production and one sandbox', async () => {
     const org = await givenOrg({ environments: ['production', 'sandbox'] });
     const admin = await PortalClient.signIn(org.admin.email);
-    expect((await admin.get('/grants/new')).html).toContain('<option value="sandbox"');
+    expect((await admin.get('/grants/new')).html).toContain('<input type="radio" name="environment" value="sandbox"');
     expect((await admin.post('/grants', { durationHours: '1', environment: 'sandbox' })).status).toBe(303);
     expect(await grantItem(org.org.orgId, await newestGrant(admin))).toMatchObject({ environment: 'sandbox' });
   });
@@ -99,7 +129,7 @@ describe('extending a grant', () => {
     const audit = (await orgItems(given.org.orgId)).find((i) => i.action === 'grant.extended');
     expect(audit).toMatchObject({ before: { expiresAt: before!.expiresAt }, after: { expiresAt: after!.expiresAt } });
     const mail = await eventually('the "extended" email', async () => (await emailsTo(given.admin.email)).find((e) => e.subject.includes('extended')));
-    expect(mail.body.text).toContain(`instead of ${(before!.expiresAt as string).replace('T', ' ').slice(0, 19)} UTC`);
+    expect(mail.body.text).toContain(`It now ends later, at ${(after!.expiresAt as string).replace('T', ' ').slice(0, 19)} UTC instead of ${(before!.expiresAt as string).replace('T', ' ').slice(0, 19)} UTC`);
   });
 
   test('changing the end time to earlier is called shortening in the page, the audit, the notice and the email', async () => {
@@ -112,12 +142,28 @@ describe('extending a grant', () => {
     expect((await admin.get('/?done=shortened')).html).toContain('Login access now ends earlier');
 
     const after = await grantItem(given.org.orgId, grantId);
-    const events = (await orgItems(given.org.orgId)).filter((i) => i.target?.id === grantId && /^grant\.(extended|shortened)$/.test(i.action as string));
+    const events = (await orgItems(given.org.orgId)).filter((i) => (i.target as { id?: string } | undefined)?.id === grantId && /^grant\.(extended|shortened)$/.test(i.action as string));
     expect(events.map((e) => e.action)).toEqual(['grant.shortened']);
     expect(events[0]).toMatchObject({ before: { expiresAt: before!.expiresAt }, after: { expiresAt: after!.expiresAt } });
     const mail = await eventually('the "shortened" email', async () => (await emailsTo(given.admin.email)).find((e) => e.subject.includes('shortened')));
     expect(mail.subject).toBe(`Support login access shortened for ${given.org.name}`);
     expect(mail.body.text).toContain(`It now ends earlier, at ${(after!.expiresAt as string).replace('T', ' ').slice(0, 19)} UTC instead of ${(before!.expiresAt as string).replace('T', ' ').slice(0, 19)} UTC.`);
+  });
+
+  test('a bad end time stays on the dashboard, in its row, with what was typed; nothing changes', async () => {
+    expect((await admin.post('/grants', { durationHours: '3' })).status).toBe(303);
+    const grantId = await newestGrant(admin);
+    const before = await orgItems(given.org.orgId);
+    const res = await admin.post(`/grants/${grantId}/extend`, { durationHours: 'soon' });
+    expect(res.status).toBe(400);
+    const row = new RegExp(`<tr data-grant="${grantId}">[\\s\\S]*?</tr>`).exec(res.html)![0];
+    expect(row).toContain('<details open><summary>Change end time');
+    expect(row).toMatch(/<span class="field-error" id="hours-[^"]+-error"><span class="visually-hidden">Error: <\/span>[^<]*plain decimal number/);
+    expect(row).toMatch(/value="soon" aria-invalid="true" autofocus/);
+    // The page keeps the portal's header: navigation and who you are.
+    expect(res.html).toContain('<a href="/">Dashboard</a>');
+    expect(res.html).toContain(`(${given.admin.email})`);
+    expect(await orgItems(given.org.orgId)).toEqual(before);
   });
 
   test('the granter (a non-admin) may extend their own grant; another non-admin may not', async () => {

@@ -19,7 +19,7 @@ const FIELDS: Record<string, string[]> = {
   'POST /logout': ['csrf'],
   'POST /sign-out-everywhere': ['csrf', 'email'],
   'GET /grants/new': [],
-  'POST /grants': ['csrf', 'durationHours', 'level', 'scope', 'workspaces', 'environment'],
+  'POST /grants': ['csrf', 'preset', 'durationHours', 'level', 'scope', 'workspaces', 'environment'],
   'POST /grants/{grantId}/revoke': ['csrf'],
   'POST /grants/{grantId}/extend': ['csrf', 'durationHours'],
   'GET /settings': ['done', 'n'],

@@ -7,7 +7,7 @@ import type { UserProfile } from '../../shared/domain/model';
 const DOMAIN = join(process.cwd(), 'shared/domain');
 
 /** Every consent-changing service: a customer in person only. */
-const CONSENT = ['createUserGrant', 'extendGrant', 'revokeGrant', 'updateSettings', 'openCase', 'setRemoteAccess', 'solveCase', 'endSession', 'decideRequest', 'signOutEverywhere'];
+const CONSENT = ['createUserGrant', 'changeGrantEnd', 'revokeGrant', 'updateSettings', 'openCase', 'setRemoteAccess', 'solveCase', 'endSession', 'decideRequest', 'signOutEverywhere'];
 
 /** Every other async export of the domain, and why a "log in as" session cannot reach consent through it. */
 const NOT_CONSENT: Record<string, string> = {

@@ -1,5 +1,6 @@
 import type { Grant, Session } from '../../domain/model';
 import { html } from '../html';
+import { csrfField, timeElement, readableTime } from './form-parts';
 import { layout, type PageUser } from './layout';
 
 /** "3 h 12 min", "45 s": what is left of a grant, to the second at render time. */
@@ -26,29 +27,48 @@ export interface DashboardModel {
   /** Why this user cannot grant, when they cannot. */
   cannotGrant?: string;
   maxHours: number;
+  /** A refused change of end time, shown in its grant's row (with what was typed). */
+  rowError?: { grantId: string; message: string; value: string };
+}
+
+const scopeOf = (g: Grant) => (g.workspaces === 'all' ? 'whole account' : g.workspaces.join(', '));
+const whoOf = (p: { name?: string; email: string }) => p.name ?? p.email;
+
+/** The row's actions: change the end time (later or earlier), and revoke behind a confirmation that names the grant. */
+function grantActions(user: PageUser, g: Grant, model: DashboardModel) {
+  const names = `${whoOf(g.actAs)}, ${g.level} in ${g.environment}, ends ${readableTime(g.expiresAt)}`;
+  const error = model.rowError?.grantId === g.grantId ? model.rowError : undefined;
+  const field = `hours-${g.grantId}`;
+  return html`<div class="row-actions">
+<details${error ? html` open` : ''}><summary>Change end time<span class="visually-hidden"> of access as ${names}</span></summary>
+<form method="post" action="/grants/${g.grantId}/extend" class="extend">${csrfField(user.csrf)}
+<label for="${field}">New end, in hours from now <span class="hint" id="${field}-hint">Earlier shortens the access, later extends it (at most ${model.maxHours} h).</span></label>
+${error ? html`<span class="field-error" id="${field}-error"><span class="visually-hidden">Error: </span>${error.message}</span>` : ''}
+<input id="${field}" name="durationHours" size="5" inputmode="decimal" value="${error?.value ?? ''}"${error ? html` aria-invalid="true" autofocus` : ''} aria-describedby="${field}-hint${error ? ` ${field}-error` : ''}">
+<button type="submit">Save end time<span class="visually-hidden"> of access as ${names}</span></button></form></details>
+<details><summary>Revoke<span class="visually-hidden"> access as ${names}</span></summary>
+<form method="post" action="/grants/${g.grantId}/revoke">${csrfField(user.csrf)}
+<p>Revoke support's access as ${whoOf(g.actAs)} (${g.level}, ${scopeOf(g)}, ${g.environment})? Support can no longer use it, and any session through it ends now.</p>
+<button type="submit" class="danger">Yes, revoke access as ${whoOf(g.actAs)}</button></form></details></div>`;
 }
 
 export function dashboardPage(user: PageUser, model: DashboardModel): string {
   const { grants, now, flash } = model;
   const rows = grants.map(
     (g) => html`<tr data-grant="${g.grantId}">
-<td>${g.actAs.name ?? g.actAs.email}</td><td>${g.level}</td>
-<td class="scope">${g.workspaces === 'all' ? 'whole account' : g.workspaces.join(', ')}</td><td>${g.environment}</td>
-<td>${g.grantedBy.name ?? g.grantedBy.email}</td>
-<td><time datetime="${g.expiresAt}">${g.expiresAt.replace('T', ' ').slice(0, 19)} UTC</time></td>
-<td class="left">${timeLeft(g.expiresAt, now)}</td>
-<td><form method="post" action="/grants/${g.grantId}/revoke"><input type="hidden" name="csrf" value="${user.csrf}">
-<button type="submit">Revoke</button></form>
-<form method="post" action="/grants/${g.grantId}/extend" class="extend"><input type="hidden" name="csrf" value="${user.csrf}">
-<label>Extend to <input name="durationHours" size="4" inputmode="decimal" aria-label="Hours from now"> h from now</label>
-<button type="submit">Extend</button></form></td></tr>`,
+<td data-label="Support acts as">${whoOf(g.actAs)}</td><td data-label="Level">${g.level}</td>
+<td class="scope" data-label="Scope">${scopeOf(g)}</td><td data-label="Environment">${g.environment}</td>
+<td data-label="Granted by">${whoOf(g.grantedBy)}</td>
+<td data-label="Ends">${timeElement(g.expiresAt)}</td>
+<td class="left" data-label="Time left">${timeLeft(g.expiresAt, now)}</td>
+<td>${grantActions(user, g, model)}</td></tr>`,
   );
   const sessionRows = model.liveSessions.map(
     (s) => html`<tr data-session="${s.sessionId}">
-<td>${s.agent.name ? `${s.agent.name} (${s.agent.email})` : s.agent.email}</td><td>${s.actAs.name ?? s.actAs.email}</td>
-<td>${s.scope.join(' ')}</td><td class="why">${s.justification}</td><td>${timeLeft(s.expiresAt, now)}</td>
-<td><form method="post" action="/sessions/${s.sessionId}/end"><input type="hidden" name="csrf" value="${user.csrf}">
-<button type="submit">End session</button></form></td></tr>`,
+<td data-label="Support agent">${s.agent.name ? `${s.agent.name} (${s.agent.email})` : s.agent.email}</td><td data-label="Logged in as">${whoOf(s.actAs)}</td>
+<td data-label="May">${s.scope.join(' ')}</td><td class="why" data-label="Why">${s.justification}</td><td data-label="Ends in">${timeLeft(s.expiresAt, now)}</td>
+<td><form method="post" action="/sessions/${s.sessionId}/end">${csrfField(user.csrf)}
+<button type="submit" class="danger">End session<span class="visually-hidden"> of ${s.agent.email} as ${whoOf(s.actAs)}</span></button></form></td></tr>`,
   );
   return layout(
     'Dashboard',
@@ -57,14 +77,14 @@ export function dashboardPage(user: PageUser, model: DashboardModel): string {
 <h2>Who is logged in as ${user.role === 'admin' ? 'your organization' : 'you'} now</h2>
 ${
   sessionRows.length
-    ? html`<table id="live-sessions"><thead><tr><th>Support agent</th><th>Logged in as</th><th>May</th><th>Why</th><th>Ends in</th><th></th></tr></thead><tbody>${sessionRows}</tbody></table>`
+    ? html`<table id="live-sessions" class="stack"><thead><tr><th>Support agent</th><th>Logged in as</th><th>May</th><th>Why</th><th>Ends in</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>${sessionRows}</tbody></table>`
     : html`<p class="muted" id="no-sessions">Nobody from support is logged in as ${user.role === 'admin' ? 'anyone in your organization' : 'you'}.</p>`
 }
-${model.cannotGrant ? html`<p class="muted" id="cannot-grant">${model.cannotGrant}</p>` : html`<p><a href="/grants/new">Grant login access</a></p>`}
-<h2>Active grants</h2>
+<h2>Active grants${model.cannotGrant ? '' : html`<a class="button primary action" href="/grants/new">Grant login access</a>`}</h2>
+${model.cannotGrant ? html`<p class="muted" id="cannot-grant">${model.cannotGrant}</p>` : ''}
 ${
   grants.length
-    ? html`<table><thead><tr><th>Support acts as</th><th>Level</th><th>Scope</th><th>Environment</th><th>Granted by</th><th>Ends</th><th>Time left</th><th></th></tr></thead>
+    ? html`<table class="stack"><thead><tr><th>Support acts as</th><th>Level</th><th>Scope</th><th>Environment</th><th>Granted by</th><th>Ends</th><th>Time left</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>${rows}</tbody></table>`
     : html`<p class="muted" id="no-grants">Support has no access to your account right now.</p>`
 }`,
