@@ -38,6 +38,7 @@ function requestNotice(deps: GrantDeps, org: Org, c: Case, r: AccessRequest, tem
     createdAt: deps.clock.now().toISOString(),
     data: {
       orgName: org.name,
+      orgId: org.orgId,
       requestId: r.requestId,
       caseId: c.caseId,
       caseSubject: c.subject,

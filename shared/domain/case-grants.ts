@@ -12,7 +12,7 @@ import type { Case, Grant, Org, Person } from './model';
 export const supportProfilePerson = (org: Org): Person => ({
   id: `support-profile:${org.orgId}`,
   email: `support-profile:${org.orgId}`,
-  name: `${org.name} support profile (${org.settings.supportProfile.level})`,
+  name: `${org.name} support profile`,
 });
 
 const caseData = (c: Case, reason?: string) => ({ caseId: c.caseId, caseSubject: c.subject, reason: reason ?? '' });

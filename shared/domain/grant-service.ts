@@ -69,12 +69,15 @@ export function grantNotice(
     createdAt: deps.clock.now().toISOString(),
     data: {
       orgName: org.name,
+      orgId: org.orgId,
       grantId: grant.grantId,
       grantedBy: grant.grantedBy.name ?? grant.grantedBy.email,
       actAs: grant.kind === 'user' ? grant.actAs.email : (grant.actAs.name ?? grant.actAs.email),
       level: grant.level,
+      scope: grant.workspaces === 'all' ? 'the whole account' : `workspaces ${grant.workspaces.join(', ')}`,
       environment: grant.environment,
       expiresAt: grant.expiresAt,
+      grantKind: grant.kind,
       ...data,
     },
   };

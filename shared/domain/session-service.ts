@@ -108,8 +108,9 @@ function sessionNotice(deps: SessionDeps, org: Org, grant: Grant, session: Sessi
     startedAt: session.startedAt,
     sessionExpiresAt: session.expiresAt,
     justification: session.justification,
-    scope: session.scope.join(' '),
+    sessionScope: session.scope.join(' '),
     caseSubject: c?.subject ?? '',
+    caseId: c?.caseId ?? '',
   });
   return grant.kind === 'user' ? { ...notice, to: [grant.actAs.email] } : notice;
 }

@@ -24,7 +24,15 @@ interface Rendered {
   lines: string[];
   /** The call to action; the portal's dashboard when absent. */
   action?: { label: string; url: (context: MailContext, d: Record<string, string>) => string };
+  /** For support agents, who cannot use the customer portal: the CLI command that shows what happened. */
+  command?: string;
 }
+
+/** What the access is, in every access email: level, scope, environment. */
+const what = (d: Record<string, string>) => `${d.level} level, ${d.scope ?? 'the whole account'}, ${d.environment}`;
+
+/** Agents use the support CLI, not the customer portal. */
+const caseCommand = (d: Record<string, string>) => `npm run support -- case ${d.orgId} ${d.caseId}`;
 
 const OUTCOME: Record<string, string> = { approved: 'approved', denied: 'denied' };
 
@@ -34,14 +42,14 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
     subject: `Support login access granted for ${d.orgName}`,
     lines: [
       `${d.grantedBy} granted the support team login access to ${d.orgName}.`,
-      `Support may log in as ${d.actAs} with ${d.level} level in ${d.environment} until ${when(d.expiresAt)}.`,
+      `Support may log in as ${d.actAs} (${what(d)}) until ${when(d.expiresAt)}.`,
       'Support will never ask for a password. You can revoke this access at any time from the portal.',
     ],
   }),
   'grant-extended': (d) => ({
     subject: `Support login access extended for ${d.orgName}`,
     lines: [
-      `${d.grantedBy}'s grant of support login access to ${d.orgName} (acting as ${d.actAs}) was extended.`,
+      `${d.grantedBy}'s grant of support login access to ${d.orgName} (acting as ${d.actAs}: ${what(d)}) was extended.`,
       `It now ends later, at ${when(d.expiresAt)} instead of ${when(d.previousExpiresAt)}.`,
       'You can revoke this access at any time from the portal.',
     ],
@@ -49,7 +57,7 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
   'grant-shortened': (d) => ({
     subject: `Support login access shortened for ${d.orgName}`,
     lines: [
-      `${d.grantedBy}'s grant of support login access to ${d.orgName} (acting as ${d.actAs}) was shortened.`,
+      `${d.grantedBy}'s grant of support login access to ${d.orgName} (acting as ${d.actAs}: ${what(d)}) was shortened.`,
       `It now ends earlier, at ${when(d.expiresAt)} instead of ${when(d.previousExpiresAt)}.`,
       'You can revoke this access at any time from the portal.',
     ],
@@ -91,6 +99,7 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
             : 'You can now activate access for the case.'
           : '',
       ].filter(Boolean),
+      ...(d.audience === 'agent' ? { command: caseCommand(d) } : {}),
     };
   },
   'session-started': (d) => ({
@@ -98,20 +107,24 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
     lines: [
       `${d.agent} from the support team signed in to ${d.orgName} as ${d.actAs} at ${when(d.startedAt)}${d.caseSubject ? ` for the case "${d.caseSubject}"` : ''}.`,
       `Why: ${d.justification}`,
-      `They may ${d.scope === 'read write' ? 'look and make the approved change' : 'look but not change anything'}; the session ends at ${when(d.sessionExpiresAt)} at the latest. Everything they do is in your audit trail.`,
-      'If you did not expect this, end the session from the dashboard.',
+      `They may ${d.sessionScope === 'read write' ? 'look and make the approved change' : 'look but not change anything'} (${what(d)}); the session ends at ${when(d.sessionExpiresAt)} at the latest. Everything they do is in your audit trail.`,
+      d.grantKind === 'case'
+        ? 'If you did not expect this, the case contact or an administrator can set remote access for the case to Denied on the case page: the session and the access end at once.'
+        : 'If you did not expect this, end the session from your dashboard.',
     ],
+    ...(d.grantKind === 'case' && d.caseId ? { action: { label: 'Open the case', url: (c: MailContext) => `${c.portalUrl}/cases/${encodeURIComponent(d.caseId!)}` } } : {}),
   }),
   'request-expired': (d) => ({
     subject: `${d.kind === 'change' ? 'Change' : 'Access'} request for case "${d.caseSubject}" expired`,
     lines: [`Your ${d.kind === 'change' ? 'change' : 'access'} request for the case "${d.caseSubject}" in ${d.orgName} expired at ${when(d.expiresAt)} without a decision. You can ask again.`],
+    command: caseCommand(d),
   }),
   'case-access-activated': (d) => ({
     subject: `Support now has access to ${d.orgName} for case "${d.caseSubject}"`,
     lines: [
       `${d.agent} from the support team activated access to ${d.orgName} for the case "${d.caseSubject}".`,
       d.reason ? `Why: ${d.reason}` : '',
-      `Support acts as ${d.actAs} (${d.level} level) in ${d.environment}. Access lasts while the case is open, at most until ${when(d.expiresAt)}.`,
+      `Support acts as ${d.actAs} (${what(d)}). Access lasts while the case is open, at most until ${when(d.expiresAt)}.`,
     ].filter(Boolean),
   }),
   'personnel-added': (d) => ({
@@ -132,8 +145,8 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
   'grant-ending-soon': (d) => ({
     subject: `Support login access to ${d.orgName} ends in 24 hours`,
     lines: [
-      `The support team's login access to ${d.orgName} (acting as ${d.actAs}, ${d.level} level in ${d.environment}), granted by ${d.grantedBy}, ends at ${when(d.expiresAt)}.`,
-      'If support still needs it, extend it from the portal before then; otherwise there is nothing to do — it ends by itself.',
+      `The support team's login access to ${d.orgName} (acting as ${d.actAs}: ${what(d)}), granted by ${d.grantedBy}, ends at ${when(d.expiresAt)}.`,
+      'If support still needs it, change its end time on the dashboard before then; otherwise there is nothing to do — it ends by itself.',
     ],
   }),
   'grant-ended': (d) => ({
@@ -145,16 +158,31 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
   }),
 };
 
-/** Renders a notice into HTML and text; every value is escaped in the HTML part. */
+/**
+ * Renders a notice into HTML and text; every value is escaped in the HTML part. Customers get a
+ * link into the portal; agents, who cannot use it, the support CLI command instead.
+ */
 export function renderNotice(notice: Notice, context: MailContext): Email {
-  const { subject, lines, action } = TEMPLATES[notice.template](notice.data);
-  const link = action ? action.url(context, notice.data) : `${context.portalUrl}/`;
-  const label = action?.label ?? 'Open Support Access';
+  const { subject, lines, action, command } = TEMPLATES[notice.template](notice.data);
   const paragraphs: SafeHtml[] = lines.map((line) => html`<p>${line}</p>`);
+  const footer = command
+    ? `You receive this because you asked for access to ${notice.data.orgName} in Support Access.`
+    : `You receive this because you are a user or authorized contact of ${notice.data.orgName}.`;
+  let cta: SafeHtml;
+  let ctaText: string;
+  if (command) {
+    cta = html`<p>See it in the support CLI: <code>${command}</code></p>`;
+    ctaText = `See it in the support CLI: ${command}`;
+  } else {
+    const link = action ? action.url(context, notice.data) : `${context.portalUrl}/`;
+    const label = action?.label ?? 'Open Support Access';
+    cta = html`<p><a href="${link}">${label}</a></p>`;
+    ctaText = `${label}: ${link}`;
+  }
   const body = html`<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1d2433">
-<h2>${subject}</h2>${paragraphs}<p><a href="${link}">${label}</a></p>
-<p style="color:#5b6475;font-size:13px">You receive this because you are a user or authorized contact of ${notice.data.orgName}.</p>
+<h2>${subject}</h2>${paragraphs}${cta}
+<p style="color:#5b6475;font-size:13px">${footer}</p>
 </body></html>`;
-  const text = [...lines, '', `${label}: ${link}`].join('\n');
+  const text = [...lines, '', ctaText, '', footer].join('\n');
   return { to: notice.to, subject, html: body.toString(), text };
 }

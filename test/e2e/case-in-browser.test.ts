@@ -99,6 +99,7 @@ describe('the customer ends an agent’s "log in as" session in a real browser',
     await signIn(page, given.admin.email);
     await page.getByText('Nobody from support is logged in as anyone in your organization.').waitFor();
     await page.getByRole('link', { name: 'Grant login access' }).click();
+    await page.getByRole('radio', { name: /^Whole account/ }).check();
     await page.getByRole('button', { name: 'Grant access' }).click();
     const grantId = await page.locator('tr[data-grant]').getAttribute('data-grant');
 

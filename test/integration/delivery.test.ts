@@ -78,7 +78,7 @@ describe('notice delivery you can trust', () => {
 
     await stackClock.advance(2 * 60_000);
     const warning = await eventually('the "ends in 24 hours" email', async () => (await emailsTo(given.admin.email)).find((e) => e.subject.includes('ends in 24 hours')));
-    expect(warning.body.text).toContain('extend it from the portal');
+    expect(warning.body.text).toContain('change its end time on the dashboard');
     expect(await getItem(`ORG#${given.org.orgId}`, `GRANT#${grantId}`)).toMatchObject({ warnedFor: expect.any(String) });
     expect((await mailbox()).filter((e) => e.subject.includes('ends in 24 hours') && e.destination.to.includes(given.admin.email))).toHaveLength(1);
 
