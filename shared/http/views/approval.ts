@@ -33,7 +33,7 @@ ${
   view.eligible && !view.alreadyDecidedByYou
     ? html`<form class="card" method="post" action="/approvals/${token}">${csrfField(user.csrf)}
 <label for="comment">${change ? 'Comment (required: your written approval, or why not)' : 'Comment (optional)'}</label><textarea id="comment" name="comment" rows="3" cols="60"></textarea>
-<p><button type="submit" name="decision" value="approve">Approve</button> <button type="submit" name="decision" value="deny">Deny</button></p></form>`
+<p><button type="submit" name="decision" value="approve" class="primary">Approve</button> <button type="submit" name="decision" value="deny" class="danger">Deny</button></p></form>`
     : view.alreadyDecidedByYou
       ? html`<p class="notice">You already approved this request; it is waiting for other approvers.</p>`
       : html`<p class="error" role="alert">${view.whoMayApprove}</p>`

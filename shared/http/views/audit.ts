@@ -1,7 +1,8 @@
 import type { AuditEvent } from '../../domain/audit';
 import type { AuditFilter, AuditPage } from '../../domain/audit-trail';
 import { html } from '../html';
-import { fieldError, when } from './form-parts';
+import { fieldError, options, timeElement } from './form-parts';
+import { ACTION_GROUPS, auditSentence } from './audit-sentences';
 import { layout, type PageUser } from './layout';
 
 export interface AuditModel {
@@ -13,13 +14,19 @@ export interface AuditModel {
   verified?: { events: number; brokenAt?: number };
 }
 
-const actorOf = (e: AuditEvent) => {
-  const who = 'email' in e.actor ? e.actor.email : `${e.actor.type}:${e.actor.id}`;
-  return 'actingAs' in e.actor && e.actor.actingAs ? `${who} as ${e.actor.actingAs}` : who;
-};
+/** The event exactly as recorded, for whoever needs the raw fields (and the hash chain). */
+const details = (e: AuditEvent) =>
+  html`<details><summary>Details<span class="visually-hidden"> of event ${String(e.seq)}</span></summary><dl class="raw">
+<dt>Event</dt><dd>#${String(e.seq)} <code>${e.action}</code> on ${e.target.type} <code>${e.target.id}</code></dd>
+${e.justification ? html`<dt>Why</dt><dd>${e.justification}</dd>` : ''}
+${e.before ? html`<dt>Before</dt><dd><code>${JSON.stringify(e.before)}</code></dd>` : ''}${e.after ? html`<dt>After</dt><dd><code>${JSON.stringify(e.after)}</code></dd>` : ''}
+<dt>Hash</dt><dd><code>${e.hash.slice(0, 16)}…</code></dd></dl></details>`;
 
-const change = (e: AuditEvent) =>
-  [e.before ? `before ${JSON.stringify(e.before)}` : '', e.after ? `after ${JSON.stringify(e.after)}` : ''].filter(Boolean).join(' → ');
+/** The case an event concerns, linked (a grant has no page of its own: its events are here). */
+const caseLink = (e: AuditEvent) => {
+  const caseId = e.caseId ?? (e.target.type === 'case' ? e.target.id : undefined);
+  return caseId ? html` <a href="/cases/${caseId}">Case</a>` : '';
+};
 
 /** The org's audit trail: filter, page, export the filter as CSV, verify the chain. */
 export function auditPage(user: PageUser, model: AuditModel): string {
@@ -38,17 +45,24 @@ ${
       : html`<p class="error" role="alert" id="verify-result">The chain is broken at event ${model.verified.brokenAt}: it or an event next to it was changed or removed after it was written.</p>`
     : ''
 }
-<form class="card" method="get" action="/audit">
-<label for="from">From</label><input id="from" name="from" type="date" value="${v('from')}">${fieldError(model.errors, 'from')}
-<label for="to">To</label><input id="to" name="to" type="date" value="${v('to')}">${fieldError(model.errors, 'to')}
-<label for="actor">Actor</label><input id="actor" name="actor" value="${v('actor')}" placeholder="an email">
-<label for="action">Action</label><input id="action" name="action" value="${v('action')}" placeholder="e.g. grant. or session.started">
+<form class="card" method="get" action="/audit"><div class="filters">
+<div><label for="from">From</label><input id="from" name="from" type="date" value="${v('from')}">${fieldError(model.errors, 'from')}</div>
+<div><label for="to">To</label><input id="to" name="to" type="date" value="${v('to')}">${fieldError(model.errors, 'to')}</div>
+<div><label for="actor">Who <span class="hint">an email address</span></label><input id="actor" name="actor" type="email" value="${v('actor')}"></div>
+<div><label for="action">What</label><select id="action" name="action"><option value="">Everything</option>${options(
+      ACTION_GROUPS.map(([prefix]) => prefix),
+      v('action'),
+      Object.fromEntries(ACTION_GROUPS),
+    )}${v('action') && !ACTION_GROUPS.some(([p]) => p === v('action')) ? html`<option value="${v('action')}" selected>${v('action')}</option>` : ''}</select></div></div>
 <p><button type="submit">Filter</button> <a href="/audit/export.csv?${query({})}" id="export">Export CSV (all ${total} rows)</a>
 ${user.role === 'admin' ? html` · <a href="/audit/verify" id="verify">Verify the chain</a>` : ''}</p></form>
 ${
   rows.length
-    ? html`<table id="audit"><thead><tr><th>#</th><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Case</th><th>Why</th><th>Change</th></tr></thead><tbody>
-${rows.map((e) => html`<tr data-seq="${String(e.seq)}"><td>${String(e.seq)}</td><td>${when(e.at)}</td><td>${actorOf(e)}</td><td>${e.action}</td><td>${e.target.type} ${e.target.id}</td><td>${e.caseId ?? ''}</td><td>${e.justification ?? ''}</td><td class="change">${change(e)}</td></tr>`)}</tbody></table>
+    ? html`<table id="audit" class="stack"><thead><tr><th>When</th><th>What happened</th><th><span class="visually-hidden">Details</span></th></tr></thead><tbody>
+${rows.map(
+  (e) => html`<tr data-seq="${String(e.seq)}" data-action="${e.action}"><td data-label="When">${timeElement(e.at)}</td>
+<td class="sentence">${auditSentence(e)}${e.justification ? html` <span class="muted">Why: ${e.justification}</span>` : ''}${caseLink(e)}</td><td>${details(e)}</td></tr>`,
+)}</tbody></table>
 <p id="pages">Page ${String(page)} of ${String(pages)} (${String(total)} events)
 ${page > 1 ? html` <a href="/audit?${query({ page: String(page - 1) })}" rel="prev">Newer</a>` : ''}${page < pages ? html` <a href="/audit?${query({ page: String(page + 1) })}" rel="next">Older</a>` : ''}</p>`
     : html`<p class="muted">No events match.</p>`

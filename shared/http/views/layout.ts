@@ -12,6 +12,9 @@ h2 .action{font-size:1rem;font-weight:400;margin-left:1rem}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #dde1e8;vertical-align:top}
 .card{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:1rem 1.5rem;margin:1rem 0}
 label{display:block;margin:.75rem 0 .25rem;font-weight:600}input,select,textarea{font:inherit;padding:.35rem;border:1px solid #5b6475;border-radius:4px}
+input,select,textarea{max-width:100%;box-sizing:border-box}code{overflow-wrap:anywhere}
+.filters{display:flex;flex-wrap:wrap;gap:0 1.5rem;align-items:flex-end}
+dl.raw{margin:.5rem 0;font-size:.9rem}dl.raw dt{font-weight:600}dl.raw dd{margin:0 0 .25rem 0}
 input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{border:2px solid #a4161a}
 fieldset{border:0;padding:0;margin:1rem 0}legend{font-weight:600}
 .choice{display:flex;gap:.5rem;align-items:baseline;font-weight:400;margin:.35rem 0}.choice input{margin:0}
