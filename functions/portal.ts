@@ -102,7 +102,7 @@ async function formAction(action: () => Promise<APIGatewayProxyResultV2>, rerend
   try {
     return await action();
   } catch (error) {
-    if (error instanceof ValidationError) return page(400, await rerender({ [error.field]: error.message }));
+    if (error instanceof ValidationError) return page(400, await rerender(error.fields));
     // Refusing a "log in as" session is the boundary's job (refusal page and audit), not the form's.
     if (error instanceof ImpersonatedSessionError) throw error;
     if (error instanceof DomainError) return page(statusOf(error), await rerender({}, error.message));

@@ -25,8 +25,38 @@ export abstract class DomainError extends Error {
 /** Bad input: names the field so forms and problem documents can point at it. */
 export class ValidationError extends DomainError {
   readonly kind = 'validation' as const;
-  constructor(readonly field: string, message: string, code = 'invalid_input') {
+  /** Every invalid field with its message (a form reports them all); `field` is the first. */
+  readonly fields: Record<string, string>;
+  constructor(
+    readonly field: string,
+    message: string,
+    code = 'invalid_input',
+    fields?: Record<string, string>,
+  ) {
     super(code, message);
+    this.fields = fields ?? { [field]: message };
+  }
+}
+
+/** Gathers every field's problem, so a form is answered with all of them at once. */
+export class FieldErrors {
+  private readonly found: Record<string, string> = {};
+
+  /** Runs one field's parse; its ValidationError is kept and `undefined` returned. */
+  check<T>(parse: () => T): T | undefined {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      Object.assign(this.found, error.fields);
+      return undefined;
+    }
+  }
+
+  /** Throws one ValidationError naming every field found, the first as its `field`. */
+  throwIfAny(): void {
+    const [first] = Object.entries(this.found);
+    if (first) throw new ValidationError(first[0], first[1], 'invalid_input', { ...this.found });
   }
 }
 

@@ -1,4 +1,4 @@
-import { ForbiddenError, ValidationError } from './errors';
+import { FieldErrors, ForbiddenError, ValidationError } from './errors';
 import { decimal } from './input';
 import { auditActor, inPerson, type Actor } from './actor';
 import { loadOrg, type GrantDeps } from './grant-service';
@@ -15,38 +15,57 @@ function hours(raw: unknown, field: string, label: string, min: number, max: num
   return value;
 }
 
-/** Reads the settings form; every bound (never above the platform cap, approvals 1–3) names its field. */
+/**
+ * Reads the settings form; every bound (never above the platform cap, approvals 1–3) names its
+ * field, and every invalid field is reported at once. Removing every authorized contact must be
+ * confirmed (`confirmNoContacts=yes`): nobody but the case contact would then hear of requests.
+ */
 export function parseSettings(form: Record<string, string | undefined>, org: Org, platform: { maxGrantHours: number; minGrantSeconds: number }): OrgSettings {
-  const remoteAccessPolicy = form.remoteAccessPolicy as OrgSettings['remoteAccessPolicy'];
-  if (!POLICIES.includes(remoteAccessPolicy)) throw new ValidationError('remoteAccessPolicy', 'Choose a remote-access policy.');
-  const maxGrantHours = hours(form.maxGrantHours, 'maxGrantHours', 'The maximum grant', 1, platform.maxGrantHours);
-  const defaultGrantHours = hours(form.defaultGrantHours, 'defaultGrantHours', 'The default grant', platform.minGrantSeconds / 3600, maxGrantHours);
-  const authorizedContacts = [...new Set((form.authorizedContacts ?? '').split(/[\s,;]+/).map((e) => e.trim().toLowerCase()).filter(Boolean))];
-  const bad = authorizedContacts.filter((e) => !EMAIL.test(e) || e.length > 254 || /[\u0000-\u001f\u007f-\u009f]/.test(e));
-  if (bad.length) throw new ValidationError('authorizedContacts', `Not an email address: ${bad.slice(0, 5).join(', ').slice(0, 300)}.`);
-  if (authorizedContacts.length > 20) throw new ValidationError('authorizedContacts', 'At most 20 authorized contacts.');
-  const level = form.supportLevel as Level;
-  if (!LEVELS.includes(level)) throw new ValidationError('supportLevel', `The support profile level must be one of ${LEVELS.join(', ')}.`);
-  let workspaces: Workspaces = 'all';
-  if (form.supportScope === 'workspaces') {
+  const errors = new FieldErrors();
+  const remoteAccessPolicy = errors.check(() => {
+    const policy = form.remoteAccessPolicy as OrgSettings['remoteAccessPolicy'];
+    if (!POLICIES.includes(policy)) throw new ValidationError('remoteAccessPolicy', 'Choose a remote-access policy.');
+    return policy;
+  });
+  const maxGrantHours = errors.check(() => hours(form.maxGrantHours, 'maxGrantHours', 'The maximum grant', 1, platform.maxGrantHours));
+  const defaultGrantHours = errors.check(() => hours(form.defaultGrantHours, 'defaultGrantHours', 'The default grant', platform.minGrantSeconds / 3600, maxGrantHours ?? platform.maxGrantHours));
+  const authorizedContacts = errors.check(() => {
+    const list = [...new Set((form.authorizedContacts ?? '').split(/[\s,;]+/).map((e) => e.trim().toLowerCase()).filter(Boolean))];
+    const bad = list.filter((e) => !EMAIL.test(e) || e.length > 254 || /[\u0000-\u001f\u007f-\u009f]/.test(e));
+    if (bad.length) throw new ValidationError('authorizedContacts', `Not an email address: ${bad.slice(0, 5).join(', ').slice(0, 300)}.`);
+    if (list.length > 20) throw new ValidationError('authorizedContacts', 'At most 20 authorized contacts.');
+    if (!list.length && org.settings.authorizedContacts.length && form.confirmNoContacts !== 'yes') {
+      throw new ValidationError('authorizedContacts', 'This removes every authorized contact: only the case contact would hear of support\'s requests. Tick "Yes, remove them all" to confirm.', 'confirm_no_contacts');
+    }
+    return list;
+  });
+  const level = errors.check(() => {
+    const l = form.supportLevel as Level;
+    if (!LEVELS.includes(l)) throw new ValidationError('supportLevel', `The support profile level must be one of ${LEVELS.join(', ')}.`);
+    return l;
+  });
+  const workspaces = errors.check((): Workspaces => {
+    if (form.supportScope !== 'workspaces') return 'all';
     const list = (form.supportWorkspaces ?? '').split(',').map((w) => w.trim()).filter(Boolean);
     if (!list.length) throw new ValidationError('supportWorkspaces', 'Choose at least one workspace for the support profile.');
     const unknown = list.filter((w) => !org.workspaces.includes(w));
     if (unknown.length) throw new ValidationError('supportWorkspaces', `Unknown workspace: ${unknown.join(', ')}.`);
-    workspaces = list;
-  }
-  const requiredApprovals = /^[123]$/.test(form.requiredApprovals ?? '') ? Number(form.requiredApprovals) : NaN;
-  if (!Number.isInteger(requiredApprovals) || requiredApprovals < 1 || requiredApprovals > 3) {
-    throw new ValidationError('requiredApprovals', 'Required approvals must be 1, 2 or 3.');
-  }
+    return list;
+  });
+  const requiredApprovals = errors.check(() => {
+    const n = /^[123]$/.test(form.requiredApprovals ?? '') ? Number(form.requiredApprovals) : NaN;
+    if (!Number.isInteger(n) || n < 1 || n > 3) throw new ValidationError('requiredApprovals', 'Required approvals must be 1, 2 or 3.');
+    return n;
+  });
+  errors.throwIfAny();
   return {
-    remoteAccessPolicy,
+    remoteAccessPolicy: remoteAccessPolicy!,
     allowNonAdminGrants: form.allowNonAdminGrants === 'on' || form.allowNonAdminGrants === 'true',
-    defaultGrantHours,
-    maxGrantHours,
-    authorizedContacts,
-    supportProfile: { level, workspaces },
-    requiredApprovals,
+    defaultGrantHours: defaultGrantHours!,
+    maxGrantHours: maxGrantHours!,
+    authorizedContacts: authorizedContacts!,
+    supportProfile: { level: level!, workspaces: workspaces! },
+    requiredApprovals: requiredApprovals!,
   };
 }
 

@@ -244,6 +244,29 @@ describe('org settings', () => {
     expect((await admin.get('/settings?done=saved')).html).toMatch(/value="never" checked/);
   });
 
+  test('four invalid fields at once: every one reported under an error summary linking to it, nothing written', async () => {
+    const res = await nothingWritten(given.org.orgId, () =>
+      admin.post('/settings', { ...valid, maxGrantHours: '4321', requiredApprovals: '4', authorizedContacts: 'bob', supportWorkspaces: 'marketing' }),
+    );
+    expect(res.status).toBe(400);
+    for (const field of ['maxGrantHours', 'requiredApprovals', 'authorizedContacts', 'supportWorkspaces']) {
+      expect([field, res.html.includes(`id="${field}-error"`), res.html.includes(`<a href="#${field}">`)]).toEqual([field, true, true]);
+    }
+    expect(res.html).toMatch(/<div class="error-summary" role="alert" tabindex="-1" autofocus/);
+  });
+
+  test('removing every authorized contact asks for confirmation first', async () => {
+    const fresh = await givenOrg();
+    const freshAdmin = await PortalClient.signIn(fresh.admin.email);
+    const asked = await nothingWritten(fresh.org.orgId, () => freshAdmin.post('/settings', { ...valid, authorizedContacts: '' }));
+    expect(asked.status).toBe(400);
+    expect(asked.html).toContain('id="authorizedContacts-error"');
+    expect(asked.html).toContain('name="confirmNoContacts"');
+    const confirmed = await freshAdmin.post('/settings', { ...valid, authorizedContacts: '', confirmNoContacts: 'yes' });
+    expect(confirmed.status).toBe(303);
+    expect((await orgItems(fresh.org.orgId)).find((i) => i.sk === 'ORG')!.settings).toMatchObject({ authorizedContacts: [] });
+  });
+
   test.each([
     ['a maximum above the platform cap', { maxGrantHours: '4321' }, 'maxGrantHours', 'between 1 and 4320 hours'],
     ['a default above the maximum', { defaultGrantHours: '100', maxGrantHours: '72' }, 'defaultGrantHours', 'between'],

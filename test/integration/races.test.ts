@@ -63,10 +63,11 @@ describe('concurrent changes of one grant never lose an update', () => {
 
     // Assess: exactly the notices and audit events of the changes that landed
     expect((await noticesOfTemplate(orgId, 'personnel-added')).length).toBe(added);
-    expect((await noticesOfTemplate(orgId, 'grant-extended')).length).toBe(extended);
+    // (The first change may shorten the grant: it is then named so.)
+    expect((await noticesOfTemplate(orgId, 'grant-extended')).length + (await noticesOfTemplate(orgId, 'grant-shortened')).length).toBe(extended);
     const audit = await orgItems(orgId);
     expect(audit.filter((e) => e.action === 'grant.personnel_added').length).toBe(added);
-    expect(audit.filter((e) => e.action === 'grant.extended').length).toBe(extended);
+    expect(audit.filter((e) => e.action === 'grant.extended' || e.action === 'grant.shortened').length).toBe(extended);
     // With redo from a fresh read, both normally land
     expect(added + extended).toBeGreaterThanOrEqual(RUNS * 2 - 2);
     console.log(`extend/personnel outcomes over ${RUNS} runs: ${JSON.stringify(tally(outcomes))}`);

@@ -23,7 +23,7 @@ const FIELDS: Record<string, string[]> = {
   'POST /grants/{grantId}/revoke': ['csrf'],
   'POST /grants/{grantId}/extend': ['csrf', 'durationHours'],
   'GET /settings': ['done', 'n'],
-  'POST /settings': ['csrf', 'remoteAccessPolicy', 'allowNonAdminGrants', 'defaultGrantHours', 'maxGrantHours', 'authorizedContacts', 'supportLevel', 'supportScope', 'supportWorkspaces', 'requiredApprovals'],
+  'POST /settings': ['csrf', 'remoteAccessPolicy', 'allowNonAdminGrants', 'defaultGrantHours', 'maxGrantHours', 'authorizedContacts', 'supportLevel', 'supportScope', 'supportWorkspaces', 'requiredApprovals', 'confirmNoContacts'],
   'GET /cases': ['done'],
   'GET /cases/new': [],
   'POST /cases': ['csrf', 'subject', 'description', 'environment', 'remoteAccess'],
