@@ -26,8 +26,8 @@ const GONE_TITLES: Record<ApprovalLinkGoneError['why'], string> = {
 
 /** Dead links get a 410 page saying which kind of dead they are. */
 function renderApprovalError(error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyResultV2 {
-  if (error instanceof ApprovalLinkGoneError) return page(410, messagePage(GONE_TITLES[error.why], error.message));
-  return renderHtmlError(error, event);
+  if (error instanceof ApprovalLinkGoneError) return page(410, messagePage(GONE_TITLES[error.why], error.message, sessions.pageOf(event)));
+  return renderHtmlError(error, event, sessions.pageOf(event));
 }
 
 const routes = dispatch<'approvals'>({

@@ -26,7 +26,8 @@ import { newSessionId } from '../shared/http/signed-cookie';
 import { caseDetailPage, caseFormPage, casesPage } from '../shared/http/views/cases';
 import { dashboardPage, type DashboardModel } from '../shared/http/views/dashboard';
 import { durationFromForm, grantFormPage } from '../shared/http/views/grant-form';
-import { messagePage } from '../shared/http/views/message-page';
+import { messagePage, refusalPage } from '../shared/http/views/message-page';
+import { PORTAL_SCRIPT } from '../shared/http/assets/portal-script';
 import { settingsPage } from '../shared/http/views/settings';
 
 const deps = grantDepsFromEnv();
@@ -52,12 +53,12 @@ interface SignInState {
 
 
 /** Why this visitor may not grant at all (plan, role, impersonation), or undefined. */
-function cannotGrant(who: Visitor): string | undefined {
+function cannotGrant(who: Visitor): ForbiddenError | undefined {
   try {
     assertMayGrant(who.org, inPerson(who.actor));
     return undefined;
   } catch (error) {
-    if (error instanceof ForbiddenError) return error.message;
+    if (error instanceof ForbiddenError) return error;
     throw error;
   }
 }
@@ -83,7 +84,7 @@ async function grantForm(who: Visitor, values: Record<string, string>, errors: R
 
 async function dashboard(who: Visitor, extra: Pick<DashboardModel, 'flash' | 'rowError'>): Promise<string> {
   const [grants, liveSessions] = await Promise.all([listActiveGrants(deps, who.user), liveSessionsFor(deps, who.user)]);
-  return dashboardPage(who.page, { grants, liveSessions, now: deps.clock.now(), cannotGrant: cannotGrant(who), maxHours: maxGrantHours(who.org, deps.limits), ...extra });
+  return dashboardPage(who.page, { grants, liveSessions, now: deps.clock.now(), cannotGrant: cannotGrant(who)?.message, maxHours: maxGrantHours(who.org, deps.limits), ...extra });
 }
 
 function caseForm(who: Visitor, values: Record<string, string>, errors: Record<string, string>, formError?: string) {
@@ -174,8 +175,8 @@ const routes = dispatch<'portal'>({
 
   'GET /grants/new': async (event) => {
     const who = await sessions.visitor(event);
-    const reason = cannotGrant(who);
-    if (reason) return page(403, messagePage('Login access unavailable', reason, who.page));
+    const refusal = cannotGrant(who);
+    if (refusal) return page(403, refusalPage(refusal, who.page));
     return page(200, await grantForm(who, {}, {}));
   },
 
@@ -278,6 +279,13 @@ const routes = dispatch<'portal'>({
   },
 
   /** The audit trail, filtered and paged; a bad filter shows the form with the field's error. */
+  /** Local times and live countdowns; public, cacheable, the same for everyone. */
+  'GET /assets/portal.js': async () => ({
+    statusCode: 200,
+    headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
+    body: PORTAL_SCRIPT,
+  }),
+
   'GET /audit': async (event) => {
     const who = await sessions.visitor(event);
     const values = event.queryStringParameters ?? {};
@@ -328,4 +336,4 @@ const routes = dispatch<'portal'>({
   },
 });
 
-export const handler = httpHandler(routes, { render: renderHtmlError, refusals: deps });
+export const handler = httpHandler(routes, { render: (error, event) => renderHtmlError(error, event, sessions.pageOf(event)), refusals: deps });

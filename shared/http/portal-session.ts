@@ -9,7 +9,7 @@ import { cookies, formBody } from './request';
 import { CookieSealer } from './signed-cookie';
 import type { SessionSecrets } from '../adapters/secrets';
 import type { PageUser } from './views/layout';
-import { messagePage } from './views/message-page';
+import { messagePage, refusalPage } from './views/message-page';
 
 export const SESSION_COOKIE = 'sa_session';
 export const SESSION_SECONDS = PORTAL_SESSION_LIMITS.absoluteSeconds;
@@ -66,6 +66,14 @@ export class PortalSessions {
     return new CookieSealer(current, this.secure, previous);
   }
 
+  /** The page header of each event's visitor, for the refusal page if the request is refused later. */
+  private readonly pages = new WeakMap<APIGatewayProxyEventV2, PageUser>();
+
+  /** Who the refused request came from, if the visitor was resolved before the refusal. */
+  pageOf(event: APIGatewayProxyEventV2): PageUser | undefined {
+    return this.pages.get(event);
+  }
+
   async visitor(event: APIGatewayProxyEventV2): Promise<Visitor> {
     const seal = await this.sealer();
     const cookie = seal.open<SessionCookie>(cookies(event)[SESSION_COOKIE], this.deps.clock.now());
@@ -73,13 +81,15 @@ export class PortalSessions {
     const { user: stored, session } = await resumePortalSession(this.deps, cookie.email, cookie.sid);
     const user = { ...stored, ...session.profile };
     const org = await loadOrg(this.deps.store, user.orgId);
-    return {
+    const visitor: Visitor = {
       actor: portalActor(user, session.actingAgent),
       user,
       org,
       session,
       page: { name: user.name, email: user.email, orgName: org.name, csrf: seal.csrfToken(session.sid), role: user.role, impersonatedBy: session.actingAgent },
     };
+    this.pages.set(event, visitor.page);
+    return visitor;
   }
 
   /** Every POST carries the session's CSRF token. */
@@ -92,13 +102,17 @@ export class PortalSessions {
   }
 }
 
-/** HTML errors: sign-in redirects for GETs, a readable page with the right status for the rest. */
-export function renderHtmlError(error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyResultV2 {
+/**
+ * HTML errors: sign-in redirects for GETs, a readable page with the right status for the rest —
+ * titled for what happened, and with the header (navigation, who you are) when the visitor was
+ * known before the refusal.
+ */
+export function renderHtmlError(error: unknown, event: APIGatewayProxyEventV2, user?: PageUser): APIGatewayProxyResultV2 {
   if (error instanceof UnauthenticatedError) {
     if (event.requestContext.http.method === 'GET') return redirect(`/login?returnTo=${encodeURIComponent(event.rawPath)}`);
     return htmlPage(401, messagePage('Please sign in', 'Your session has ended. Sign in again, then retry.'));
   }
-  if (error instanceof ImpersonatedSessionError) return htmlPage(403, messagePage('Only the customer in person can change access', error.message));
-  if (error instanceof DomainError) return htmlPage(statusOf(error), messagePage('That did not work', error.message));
-  return htmlPage(500, messagePage('Something went wrong', 'Something went wrong on our side. Nothing was changed.'));
+  if (error instanceof ImpersonatedSessionError) return htmlPage(403, messagePage('Only the customer in person can change access', error.message, user));
+  if (error instanceof DomainError) return htmlPage(statusOf(error), refusalPage(error, user));
+  return htmlPage(500, messagePage('Something went wrong', 'Something went wrong on our side. Nothing was changed.', user));
 }

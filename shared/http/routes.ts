@@ -28,6 +28,7 @@ export const ROUTES = [
   { method: 'GET', path: '/audit', fn: 'portal', auth: 'none' },
   { method: 'GET', path: '/audit/export.csv', fn: 'portal', auth: 'none' },
   { method: 'GET', path: '/audit/verify', fn: 'portal', auth: 'none' },
+  { method: 'GET', path: '/assets/portal.js', fn: 'portal', auth: 'none' },
   // approvals: the pages emailed links open (sign-in required; only POST decides)
   { method: 'GET', path: '/approvals/{token}', fn: 'approvals', auth: 'none' },
   { method: 'POST', path: '/approvals/{token}', fn: 'approvals', auth: 'none' },

@@ -58,7 +58,7 @@ describe('a case approved from the emailed link, in a real browser', () => {
     // Assess: the case page shows remote access allowed, with who changed it
     await approvalPage.getByRole('link', { name: 'See the case' }).click();
     expect(await approvalPage.locator('#remote-access').textContent()).toBe('allowed');
-    expect(await approvalPage.locator('#history').textContent()).toContain(`${given.user.email} set denied → allowed`);
+    expect(await approvalPage.locator('#history').textContent()).toContain(`${given.user.email} allowed support to access the account for this case (it was denied).`);
 
     // Act: the agent activates access; the case page lists it
     const activated = await alex.call('POST', `/support/orgs/${orgId}/cases/${caseId}/activate`, {});

@@ -264,10 +264,11 @@ describe('policy never: only administrators open access', () => {
     user = await PortalClient.signIn(given.user.email);
   });
 
-  test('a non-admin sees "allowed" locked with the reason and is refused if they post it', async () => {
+  test('a non-admin is not offered "allowed", is told why, and is refused if they post it', async () => {
     const form = await user.get('/cases/new');
     expect(form.html).toContain('id="remote-access-locked"');
-    expect(form.html).toMatch(/value="allowed"[^>]*disabled/);
+    expect(form.html).not.toContain('value="allowed"');
+    expect(form.html).toMatch(/name="remoteAccess" value="denied" checked/);
     const before = await orgItems(given.org.orgId);
     const refused = await user.post('/cases', { subject: 'Let me in', remoteAccess: 'allowed' });
     expect(refused.status).toBe(403);
@@ -313,7 +314,7 @@ describe('policy never: only administrators open access', () => {
     expect(res.status).toBe(303);
     const page = await admin.get(`/cases/${caseId}`);
     expect(page.html).toContain('<span id="remote-access">allowed</span>');
-    expect(page.html).toContain(`${given.admin.email} set denied → allowed`);
+    expect(page.html).toContain(`${given.admin.email} allowed support to access the account for this case (it was denied).`);
     const audit = (await orgItems(given.org.orgId)).filter((i) => i.action === 'case.remote_access_changed' && i.caseId === caseId);
     expect(audit).toEqual([expect.objectContaining({ before: { remoteAccess: 'denied' }, after: { remoteAccess: 'allowed' } })]);
   });

@@ -34,6 +34,7 @@ const FIELDS: Record<string, string[]> = {
   'GET /audit': ['from', 'to', 'actor', 'action', 'page'],
   'GET /audit/export.csv': ['from', 'to', 'actor', 'action'],
   'GET /audit/verify': [],
+  'GET /assets/portal.js': [],
   'GET /approvals/{token}': [],
   'POST /approvals/{token}': ['csrf', 'decision', 'comment'],
   'GET /support/orgs/{orgId}/grants': ['status'],

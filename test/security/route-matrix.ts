@@ -109,6 +109,16 @@ export const MATRIX: Record<string, Row> = {
   'GET /audit': portalRead(),
   'GET /audit/export.csv': portalRead(),
   'GET /audit/verify': portalRead({ nonAdmin: 403 }),
+  // The portal's script: public and the same for everyone (it holds no data).
+  'GET /assets/portal.js': {
+    none: 200,
+    otherOrg: na('public, no org data'),
+    nonAdmin: na('public, no org data'),
+    impersonated: 200,
+    agentOnCustomerRoute: 200,
+    ...NOT_AGENT,
+    ...NOT_PRODUCT,
+  },
   'GET /approvals/{token}': portalRead({ otherOrg: 403, nonAdmin: 403 }),
   'POST /approvals/{token}': portalChange({ otherOrg: 403 }),
   'GET /support/orgs/{orgId}/grants': agentRoute({ otherOrg: na('lists the org named in the path: no org-A id in the request') }),

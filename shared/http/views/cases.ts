@@ -1,6 +1,6 @@
-import type { Case, Environment, Grant } from '../../domain/model';
+import type { Case, Environment, Grant, RemoteAccessChange } from '../../domain/model';
 import { html } from '../html';
-import { checked, csrfField, fieldError, formError, options, when } from './form-parts';
+import { checked, csrfField, fieldError, formError, options, timeElement, when } from './form-parts';
 import { layout, type PageUser } from './layout';
 
 export function casesPage(user: PageUser, cases: Case[], flash?: string): string {
@@ -39,12 +39,18 @@ export function caseFormPage(user: PageUser, model: CaseFormModel): string {
 <label for="description">Description</label><textarea id="description" name="description" rows="5" cols="60">${v('description', '')}</textarea>${fieldError(model.errors, 'description')}
 <label for="environment">Environment</label><select id="environment" name="environment">${options(model.environments, v('environment', 'production'))}</select>${fieldError(model.errors, 'environment')}
 <fieldset><legend>May support access your account for this case?</legend>
-<label><input type="radio" name="remoteAccess" value="allowed"${checked(access === 'allowed')}${model.locked ? html` disabled` : ''}> Allowed</label>
-<label><input type="radio" name="remoteAccess" value="denied"${checked(access === 'denied')}> Denied — support must ask first</label>
+${model.locked ? '' : html`<label class="choice"><input type="radio" name="remoteAccess" value="allowed"${checked(access === 'allowed')}><span>Allowed<span class="hint">Support may activate access for this case while it is open; you are told when it does.</span></span></label>`}
+<label class="choice"><input type="radio" name="remoteAccess" value="denied"${checked(access === 'denied')}><span>Denied — support must ask first</span></label>
 ${model.locked ? html`<p class="muted" id="remote-access-locked">${model.locked}</p>` : ''}${fieldError(model.errors, 'remoteAccess')}</fieldset>
-<p><button type="submit">Open case</button></p></form>`,
+<p><button type="submit" class="primary">Open case</button></p></form>`,
     user,
   );
+}
+
+/** One change of a case's remote access, as a sentence. */
+export function historySentence(h: RemoteAccessChange): string {
+  if (h.from === null) return `${h.by} opened the case with remote access ${h.to}.`;
+  return h.to === 'allowed' ? `${h.by} allowed support to access the account for this case (it was denied).` : `${h.by} denied support access for this case (it was allowed).`;
 }
 
 export interface CaseDetailModel {
@@ -68,11 +74,12 @@ export function caseDetailPage(user: PageUser, model: CaseDetailModel): string {
 <p>Status: <strong id="case-status">${c.status}</strong></p>
 ${canSwitch ? html`<form method="post" action="/cases/${c.caseId}/remote-access">${csrfField(user.csrf)}<input type="hidden" name="remoteAccess" value="${other}"><button type="submit">${other === 'allowed' ? 'Allow remote access' : 'Deny remote access'}</button></form>` : ''}
 ${c.status === 'open' && model.locked && other === 'allowed' ? html`<p class="muted">${model.locked}</p>` : ''}
-${c.status === 'open' ? html`<form method="post" action="/cases/${c.caseId}/solve">${csrfField(user.csrf)}<button type="submit">Mark solved</button></form>` : ''}
-<h3>History</h3><ul id="history">${c.history.map((h) => html`<li>${when(h.at)}: ${h.by} set ${h.from ?? '—'} → ${h.to}</li>`)}</ul>
 <h3>Support access for this case</h3>
-${model.grants.length ? html`<ul>${model.grants.map((g) => html`<li>${g.personnel.map((p) => p.email).join(', ')} as ${g.actAs.name ?? g.actAs.email} (${g.level}) until ${when(g.expiresAt)}</li>`)}</ul>` : html`<p class="muted">Support has no access for this case.</p>`}
-</div>`,
+${model.grants.length ? html`<ul>${model.grants.map((g) => html`<li>${g.personnel.map((p) => p.email).join(', ')} as ${g.actAs.name ?? g.actAs.email} (${g.level}) until ${timeElement(g.expiresAt)}</li>`)}</ul>` : html`<p class="muted">Support has no access for this case.</p>`}
+<h3>History</h3><ul id="history">${c.history.map((h) => html`<li>${timeElement(h.at)}: ${historySentence(h)}</li>`)}</ul>
+</div>
+${c.status === 'open' ? html`<div class="card"><h2>Done with this case?</h2><p>Marking it solved ends any support access that exists only for it.</p>
+<form method="post" action="/cases/${c.caseId}/solve">${csrfField(user.csrf)}<button type="submit">Mark solved</button></form></div>` : ''}`,
     user,
   );
 }

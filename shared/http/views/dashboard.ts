@@ -60,13 +60,13 @@ export function dashboardPage(user: PageUser, model: DashboardModel): string {
 <td class="scope" data-label="Scope">${scopeOf(g)}</td><td data-label="Environment">${g.environment}</td>
 <td data-label="Granted by">${whoOf(g.grantedBy)}</td>
 <td data-label="Ends">${timeElement(g.expiresAt)}</td>
-<td class="left" data-label="Time left">${timeLeft(g.expiresAt, now)}</td>
+<td class="left" data-label="Time left" data-ends="${g.expiresAt}">${timeLeft(g.expiresAt, now)}</td>
 <td>${grantActions(user, g, model)}</td></tr>`,
   );
   const sessionRows = model.liveSessions.map(
     (s) => html`<tr data-session="${s.sessionId}">
 <td data-label="Support agent">${s.agent.name ? `${s.agent.name} (${s.agent.email})` : s.agent.email}</td><td data-label="Logged in as">${whoOf(s.actAs)}</td>
-<td data-label="May">${s.scope.join(' ')}</td><td class="why" data-label="Why">${s.justification}</td><td data-label="Ends in">${timeLeft(s.expiresAt, now)}</td>
+<td data-label="May">${s.scope.join(' ')}</td><td class="why" data-label="Why">${s.justification}</td><td data-label="Ends in" data-ends="${s.expiresAt}">${timeLeft(s.expiresAt, now)}</td>
 <td><form method="post" action="/sessions/${s.sessionId}/end">${csrfField(user.csrf)}
 <button type="submit" class="danger">End session<span class="visually-hidden"> of ${s.agent.email} as ${whoOf(s.actAs)}</span></button></form></td></tr>`,
   );

@@ -53,7 +53,7 @@ export interface PageUser {
 export function layout(title: string, body: SafeHtml, user?: PageUser): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} · Support Access</title><style>${raw(STYLE)}</style></head>
+<title>${title} · Support Access</title><style>${raw(STYLE)}</style><script src="/assets/portal.js" defer></script></head>
 <body><a class="skip" href="#main">Skip to main content</a><header><strong>Support Access</strong>${
     user
       ? html`<span>${user.orgName}</span><a href="/">Dashboard</a><a href="/cases">Cases</a><a href="/audit">Audit</a>${user.role === 'admin' ? html`<a href="/settings">Settings</a>` : ''}<span class="who">${user.name} (${user.email})</span>
