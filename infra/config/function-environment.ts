@@ -23,7 +23,7 @@ const BINDINGS: Record<string, (p: FunctionPermissions) => Names | undefined> = 
   sessionSecret: (p) => (p.sessionSecret ? { deployed: ['SESSION_SECRET_ARN'], local: ['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS'] } : undefined),
   signingKeys: (p) =>
     p.signingKeys ? { deployed: ['SIGNING_KEY_ID', 'RETIRED_SIGNING_KEY_IDS', 'TOKEN_ISSUER', 'TOKEN_AUDIENCE'], local: ['SIGNING_KEY_FILE', 'TOKEN_ISSUER', 'TOKEN_AUDIENCE'] } : undefined,
-  sendsMail: (p) => (p.sendsMail ? { deployed: ['MAIL_FROM', 'MAIL_CONFIGURATION_SET', 'PORTAL_URL'], local: ['MAIL_FROM', 'PORTAL_URL'] } : undefined),
+  sendsMail: (p) => (p.sendsMail ? { deployed: ['MAIL_FROM', 'MAIL_FROM_NAME', 'MAIL_CONFIGURATION_SET', 'PORTAL_URL'], local: ['MAIL_FROM', 'MAIL_FROM_NAME', 'PORTAL_URL'] } : undefined),
   auditArchive: (p) => (p.auditArchive ? { deployed: ['AUDIT_ARCHIVE_BUCKET'], local: ['AUDIT_ARCHIVE_DIR'] } : undefined),
   auditExports: (p) => (p.auditExports ? { deployed: ['AUDIT_EXPORT_BUCKET', 'AUDIT_EXPORT_INLINE_ROWS'], local: ['AUDIT_EXPORT_DIR', 'EXPORT_LINK_SECRET', 'AUDIT_EXPORT_INLINE_ROWS'] } : undefined),
 };

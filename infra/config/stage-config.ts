@@ -36,6 +36,8 @@ export interface StageConfig {
    * default: SES can only send from an address or domain it verified); the local stack has its own.
    */
   mailFrom?: string;
+  /** The name every notice comes from ("Acme Support" <mailFrom>): the vendor's own name. */
+  mailFromName: string;
   /**
    * Verify the sender's whole domain (DKIM records to publish) instead of the single address;
    * `mailFrom` must then be at this domain. Production stages should use a domain.
@@ -126,6 +128,7 @@ const BASE: Omit<StageConfig, 'stage'> = {
   signingKeyGeneration: 1,
   staffThreatProtection: false,
   production: false,
+  mailFromName: 'Support Access',
   staffScope: 'support-access/agent',
   staffEmailClaim: 'email',
   cliCallbackPort: 8976,
@@ -185,6 +188,9 @@ export function validateStageConfig(config: StageConfig): StageConfig {
     if (typeof config[flag] !== 'boolean') throw new StageConfigError(flag, `must be true or false, got ${JSON.stringify(config[flag])}.`);
   }
   if (!Number.isInteger(config.signingKeyGeneration)) throw new StageConfigError('signingKeyGeneration', `must be a whole number, got ${config.signingKeyGeneration}.`);
+  if (typeof config.mailFromName !== 'string' || !/^[^\u0000-\u001f\u007f<>"@]{1,64}$/.test(config.mailFromName)) {
+    throw new StageConfigError('mailFromName', `must be a display name of 1 to 64 characters without <, >, " or @, got ${JSON.stringify(config.mailFromName)}.`);
+  }
   if (config.mailFrom !== undefined && !EMAIL.test(config.mailFrom)) throw new StageConfigError('mailFrom', `must be an email address, got "${config.mailFrom}".`);
   if (config.alarmEmail !== undefined && !EMAIL.test(config.alarmEmail)) {
     throw new StageConfigError('alarmEmail', `must be an email address, got "${config.alarmEmail}".`);

@@ -85,6 +85,7 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:scheduler-dlq',
     // The local stack's own sender (the SES emulator accepts it); a deployed stage must name a real one.
     MAIL_FROM: stage.mailFrom ?? 'support-access@localhost.test',
+    MAIL_FROM_NAME: stage.mailFromName,
     PORTAL_URL: urls.portal,
     STAFF_EMAIL_CLAIM: stage.staffEmailClaim,
     CUSTOMER_ISSUER: urls.customerIssuer,

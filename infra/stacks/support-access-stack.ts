@@ -86,7 +86,7 @@ export class SupportAccessStack extends Stack {
     
     // The safety net under the schedules: every 5 minutes, expire whatever is past its expiry.
     const mailFrom = deployedSender(config);
-    const sweep = new SupportFunction(this, 'Sweep', { name: 'sweep', environment: { ...limits, ...schedulerEnv, MAIL_FROM: mailFrom, PORTAL_URL: portalUrl }, logRetention });
+    const sweep = new SupportFunction(this, 'Sweep', { name: 'sweep', environment: { ...limits, ...schedulerEnv, MAIL_FROM: mailFrom, MAIL_FROM_NAME: config.mailFromName, PORTAL_URL: portalUrl }, logRetention });
     new Rule(this, 'SweepEvery5Minutes', { schedule: Schedule.rate(Duration.minutes(5)), targets: [new LambdaFunction(sweep, { retryAttempts: 2 })] });
 
     // Rotation: bump `signingKeyGeneration`; the new key signs, the previous one stays published
@@ -144,7 +144,7 @@ export class SupportAccessStack extends Stack {
     const stream = new SupportFunction(this, 'Stream', {
       name: 'stream',
       logRetention,
-      environment: { PORTAL_URL: portalUrl, MAIL_FROM: mailFrom },
+      environment: { PORTAL_URL: portalUrl, MAIL_FROM: mailFrom, MAIL_FROM_NAME: config.mailFromName },
     });
     const outbox = new OutboxMailer(this, 'Outbox', { table, mailFrom, mailDomain: config.mailDomain });
     const mailFeedback = new SupportFunction(this, 'MailFeedback', { name: 'mail-feedback', logRetention, environment: {} });

@@ -15,7 +15,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DeliveryDeps } from '../domain/notice-delivery';
 import { renderNotice } from '../mail/templates';
 import { DynamoOutbox } from './dynamodb/outbox';
-import { SesMailer } from './ses-mailer';
+import { fromHeader, SesMailer } from './ses-mailer';
 import { clientConfig } from './time-budget';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { ExportStore } from '../ports/export-store';
@@ -74,7 +74,7 @@ export function deliveryDepsFromEnv(): DeliveryDeps {
   const portalUrl = requireEnv('PORTAL_URL');
   return {
     outbox: new DynamoOutbox(documentClient, requireEnv('TABLE_NAME')),
-    mailer: new SesMailer(new SESv2Client(clientConfig('ses')), requireEnv('MAIL_FROM'), optionalEnv('MAIL_CONFIGURATION_SET')),
+    mailer: new SesMailer(new SESv2Client(clientConfig('ses')), fromHeader(requireEnv('MAIL_FROM_NAME'), requireEnv('MAIL_FROM')), optionalEnv('MAIL_CONFIGURATION_SET')),
     clock: clockFromEnv(),
     store: storeFromEnv(),
     render: (notice, link) => renderNotice(notice, { portalUrl, link }),

@@ -8,6 +8,15 @@ import { PermanentSendError, type Email, type Mailer } from '../ports/mailer';
  */
 const PERMANENT = new Set(['MessageRejected', 'BadRequestException']);
 
+/**
+ * The From header: the vendor's display name and the verified address. A name outside ASCII is
+ * encoded (RFC 2047), as SES requires; quotes keep commas and dots in a name from splitting it.
+ */
+export function fromHeader(name: string, address: string): string {
+  const display = /^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}"` : `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+  return `${display} <${address}>`;
+}
+
 /** SES v2 adapter; locally the same client talks to the SES emulator (through the local SES gate). */
 export class SesMailer implements Mailer {
   constructor(

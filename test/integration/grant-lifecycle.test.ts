@@ -40,6 +40,7 @@ describe('the grant lifecycle, through the portal, the support API and the local
     expect(await schedules()).toContain(`grant-${grantId}`);
     const granted_mail = await eventually('the "granted" email', async () => (await emailsTo(given.admin.email)).find((e) => e.subject.includes('granted')));
     expect(granted_mail.body.text).toContain('(manage level, the whole account, production)');
+    expect(granted_mail.from).toBe(`"${layout.stage.mailFromName}" <support-access@localhost.test>`);
     expect((await emailsTo(`security@${given.org.orgId}.test`)).some((e) => e.subject.includes('granted'))).toBe(true);
 
     // Act: the agent lists it and starts a "log in as" session

@@ -72,3 +72,12 @@ describe('every email states what the access is and what its reader can do', () 
     expect(email.text).toContain(`Review the request: ${PORTAL}/approvals/tok`);
   });
 });
+
+describe("the sender: the vendor's display name and the verified address", () => {
+  test('ASCII names are quoted (commas and quotes kept inside); others are RFC 2047 encoded', async () => {
+    const { fromHeader } = await import('../../shared/adapters/ses-mailer');
+    expect(fromHeader('Acme Support', 'help@acme.example')).toBe('"Acme Support" <help@acme.example>');
+    expect(fromHeader('Acme, Inc. "Care"', 'help@acme.example')).toBe('"Acme, Inc. \\"Care\\"" <help@acme.example>');
+    expect(fromHeader('Société Générale', 'help@sg.example')).toBe(`=?UTF-8?B?${Buffer.from('Société Générale').toString('base64')}?= <help@sg.example>`);
+  });
+});
