@@ -204,7 +204,7 @@ export async function startIdentityProviders(layout: LocalLayout, store: Store):
     accessTokens: {
       resource: layout.urls.portal,
       scope: layout.stage.staffScope,
-      claims: (account) => staffAccessTokenClaims({ email: account.email, email_verified: 'true' }, layout.stage.staffEmailClaim),
+      claims: (account) => staffAccessTokenClaims({ email: account.email, email_verified: 'true', name: account.name }, layout.stage.staffEmailClaim),
     },
     client: {
       client_id: STAFF_CLIENT_ID,

@@ -29,10 +29,12 @@ export type StaffAttributes = Record<string, string | undefined>;
 
 /**
  * What the staff pool adds to an agent's access token (pre-token-generation, V2): the verified
- * email under the stage's claim name. An unverified address adds nothing, so the support API
- * refuses the token instead of trusting an email nobody proved.
+ * email under the stage's claim name, and the agent's name when the directory has one (customers
+ * read it in their emails). An unverified address adds nothing, so the support API refuses the
+ * token instead of trusting an email nobody proved.
  */
 export function staffAccessTokenClaims(attributes: StaffAttributes, emailClaim: string): Record<string, string> {
   const email = attributes.email;
-  return email && attributes.email_verified === 'true' ? { [emailClaim]: email.toLowerCase() } : {};
+  if (!email || attributes.email_verified !== 'true') return {};
+  return { [emailClaim]: email.toLowerCase(), ...(attributes.name ? { name: attributes.name } : {}) };
 }

@@ -7,6 +7,7 @@ const eventWith = (claims: Record<string, string>) => ({ requestContext: { autho
 describe("the agent's email: added to access tokens by the staff pool, read by the support API", () => {
   test('a verified email is added under the stage claim, lower-cased; an unverified or missing one adds nothing', () => {
     expect(staffAccessTokenClaims({ email: 'Alex@Vendor.test', email_verified: 'true' }, 'email')).toEqual({ email: 'alex@vendor.test' });
+    expect(staffAccessTokenClaims({ email: 'alex@vendor.test', email_verified: 'true', name: 'Alex Agent' }, 'email')).toEqual({ email: 'alex@vendor.test', name: 'Alex Agent' });
     expect(staffAccessTokenClaims({ email: 'alex@vendor.test', email_verified: 'true' }, 'https://vendor.example/email')).toEqual({ 'https://vendor.example/email': 'alex@vendor.test' });
     expect(staffAccessTokenClaims({ email: 'alex@vendor.test', email_verified: 'false' }, 'email')).toEqual({});
     expect(staffAccessTokenClaims({ email: 'alex@vendor.test' }, 'email')).toEqual({});

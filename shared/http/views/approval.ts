@@ -13,7 +13,7 @@ export function approvalPage(user: PageUser, view: ApprovalView, token: string, 
     change ? 'Change request' : 'Access request',
     html`<h1>${change ? html`Support asks to make a change in ${org.name}` : html`Support asks to access ${org.name}`}</h1>
 <div class="card">
-<p><strong>${request.agent.name ?? request.agent.email}</strong> (${request.agent.email}) from the support team asks ${change ? 'for your written approval of a change' : 'for permission to access your account'} for the case
+<p>${request.agent.name ? html`<strong>${request.agent.name}</strong> (${request.agent.email})` : html`<strong>${request.agent.email}</strong>`} from the support team asks ${change ? 'for your written approval of a change' : 'for permission to access your account'} for the case
 <a href="/cases/${c.caseId}">“${c.subject}”</a>.</p>
 <p><strong>${change ? 'The change' : 'Why'}:</strong> <span id="justification">${request.justification}</span></p>
 ${
