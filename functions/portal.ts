@@ -258,8 +258,11 @@ const routes = dispatch<'portal'>({
     const who = await sessions.visitor(event);
     const c = await loadCase(deps, who.org.orgId, pathParam(event, 'caseId'));
     assertMayChangeCase(c, who.user);
-    const grants = (await deps.store.listActiveGrants(who.org.orgId, deps.clock.now())).filter((g) => g.caseIds.includes(c.caseId));
-    return page(200, caseDetailPage(who.page, { case: c, grants, locked: lockedReason(who.org, who.user), flash: flashOf(event) }));
+    const now = deps.clock.now();
+    const [active, live] = await Promise.all([deps.store.listActiveGrants(who.org.orgId, now), liveSessionsFor(deps, who.user)]);
+    const grants = active.filter((g) => g.caseIds.includes(c.caseId));
+    const liveSessions = live.filter((s) => s.caseId === c.caseId);
+    return page(200, caseDetailPage(who.page, { case: c, grants, liveSessions, now, locked: lockedReason(who.org, who.user), flash: flashOf(event) }));
   },
 
   'POST /cases/{caseId}/remote-access': async (event) => {

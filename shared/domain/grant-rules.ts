@@ -57,6 +57,10 @@ export function parseDurationHours(
   if (hours > max) {
     throw new ValidationError(field, `Duration must be at most ${max} hours (this organization's limit).`);
   }
+  // Where the shortest grant is a whole hour, so is every grant (a test stage allows seconds).
+  if (limits.minGrantSeconds % 3600 === 0 && !Number.isInteger(hours)) {
+    throw new ValidationError(field, 'Duration must be whole hours.');
+  }
   return seconds;
 }
 

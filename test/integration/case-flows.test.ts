@@ -330,3 +330,23 @@ describe('policy never: only administrators open access', () => {
     expect(page.html).toContain(`Only an administrator of ${given.org.name}`);
   });
 });
+
+describe('the case page shows who is logged in for the case', () => {
+  test('an admin sees the case session with End session; the contact is told how to end it', async () => {
+    const given = await givenOrg({}, { remoteAccessPolicy: 'all_cases' });
+    const user = await PortalClient.signIn(given.user.email);
+    const admin = await PortalClient.signIn(given.admin.email);
+    const alex = await AgentClient.signIn('alex@vendor.test');
+    const caseId = await openCase(user, 'Sessions on the case page');
+    const activated = await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${caseId}/activate`, {});
+    const started = await alex.call('POST', `/support/orgs/${given.org.orgId}/grants/${activated.body.grantId}/sessions`, { justification: 'Look at the case', caseId });
+    expect(started.status).toBe(201);
+
+    const adminView = await admin.get(`/cases/${caseId}`);
+    expect(adminView.html).toContain(`<tr data-session="${started.body.sessionId}">`);
+    expect(adminView.html).toContain(`action="/sessions/${started.body.sessionId}/end"`);
+    const contactView = await user.get(`/cases/${caseId}`);
+    expect(contactView.html).not.toContain('data-session=');
+    expect(contactView.html).toContain('Setting remote access to Denied ends any session for it.');
+  });
+});

@@ -66,6 +66,12 @@ describe('duration', () => {
     expect(() => parseDurationHours(raw, org(), limits)).toThrow(expect.objectContaining({ field: 'durationHours', message: expect.stringContaining('plain decimal number') }));
   });
 
+  test('whole hours where the shortest grant is an hour; a seconds-grained stage takes fractions', () => {
+    expect(() => parseDurationHours('1.5', org(), limits)).toThrow(expect.objectContaining({ field: 'durationHours', message: 'Duration must be whole hours.' }));
+    expect(parseDurationHours('2', org(), limits)).toBe(7200);
+    expect(parseDurationHours('1.5', org(), { ...limits, minGrantSeconds: 1 })).toBe(5400);
+  });
+
   test('the org maximum applies when it is below the platform cap, and the cap when it is above', () => {
     expect(parseDurationHours('336', org(), limits)).toBe(336 * 3600);
     expect(() => parseDurationHours('337', org(), limits)).toThrow('at most 336 hours');
@@ -87,6 +93,7 @@ describe('duration', () => {
         }
         expect(seconds).toBeGreaterThanOrEqual(l.minGrantSeconds);
         expect(seconds / 3600).toBeLessThanOrEqual(Math.min(orgMax, cap) + 1 / 3600);
+        if (l.minGrantSeconds % 3600 === 0) expect(seconds % 3600).toBe(0);
       }),
     );
   });

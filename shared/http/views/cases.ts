@@ -1,4 +1,5 @@
-import type { Case, Environment, Grant, RemoteAccessChange } from '../../domain/model';
+import type { Case, Environment, Grant, RemoteAccessChange, Session } from '../../domain/model';
+import { liveSessionsTable } from './dashboard';
 import { html } from '../html';
 import { checked, csrfField, fieldError, formError, options, timeElement, when } from './form-parts';
 import { layout, type PageUser } from './layout';
@@ -56,6 +57,9 @@ export function historySentence(h: RemoteAccessChange): string {
 export interface CaseDetailModel {
   case: Case;
   grants: Grant[];
+  /** "Log in as" sessions for this case that this user may see and end. */
+  liveSessions: Session[];
+  now: Date;
   locked?: string;
   flash?: string;
 }
@@ -76,6 +80,8 @@ ${canSwitch ? html`<form method="post" action="/cases/${c.caseId}/remote-access"
 ${c.status === 'open' && model.locked && other === 'allowed' ? html`<p class="muted">${model.locked}</p>` : ''}
 <h3>Support access for this case</h3>
 ${model.grants.length ? html`<ul>${model.grants.map((g) => html`<li>${g.personnel.map((p) => p.email).join(', ')} as ${g.actAs.name ?? g.actAs.email} (${g.level}) until ${timeElement(g.expiresAt)}</li>`)}</ul>` : html`<p class="muted">Support has no access for this case.</p>`}
+<h3>Who is logged in for this case now</h3>
+${liveSessionsTable(user, model.liveSessions, model.now, user.role === 'admin' ? 'Nobody from support is logged in for this case.' : 'Nobody from support is logged in as you for this case. Setting remote access to Denied ends any session for it.')}
 <h3>History</h3><ul id="history">${c.history.map((h) => html`<li>${timeElement(h.at)}: ${historySentence(h)}</li>`)}</ul>
 </div>
 ${c.status === 'open' ? html`<div class="card"><h2>Done with this case?</h2><p>Marking it solved ends any support access that exists only for it.</p>

@@ -52,6 +52,19 @@ ${error ? html`<span class="field-error" id="${field}-error"><span class="visual
 <button type="submit" class="danger">Yes, revoke access as ${whoOf(g.actAs)}</button></form></details></div>`;
 }
 
+/** The "log in as" sessions running now, each with End session (dashboard and case page). */
+export function liveSessionsTable(user: PageUser, sessions: Session[], now: Date, none: string) {
+  if (!sessions.length) return html`<p class="muted" id="no-sessions">${none}</p>`;
+  const rows = sessions.map(
+    (s) => html`<tr data-session="${s.sessionId}">
+<td data-label="Support agent">${s.agent.name ? `${s.agent.name} (${s.agent.email})` : s.agent.email}</td><td data-label="Logged in as">${whoOf(s.actAs)}</td>
+<td data-label="May">${s.scope.join(' ')}</td><td class="why" data-label="Why">${s.justification}</td><td data-label="Ends in" data-ends="${s.expiresAt}">${timeLeft(s.expiresAt, now)}</td>
+<td><form method="post" action="/sessions/${s.sessionId}/end">${csrfField(user.csrf)}
+<button type="submit" class="danger">End session<span class="visually-hidden"> of ${s.agent.email} as ${whoOf(s.actAs)}</span></button></form></td></tr>`,
+  );
+  return html`<table id="live-sessions" class="stack"><thead><tr><th>Support agent</th><th>Logged in as</th><th>May</th><th>Why</th><th>Ends in</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 export function dashboardPage(user: PageUser, model: DashboardModel): string {
   const { grants, now, flash } = model;
   const rows = grants.map(
@@ -63,23 +76,12 @@ export function dashboardPage(user: PageUser, model: DashboardModel): string {
 <td class="left" data-label="Time left" data-ends="${g.expiresAt}">${timeLeft(g.expiresAt, now)}</td>
 <td>${grantActions(user, g, model)}</td></tr>`,
   );
-  const sessionRows = model.liveSessions.map(
-    (s) => html`<tr data-session="${s.sessionId}">
-<td data-label="Support agent">${s.agent.name ? `${s.agent.name} (${s.agent.email})` : s.agent.email}</td><td data-label="Logged in as">${whoOf(s.actAs)}</td>
-<td data-label="May">${s.scope.join(' ')}</td><td class="why" data-label="Why">${s.justification}</td><td data-label="Ends in" data-ends="${s.expiresAt}">${timeLeft(s.expiresAt, now)}</td>
-<td><form method="post" action="/sessions/${s.sessionId}/end">${csrfField(user.csrf)}
-<button type="submit" class="danger">End session<span class="visually-hidden"> of ${s.agent.email} as ${whoOf(s.actAs)}</span></button></form></td></tr>`,
-  );
   return layout(
     'Dashboard',
     html`${flash ? html`<p class="notice" role="status">${flash}</p>` : ''}
 <h1>Support login access</h1>
 <h2>Who is logged in as ${user.role === 'admin' ? 'your organization' : 'you'} now</h2>
-${
-  sessionRows.length
-    ? html`<table id="live-sessions" class="stack"><thead><tr><th>Support agent</th><th>Logged in as</th><th>May</th><th>Why</th><th>Ends in</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>${sessionRows}</tbody></table>`
-    : html`<p class="muted" id="no-sessions">Nobody from support is logged in as ${user.role === 'admin' ? 'anyone in your organization' : 'you'}.</p>`
-}
+${liveSessionsTable(user, model.liveSessions, now, `Nobody from support is logged in as ${user.role === 'admin' ? 'anyone in your organization' : 'you'}.`)}
 <h2>Active grants${model.cannotGrant ? '' : html`<a class="button primary action" href="/grants/new">Grant login access</a>`}</h2>
 ${model.cannotGrant ? html`<p class="muted" id="cannot-grant">${model.cannotGrant}</p>` : ''}
 ${
