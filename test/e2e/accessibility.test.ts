@@ -73,6 +73,16 @@ describe('accessibility and layout of every page', () => {
       },
     },
     { who: 'admin', page: 'settings', open: go('/settings') },
+    {
+      who: 'admin',
+      page: 'settings with errors',
+      open: async (page) => {
+        await go('/settings')(page);
+        await page.getByLabel(/^Longest grant/).fill('99999');
+        await page.getByLabel(/^Approvers needed/).fill('9');
+        await page.getByRole('button', { name: 'Save settings' }).click();
+      },
+    },
     { who: 'admin', page: 'audit', open: go('/audit') },
     { who: 'admin', page: 'cases', open: go('/cases') },
     { who: 'user', page: 'dashboard', open: go('/') },
