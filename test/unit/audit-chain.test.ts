@@ -1,4 +1,4 @@
-import { canonicalJson, chainEvent, firstBrokenLink, GENESIS_HASH, type AuditEvent } from '../../shared/domain/audit';
+import { canonicalJson, chainEvent, firstBrokenLink, GENESIS_HASH, verifyChain, type AuditEvent } from '../../shared/domain/audit';
 
 const entry = (n: number) => ({
   at: `2026-01-01T00:00:0${n}.000Z`,
@@ -37,5 +37,58 @@ describe('the hash-chained audit trail', () => {
     const events = chain(4);
     events.splice(1, 1);
     expect(firstBrokenLink(events)).toBe(2);
+  });
+
+  test('rewriting an event and fixing up only the next prevHash is caught at the next event (the hash covers prevHash)', () => {
+    const events = chain(4);
+    const { seq: _s, prevHash: _p, hash: _h, orgId: _o, ...entry2 } = events[1]!;
+    // The forger rewrites event 2 consistently with event 1 …
+    events[1] = chainEvent('o1', { ...entry2, action: 'grant.revoked' }, { seq: 1, hash: events[0]!.hash });
+    expect(firstBrokenLink(events.slice(0, 2))).toBeUndefined();
+    // … and points event 3 at the forgery without being able to re-sign it.
+    events[2] = { ...events[2]!, prevHash: events[1]!.hash };
+    expect(firstBrokenLink(events)).toBe(3);
+  });
+
+  test('reordering, inserting and changing a sequence number are each caught at the first broken link', () => {
+    const reordered = chain(4);
+    [reordered[1], reordered[2]] = [reordered[2]!, reordered[1]!];
+    expect(firstBrokenLink(reordered)).toBe(2);
+
+    const inserted = chain(4);
+    const forged = chainEvent('o1', entry(9), { seq: 2, hash: inserted[1]!.hash });
+    inserted.splice(2, 0, forged);
+    expect(firstBrokenLink(inserted)).toBe(4);
+
+    const renumbered = chain(3);
+    renumbered[2] = { ...renumbered[2]!, seq: 7 };
+    expect(firstBrokenLink(renumbered)).toBe(3);
+
+    const otherOrg = chain(3);
+    otherOrg[1] = { ...otherOrg[1]!, orgId: 'o2' };
+    expect(firstBrokenLink(otherOrg)).toBe(2);
+  });
+
+  test('the stored head is cross-checked: events cut from the end, or a head that does not match, are caught', () => {
+    const events = chain(4);
+    const head = { seq: 4, hash: events[3]!.hash };
+    expect(verifyChain(events, head)).toBeUndefined();
+    expect(verifyChain(events.slice(0, 3), head)).toBe(4);
+    expect(verifyChain(events, { seq: 4, hash: 'f'.repeat(64) })).toBe(5);
+    expect(verifyChain(events, { seq: 5, hash: events[3]!.hash })).toBe(5);
+    expect(verifyChain([], { seq: 0, hash: GENESIS_HASH })).toBeUndefined();
+    expect(verifyChain([], { seq: 1, hash: 'a'.repeat(64) })).toBe(1);
+    // A broken link wins over the head check: the first problem is named.
+    const edited = chain(4);
+    edited[1] = { ...edited[1]!, action: 'x' };
+    expect(verifyChain(edited, head)).toBe(2);
+  });
+
+  test("an event's hash is the SHA-256 of its canonical JSON including orgId, seq and prevHash", async () => {
+    const { createHash } = await import('node:crypto');
+    const [first] = chain(1);
+    const { hash, ...unsigned } = first!;
+    expect(hash).toBe(createHash('sha256').update(canonicalJson(unsigned)).digest('hex'));
+    expect(unsigned).toMatchObject({ orgId: 'o1', seq: 1, prevHash: GENESIS_HASH });
   });
 });

@@ -1,0 +1,105 @@
+import { agent as agentPrincipal, customer } from '../../shared/domain/actor';
+import { ManualClock } from '../../shared/domain/clock';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/domain/errors';
+import type { GrantDeps } from '../../shared/domain/grant-service';
+import type { Grant, Session, UserProfile } from '../../shared/domain/model';
+import { endSession, isLive, liveSessionsFor } from '../../shared/domain/session-service';
+import { MemoryStore } from '../support/memory-store';
+import { buildGrant, buildOrg } from '../support/org-builder';
+
+const NOW = new Date('2026-01-01T05:00:00.000Z');
+const session = (overrides: Partial<Session> = {}): Session => ({
+  sessionId: 's1',
+  orgId: 'o1',
+  grantId: 'g1',
+  agent: { id: 'alex', email: 'alex@vendor.test' },
+  actAs: { id: 'a@o.test', email: 'a@o.test' },
+  justification: 'Look',
+  scope: ['read'],
+  status: 'active',
+  startedAt: '2026-01-01T04:55:00.000Z',
+  expiresAt: '2026-01-01T05:10:00.000Z',
+  version: 1,
+  ...overrides,
+});
+
+describe('a session is live only while it and its grant are', () => {
+  test('active session, active grant, before both expiries: live', () => {
+    expect(isLive(session(), buildGrant(), NOW)).toBe(true);
+  });
+
+  test.each(['revoked', 'expired', 'ended'] as const)('its grant %s: not live, even though the session item still says active', (status) => {
+    expect(isLive(session(), buildGrant({ status, endReason: status === 'ended' ? 'case_solved' : undefined }), NOW)).toBe(false);
+  });
+
+  test('a grant ended because consent was withdrawn or its case was solved: not live', () => {
+    for (const endReason of ['consent_withdrawn', 'case_solved'] as const) {
+      expect(isLive(session(), buildGrant({ status: 'ended', endReason }), NOW)).toBe(false);
+    }
+  });
+
+  test('a grant past its expiry (no background job ran yet): not live', () => {
+    expect(isLive(session({ expiresAt: '2026-01-01T06:00:00.000Z' }), buildGrant({ expiresAt: '2026-01-01T05:00:00.000Z' }), NOW)).toBe(false);
+    expect(isLive(session({ expiresAt: '2026-01-01T06:00:00.000Z' }), buildGrant({ expiresAt: '2026-01-01T05:00:00.001Z' }), NOW)).toBe(true);
+  });
+
+  test('the session ended, or past its own expiry, or its grant gone: not live', () => {
+    expect(isLive(session({ status: 'ended' }), buildGrant(), NOW)).toBe(false);
+    expect(isLive(session({ expiresAt: NOW.toISOString() }), buildGrant(), NOW)).toBe(false);
+    expect(isLive(session({ expiresAt: '2026-01-01T05:00:00.001Z' }), buildGrant(), NOW)).toBe(true);
+    expect(isLive(session(), undefined, NOW)).toBe(false);
+  });
+});
+
+describe('who sees and ends sessions', () => {
+  const admin: UserProfile = { email: 'admin@o.test', orgId: 'o1', name: 'Ada', role: 'admin', level: 'admin', workspaces: 'all' };
+  const acted: UserProfile = { email: 'a@o.test', orgId: 'o1', name: 'Uma', role: 'user', level: 'manage', workspaces: 'all' };
+  const other: UserProfile = { email: 'b@o.test', orgId: 'o1', name: 'Bo', role: 'user', level: 'manage', workspaces: 'all' };
+
+  function world(grant: Grant = buildGrant()) {
+    const store = new MemoryStore();
+    store.orgs.set('o1', buildOrg('o1'));
+    store.grants.set(`o1#${grant.grantId}`, grant);
+    store.sessions.set('s1', session());
+    store.sessions.set('s2', session({ sessionId: 's2', actAs: { id: 'b', email: 'b@o.test' } }));
+    const deps: GrantDeps = {
+      store,
+      clock: new ManualClock(NOW),
+      ids: () => 'id',
+      scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
+      limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+    };
+    return { store, deps };
+  }
+
+  test('an admin sees every live session of the org; a user only those acting as them; none once the grant ended', async () => {
+    const { deps } = world();
+    expect((await liveSessionsFor(deps, admin)).map((s) => s.sessionId).sort()).toEqual(['s1', 's2']);
+    expect((await liveSessionsFor(deps, acted)).map((s) => s.sessionId)).toEqual(['s1']);
+    const ended = world(buildGrant({ status: 'revoked' }));
+    expect(await liveSessionsFor(ended.deps, admin)).toEqual([]);
+  });
+
+  test('the user acted as, an admin, or the agent who started it may end it: ended once, audited once', async () => {
+    const { store, deps } = world();
+    const ended = await endSession(deps, customer(acted), 's1');
+    expect(ended).toMatchObject({ status: 'ended', endedAt: NOW.toISOString() });
+    expect(store.sessions.get('s1')).toMatchObject({ status: 'ended' });
+    expect(store.audit.get('o1')!.map((e) => e.action)).toEqual(['session.ended']);
+    await expect(endSession(deps, customer(admin), 's1')).rejects.toThrow(ConflictError);
+    expect(store.audit.get('o1')).toHaveLength(1);
+    await expect(endSession(deps, agentPrincipal({ id: 'alex', email: 'alex@vendor.test' }), 's2')).resolves.toMatchObject({ status: 'ended' });
+  });
+
+  test('someone else is refused: another user, another agent, another org; a session of an ended grant has already ended', async () => {
+    const { store, deps } = world();
+    await expect(endSession(deps, customer(other), 's1')).rejects.toThrow(ForbiddenError);
+    await expect(endSession(deps, agentPrincipal({ id: 'bea', email: 'bea@vendor.test' }), 's1')).rejects.toThrow(ForbiddenError);
+    await expect(endSession(deps, customer({ ...admin, orgId: 'o2' }), 's1')).rejects.toThrow(NotFoundError);
+    await expect(endSession(deps, customer(admin), 'nope')).rejects.toThrow(NotFoundError);
+    store.grants.set('o1#g1', buildGrant({ status: 'revoked' }));
+    await expect(endSession(deps, customer(admin), 's1')).rejects.toThrow(ConflictError);
+    expect(store.sessions.get('s1')).toMatchObject({ status: 'active' });
+    expect(store.audit.get('o1') ?? []).toEqual([]);
+  });
+});
