@@ -140,7 +140,9 @@ describe('admin API: org provisioning behind IAM (SigV4) authorization', () => {
     expect((await adminCall('POST', `/admin/orgs/${orgId}/suspend`)).body).toMatchObject({ org: { status: 'suspended' }, grantsEnded: 0 });
 
     expect((await adminCall('POST', `/admin/orgs/${orgId}/resume`)).body.org.status).toBe('active');
-    expect(await grantFrom(admin)).toBeTruthy();
+    // Resumed: a new grant is made and stored active, for 48 hours.
+    const resumed = await grantFrom(admin);
+    expect(await getItem(`ORG#${orgId}`, `GRANT#${resumed}`)).toMatchObject({ status: 'active', level: 'manage', orgId });
   });
 
   test('changing the plan or environments ends exactly the grants the org could no longer make', async () => {

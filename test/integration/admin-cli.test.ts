@@ -18,7 +18,9 @@ describe('npm run admin (the platform admin CLI) against the local stack', () =>
     expect(created.out).toContain(`Created ${name}`);
     const clientId = /client id: +(\S+)/.exec(created.out)?.[1];
     const secret = /client secret: +(\S+)/.exec(created.out)?.[1];
-    expect(clientId && secret).toBeTruthy();
+    // The id is the org's product client; the secret is 256 bits, base64url, printed once.
+    expect(clientId).toMatch(/^[a-z0-9-]+\.product\.[a-z0-9]+$/);
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const listed = admin('list');
     expect(listed.code).toBe(0);

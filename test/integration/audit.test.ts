@@ -53,11 +53,22 @@ describe('the audit trail page', () => {
     expect(seqsOnPage((await admin.get(`/audit?from=${tomorrow}`)).html)).toEqual([]);
   });
 
-  test('a user sees only what concerns them', async () => {
+  test('a user sees only what concerns them — not another person\'s case', async () => {
+    // Another person's case, with a request on it, in the same org.
+    const theirs = await admin.post('/cases', { subject: 'Not yours' });
+    const theirCase = /\/cases\/([^?]+)/.exec(theirs.location!)![1]!;
+    const alex = await AgentClient.signIn('alex@vendor.test');
+    expect((await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${theirCase}/access-requests`, { justification: 'look' })).status).toBe(201);
+
     const page = await user.get('/audit');
     const events = await auditEvents(given.org.orgId);
-    const expected = events.filter((e) => (e.actor as { email?: string }).email === given.user.email || e.caseId !== undefined).map((e) => Number(e.seq)).reverse();
+    const userCases = new Set(events.filter((e) => e.action === 'case.opened' && (e.actor as { email?: string }).email === given.user.email).map((e) => e.caseId));
+    expect(userCases.size).toBe(1);
+    const expected = events.filter((e) => (e.actor as { email?: string }).email === given.user.email || userCases.has(e.caseId)).map((e) => Number(e.seq)).reverse();
     expect(seqsOnPage(page.html)).toEqual(expected);
+    const theirSeqs = events.filter((e) => e.caseId === theirCase).map((e) => Number(e.seq));
+    expect(theirSeqs.length).toBeGreaterThanOrEqual(2);
+    expect(seqsOnPage(page.html).filter((s) => theirSeqs.includes(s))).toEqual([]);
     expect(page.html).not.toContain('id="verify"');
     expect((await user.get('/audit/verify')).status).toBe(403);
   });

@@ -242,7 +242,10 @@ describe('policy approval_needed: a request approved from the emailed link', () 
     // Assess: the scheduler marked it expired and freed the case; the agent is told; the link is dead
     const expired = await requestItem(orgId, requestId);
     expect(expired).toMatchObject({ status: 'expired' });
-    expect(Date.parse(expired!.decidedAt as string)).toBeGreaterThanOrEqual(Date.parse(asked.body.expiresAt));
+    // Decided when the expiry fired: after the request's end, and no later than the stack's now.
+    const decidedAt = Date.parse(expired!.decidedAt as string);
+    expect(decidedAt).toBeGreaterThanOrEqual(Date.parse(asked.body.expiresAt));
+    expect(decidedAt).toBeLessThanOrEqual((await stackClock.now()).getTime());
     expect((await caseItem(orgId, caseId))!.pendingRequestId).toBeUndefined();
     await eventually('the expiry email', async () => (await emailsTo('alex@vendor.test')).find((e) => e.subject.includes('Nobody answers') && e.subject.includes('expired')));
     const contact = await PortalClient.signIn(given.user.email);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { AgentClient, PortalClient } from '../support/clients';
-import { allNoticesSent, eventually, getItem, givenOrg, layout, schedules } from '../support/fixtures';
+import { allNoticesSent, eventually, getItem, givenOrg, layout, noticesOf, schedules } from '../support/fixtures';
+import { sesVerdict } from '../support/ses';
 import { emailsTo, mailbox } from '../support/mailbox';
 import { stackClock } from '../support/clock';
 
@@ -21,7 +22,9 @@ describe('notice delivery you can trust', () => {
     const given = await givenOrg();
     const admin = await PortalClient.signIn(given.admin.email);
 
-    // Act: the mail service goes away; the customer keeps working
+    // Act: the mail service goes away; the customer keeps working. (The admin's address is also
+    // held back at the SES gate until a failed send is seen, so the outage cannot end first.)
+    await sesVerdict(given.admin.email, 'throttle');
     crashSesEmulator();
     const grantIds: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -31,11 +34,17 @@ describe('notice delivery you can trust', () => {
     expect((await admin.post(`/grants/${grantIds[0]}/revoke`, {})).status).toBe(303);
     expect(await getItem(`ORG#${given.org.orgId}`, `GRANT#${grantIds[0]}`)).toMatchObject({ status: 'revoked' });
 
+    // Assess: a send failed during the outage — the mailer gave its claim back with nothing sent
+    await eventually('a failed send during the outage', async () => (await noticesOf(given.org.orgId)).some((n) => n.status === 'pending' && Array.isArray(n.sentTo) && (n.sentTo as string[]).length === 0));
+    // The outage ends: the gate lets the address through and the emulator is back up.
+    await sesVerdict(given.admin.email, 'accept');
+    await eventually('the SES emulator back up', async () => (await mailbox().then(() => true, () => false)));
+
     // Assess: after it comes back (and the outbox retries), 3 "granted" and 1 "ended", once each
     const delivered = await eventually(
       'every notice after the outage',
       async () => {
-        const mails = await emailsTo(given.admin.email).catch(() => []);
+        const mails = await emailsTo(given.admin.email);
         return mails.filter((e) => e.subject.includes('granted')).length >= 3 && mails.some((e) => e.subject.includes('ended')) && mails;
       },
       45_000,
