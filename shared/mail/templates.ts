@@ -31,6 +31,16 @@ interface Rendered {
 /** What the access is, in every access email: level, scope, environment. */
 const what = (d: Record<string, string>) => `${d.level} level, ${d.scope ?? 'the whole account'}, ${d.environment}`;
 
+/** A changed end time, named for which way it moved. */
+const endTimeChanged = (d: Record<string, string>, verb: 'extended' | 'shortened', direction: 'later' | 'earlier'): Rendered => ({
+  subject: `Support login access ${verb} for ${d.orgName}`,
+  lines: [
+    `${d.grantedBy}'s grant of support login access to ${d.orgName} (acting as ${d.actAs}: ${what(d)}) was ${verb}.`,
+    `It now ends ${direction}, at ${when(d.expiresAt)} instead of ${when(d.previousExpiresAt)}.`,
+    'You can revoke this access at any time from the portal.',
+  ],
+});
+
 /** Agents use the support CLI, not the customer portal. */
 const caseCommand = (d: Record<string, string>) => `npm run support -- case ${d.orgId} ${d.caseId}`;
 
@@ -46,22 +56,8 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
       'Support will never ask for a password. You can revoke this access at any time from the portal.',
     ],
   }),
-  'grant-extended': (d) => ({
-    subject: `Support login access extended for ${d.orgName}`,
-    lines: [
-      `${d.grantedBy}'s grant of support login access to ${d.orgName} (acting as ${d.actAs}: ${what(d)}) was extended.`,
-      `It now ends later, at ${when(d.expiresAt)} instead of ${when(d.previousExpiresAt)}.`,
-      'You can revoke this access at any time from the portal.',
-    ],
-  }),
-  'grant-shortened': (d) => ({
-    subject: `Support login access shortened for ${d.orgName}`,
-    lines: [
-      `${d.grantedBy}'s grant of support login access to ${d.orgName} (acting as ${d.actAs}: ${what(d)}) was shortened.`,
-      `It now ends earlier, at ${when(d.expiresAt)} instead of ${when(d.previousExpiresAt)}.`,
-      'You can revoke this access at any time from the portal.',
-    ],
-  }),
+  'grant-extended': (d) => endTimeChanged(d, 'extended', 'later'),
+  'grant-shortened': (d) => endTimeChanged(d, 'shortened', 'earlier'),
   'permission-requested': (d) => ({
     subject: `Support asks to access ${d.orgName} for case "${d.caseSubject}"`,
     lines: [

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, signIn } from '../support/browser';
+import { launchBrowser, pageWidths, signIn } from '../support/browser';
 import { AgentClient, PortalClient } from '../support/clients';
 import { givenOrg, layout, type GivenOrg } from '../support/fixtures';
 import { approvalLinkFor } from '../support/mailbox';
@@ -120,10 +120,7 @@ describe('accessibility and layout of every page', () => {
       findings.push(...serious.map((v) => `${width}px ${scan.who} ${scan.page}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
       expect(serious.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
       if (width === 390) {
-        const [scrollWidth, clientWidth] = await page.evaluate(() => {
-          const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-          return [root.scrollWidth, root.clientWidth];
-        });
+        const { scrollWidth, clientWidth } = await pageWidths(page);
         expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
       }
     });

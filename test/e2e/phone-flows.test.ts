@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, signIn } from '../support/browser';
+import { launchBrowser, pageWidths, signIn } from '../support/browser';
 import { AgentClient } from '../support/clients';
 import { getItem, givenOrg, layout, orgItems } from '../support/fixtures';
 import { approvalLinkFor } from '../support/mailbox';
@@ -17,11 +17,8 @@ describe('on a phone: grant with a preset, change the end time both ways, revoke
 
   const phone = async () => (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
   const noSidewaysScroll = async (page: Page) => {
-    const [scroll, client] = await page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return [root.scrollWidth, root.clientWidth];
-    });
-    expect(scroll).toBeLessThanOrEqual(client);
+    const { scrollWidth, clientWidth } = await pageWidths(page);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
   };
   const hoursLeft = async (orgId: string, grantId: string) => (Date.parse((await getItem(`ORG#${orgId}`, `GRANT#${grantId}`))!.expiresAt as string) - Date.now()) / 3_600_000;
 

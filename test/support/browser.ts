@@ -47,6 +47,14 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The page's full width and the window's: equal when nothing scrolls sideways. */
+export async function pageWidths(page: Page): Promise<{ scrollWidth: number; clientWidth: number }> {
+  return page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };
+  });
+}
+
 /** Fills in the local customer IdP's sign-in form (the page a portal sign-in redirects to). */
 export async function fillSignIn(page: Page, email: string) {
   await page.getByLabel('Email').fill(email);
