@@ -137,6 +137,45 @@ describe('the sweep', () => {
   });
 });
 
+describe('the sweep finishes each kind of overdue item', () => {
+  test('a grant and a request past expiry are expired, ended grants get their sessions ended, notices are re-driven, deletions continued; each counted once', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(new Date(T0.getTime() + 60_000));
+    store.orgs.set('o1', buildOrg('o1'));
+    store.grants.set('o1#g1', { orgId: 'o1', grantId: 'g1', kind: 'user', grantedBy: { id: 'a', email: 'a@o1.test' }, actAs: { id: 'a', email: 'a@o1.test' }, level: 'monitor', workspaces: 'all', environment: 'production', caseIds: [], personnel: [], status: 'active', createdAt: T0.toISOString(), expiresAt: T0.toISOString(), version: 1 });
+    // An ended grant whose live session the follow-up did not end yet
+    store.grants.set('o1#g2', { ...store.grants.get('o1#g1')!, grantId: 'g2', status: 'revoked', sessionsPending: true });
+    store.sessions.set('s1', { sessionId: 's1', orgId: 'o1', grantId: 'g2', agent: { id: 'x', email: 'x@v.test' }, actAs: { id: 'a', email: 'a@o1.test' }, justification: 'j', scope: ['read'], status: 'active', startedAt: T0.toISOString(), expiresAt: new Date(T0.getTime() + 600_000).toISOString(), version: 1 });
+    store.cases.set('o1#c1', { orgId: 'o1', caseId: 'c1', subject: 's', description: '', environment: 'production', contact: { id: 'a', email: 'a@o1.test' }, channel: 'portal', remoteAccess: 'denied', status: 'open', history: [], pendingRequestId: 'r1', createdAt: T0.toISOString(), version: 1 });
+    store.requests.set('o1#r1', { orgId: 'o1', requestId: 'r1', caseId: 'c1', agent: { id: 'x', email: 'x@v.test' }, justification: 'j', status: 'pending', requiredApprovals: 1, askedOf: [], decisions: [], createdAt: T0.toISOString(), expiresAt: T0.toISOString(), version: 1 });
+    const fromStore = store.listOverdue.bind(store);
+    store.listOverdue = async (now) => [...(await fromStore(now)), { type: 'notice', orgId: 'o1', id: 'n9' }, { type: 'deletion', orgId: 'o7', id: 'o7' }];
+    const redriven: string[] = [];
+    const continued: string[] = [];
+    const result = await sweep({
+      store,
+      clock,
+      ids: () => 'n',
+      scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
+      limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+      redriveNotice: async (id) => void redriven.push(id),
+      continueDeletion: async (orgId) => void continued.push(orgId),
+    });
+    expect(result).toEqual({ found: 5, expired: 2, sessionsFinished: 1, noticesRedriven: 1, deletionsContinued: 1, failed: 0 });
+    expect(store.grants.get('o1#g1')!.status).toBe('expired');
+    expect(store.requests.get('o1#r1')!.status).toBe('expired');
+    expect(store.sessions.get('s1')!.status).toBe('ended');
+    expect(redriven).toEqual(['n9']);
+    expect(continued).toEqual(['o7']);
+
+    // A second run finds nothing left to do but the stubbed items: nothing is done twice.
+    store.listOverdue = fromStore;
+    expect(await sweep({ store, clock, ids: () => 'n', scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined }, limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 }, redriveNotice: async () => undefined, continueDeletion: async () => undefined })).toEqual({
+      found: 0, expired: 0, sessionsFinished: 0, noticesRedriven: 0, deletionsContinued: 0, failed: 0,
+    });
+  });
+});
+
 describe('SES feedback', () => {
   test('a permanent bounce and a complaint suppress their addresses; a transient bounce does not', () => {
     const now = new Date(T0);

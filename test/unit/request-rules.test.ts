@@ -1,0 +1,127 @@
+import { expireRequest, requestChange, requestPermission } from '../../shared/domain/access-requests';
+import { ManualClock } from '../../shared/domain/clock';
+import { ConflictError, ForbiddenError, ValidationError } from '../../shared/domain/errors';
+import type { GrantDeps } from '../../shared/domain/grant-service';
+import type { Org } from '../../shared/domain/model';
+import { MemoryStore } from '../support/memory-store';
+import { buildCase, buildGrant, buildOrg } from '../support/org-builder';
+
+const NOW = new Date('2026-01-01T05:00:00.000Z');
+const ALEX = { id: 'alex', email: 'alex@vendor.test' };
+
+function world(orgOverrides: Partial<Org> = {}, settings: Partial<Org['settings']> = {}) {
+  const store = new MemoryStore();
+  store.orgs.set('o1', buildOrg('o1', orgOverrides, { authorizedContacts: ['sec@o.test', 'A@o.test'], requiredApprovals: 2, ...settings }));
+  store.cases.set('o1#c1', buildCase({ remoteAccess: 'denied', version: 1 }));
+  store.grants.set('o1#g1', buildGrant({ expiresAt: '2026-01-01T10:00:00.000Z' }));
+  const clock = new ManualClock(NOW);
+  const scheduled: string[] = [];
+  let n = 0;
+  const deps: GrantDeps = {
+    store,
+    clock,
+    ids: () => `r${++n}`,
+    scheduler: { scheduleAt: async (name) => void scheduled.push(name), cancel: async () => undefined },
+    limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+  };
+  return { store, deps, clock, scheduled };
+}
+
+describe('asking for access to a denied case', () => {
+  test('one pending request, asked of the contact and the authorized contacts (each once, lower-cased), expiring after the stage hours', async () => {
+    const { store, deps, scheduled } = world();
+    const request = await requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'Compare totals' });
+    expect(request).toMatchObject({
+      requestId: 'r1',
+      kind: 'access',
+      status: 'pending',
+      requiredApprovals: 2,
+      askedOf: ['a@o.test', 'sec@o.test'],
+      createdAt: NOW.toISOString(),
+      expiresAt: '2026-01-04T05:00:00.000Z',
+    });
+    expect(store.cases.get('o1#c1')).toMatchObject({ pendingRequestId: 'r1', version: 2 });
+    expect(store.notices.map((n) => [n.template, n.to])).toEqual([['permission-requested', ['a@o.test']], ['permission-requested', ['sec@o.test']]]);
+    expect(store.audit.get('o1')!.map((e) => [e.action, e.justification])).toEqual([['request.created', 'Compare totals']]);
+    expect(scheduled).toEqual(['request-r1']);
+  });
+
+  test('a second request while one is pending is refused; once the first has expired, a new one is taken', async () => {
+    const { deps, clock } = world();
+    await requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'One' });
+    await expect(requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'Two' })).rejects.toThrow(expect.objectContaining({ code: 'request_pending' }));
+    clock.set(new Date('2026-01-04T05:00:00.000Z'));
+    const next = await requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'Three' });
+    expect(next).toMatchObject({ status: 'pending', justification: 'Three' });
+    expect(next.requestId).not.toBe('r1');
+  });
+
+  test('refused: no justification, an allowed case, a solved case, a free plan — nothing written', async () => {
+    for (const [setup, input, error] of [
+      [() => undefined, {}, ValidationError],
+      [(w: ReturnType<typeof world>) => w.store.cases.set('o1#c1', buildCase({ remoteAccess: 'allowed', version: 1 })), { justification: 'x' }, ConflictError],
+      [(w: ReturnType<typeof world>) => w.store.cases.set('o1#c1', buildCase({ remoteAccess: 'denied', status: 'solved', version: 1 })), { justification: 'x' }, ForbiddenError],
+      [(w: ReturnType<typeof world>) => w.store.orgs.set('o1', buildOrg('o1', { plan: 'free' })), { justification: 'x' }, ForbiddenError],
+    ] as const) {
+      const w = world();
+      setup(w as never);
+      await expect(requestPermission(w.deps, ALEX, 'o1', 'c1', input)).rejects.toThrow(error);
+      expect(w.store.committed).toEqual([]);
+    }
+  });
+});
+
+describe('asking written approval for a change', () => {
+  test('through a grant of the case contact, until a time within the grant: asked of the authorized contacts', async () => {
+    const { deps, store } = world();
+    const request = await requestChange(deps, ALEX, 'o1', 'c1', { description: 'Re-run the import', grantId: 'g1', until: '2026-01-01T09:00:00Z' });
+    expect(request).toMatchObject({ kind: 'change', change: { grantId: 'g1', until: '2026-01-01T09:00:00.000Z', actAs: 'a@o.test', environment: 'production' }, askedOf: ['sec@o.test', 'a@o.test'] });
+    expect(store.cases.get('o1#c1')).toMatchObject({ pendingChangeRequestId: 'r1' });
+  });
+
+  test('with no authorized contacts, the case contact is asked', async () => {
+    const { deps } = world({}, { authorizedContacts: [] });
+    const request = await requestChange(deps, ALEX, 'o1', 'c1', { description: 'x', grantId: 'g1', until: '2026-01-01T09:00:00Z' });
+    expect(request.askedOf).toEqual(['a@o.test']);
+  });
+
+  test.each([
+    ['no description', 'description', { grantId: 'g1', until: '2026-01-01T09:00:00Z' }],
+    ['no grant', 'grantId', { description: 'x', until: '2026-01-01T09:00:00Z' }],
+    ['until without a zone', 'until', { description: 'x', grantId: 'g1', until: '2026-01-01T09:00:00' }],
+    ['until in the past', 'until', { description: 'x', grantId: 'g1', until: '2026-01-01T04:00:00Z' }],
+    ['until now exactly', 'until', { description: 'x', grantId: 'g1', until: '2026-01-01T05:00:00Z' }],
+    ['until past the grant', 'until', { description: 'x', grantId: 'g1', until: '2026-01-01T10:00:01Z' }],
+  ])('%s → 400 naming %s, nothing written', async (_what, field, input) => {
+    const { deps, store } = world();
+    await expect(requestChange(deps, ALEX, 'o1', 'c1', input)).rejects.toThrow(expect.objectContaining({ field }));
+    expect(store.committed).toEqual([]);
+  });
+
+  test('the grant must serve the case: a user grant of someone else, or a case grant not linked, is refused', async () => {
+    const { deps, store } = world();
+    store.grants.set('o1#g2', buildGrant({ grantId: 'g2', actAs: { id: 'b', email: 'b@o.test' } }));
+    store.grants.set('o1#g3', buildGrant({ grantId: 'g3', kind: 'case', caseIds: ['c9'] }));
+    for (const grantId of ['g2', 'g3']) {
+      await expect(requestChange(deps, ALEX, 'o1', 'c1', { description: 'x', grantId, until: '2026-01-01T09:00:00Z' })).rejects.toThrow(expect.objectContaining({ code: 'grant_not_for_case' }));
+    }
+    store.grants.set('o1#g4', buildGrant({ grantId: 'g4', kind: 'case', caseIds: ['c1'] }));
+    await expect(requestChange(deps, ALEX, 'o1', 'c1', { description: 'x', grantId: 'g4', until: '2026-01-01T09:00:00Z' })).resolves.toMatchObject({ change: { grantId: 'g4' } });
+  });
+});
+
+describe('a request nobody answered expires on its schedule', () => {
+  test('before its end nothing happens; at its end it expires, frees the case, tells the agent; again is a no-op', async () => {
+    const { deps, store, clock } = world();
+    await requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'Look' });
+    expect(await expireRequest(deps, 'o1', 'r1', 'scheduler')).toBe('not_due');
+    clock.set(new Date('2026-01-04T05:00:00.000Z'));
+    expect(await expireRequest(deps, 'o1', 'r1', 'scheduler')).toBe('expired');
+    expect(store.requests.get('o1#r1')).toMatchObject({ status: 'expired', decidedAt: '2026-01-04T05:00:00.000Z' });
+    expect(store.cases.get('o1#c1')!.pendingRequestId).toBeUndefined();
+    expect(store.notices.at(-1)).toMatchObject({ template: 'request-expired', to: ['alex@vendor.test'] });
+    expect(store.audit.get('o1')!.at(-1)).toMatchObject({ action: 'request.expired', actor: { type: 'system', id: 'scheduler' }, caseId: 'c1' });
+    expect(await expireRequest(deps, 'o1', 'r1', 'sweep')).toBe('already_ended');
+    expect(await expireRequest(deps, 'o1', 'nope', 'sweep')).toBe('missing');
+  });
+});
