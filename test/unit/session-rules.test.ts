@@ -3,7 +3,7 @@ import { ManualClock } from '../../shared/domain/clock';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/domain/errors';
 import type { GrantDeps } from '../../shared/domain/grant-service';
 import type { Grant, Session, UserProfile } from '../../shared/domain/model';
-import { endSession, isLive, liveSessionsFor } from '../../shared/domain/session-service';
+import { endSession, isLive, liveSessionsFor, startSession } from '../../shared/domain/session-service';
 import { MemoryStore } from '../support/memory-store';
 import { buildGrant, buildOrg } from '../support/org-builder';
 
@@ -101,5 +101,82 @@ describe('who sees and ends sessions', () => {
     await expect(endSession(deps, customer(admin), 's1')).rejects.toThrow(ConflictError);
     expect(store.sessions.get('s1')).toMatchObject({ status: 'active' });
     expect(store.audit.get('o1') ?? []).toEqual([]);
+  });
+});
+
+describe('starting a session', () => {
+  const ALEX = { id: 'alex-sub', email: 'alex@vendor.test' };
+  function world(grant: Grant = buildGrant({ expiresAt: '2026-01-01T10:00:00.000Z' })) {
+    const store = new MemoryStore();
+    store.orgs.set('o1', buildOrg('o1'));
+    store.grants.set(`o1#${grant.grantId}`, grant);
+    const signed: Record<string, unknown>[] = [];
+    const deps = {
+      store,
+      clock: new ManualClock(NOW),
+      ids: () => 's-new',
+      scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
+      limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+      signer: { sign: async (claims: Record<string, unknown>) => (signed.push(claims), 'signed-token'), publicJwks: async () => ({ keys: [] }) },
+      token: { issuer: 'https://access.example', audience: 'product' },
+    };
+    return { store, deps, signed };
+  }
+
+  test('the token names the user acted as, the agent, the grant and its scope, and ends after the session minutes', async () => {
+    const { store, deps, signed } = world();
+    const { session, token, refused } = await startSession(deps, ALEX, 'o1', 'g1', { justification: 'Look at the import' });
+    expect(token).toBe('signed-token');
+    expect(refused).toEqual({});
+    expect(signed).toEqual([
+      {
+        iss: 'https://access.example',
+        aud: 'product',
+        sub: 'a@o.test',
+        act: { sub: 'alex-sub', email: 'alex@vendor.test' },
+        org: 'o1',
+        grant: 'g1',
+        case: undefined,
+        level: 'manage',
+        workspaces: 'all',
+        env: 'production',
+        scope: 'read',
+        jti: 's-new',
+        iat: NOW.getTime() / 1000,
+        exp: NOW.getTime() / 1000 + 15 * 60,
+      },
+    ]);
+    expect(session).toMatchObject({ sessionId: 's-new', status: 'active', scope: ['read'], startedAt: NOW.toISOString(), expiresAt: '2026-01-01T05:15:00.000Z', justification: 'Look at the import' });
+    expect(store.sessions.get('s-new')).toEqual(session);
+    expect(store.audit.get('o1')!.map((e) => [e.action, e.actor])).toEqual([['session.started', { type: 'agent', id: 'alex-sub', email: 'alex@vendor.test', actingAs: 'a@o.test' }]]);
+    expect(store.notices.map((n) => [n.template, n.to])).toEqual([['session-started', ['a@o.test']]]);
+  });
+
+  test('never past the grant: a grant ending in 5 minutes gives a 5-minute session', async () => {
+    const { deps, signed } = world(buildGrant({ expiresAt: '2026-01-01T05:05:00.000Z' }));
+    const { session } = await startSession(deps, ALEX, 'o1', 'g1', { justification: 'x' });
+    expect(session.expiresAt).toBe('2026-01-01T05:05:00.000Z');
+    expect(signed[0]!.exp).toBe(Date.parse('2026-01-01T05:05:00.000Z') / 1000);
+  });
+
+  test('write is refused without an approved change, with the reason; read is given', async () => {
+    const { deps } = world();
+    const { session, refused } = await startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', scope: 'read write' });
+    expect(session.scope).toEqual(['read']);
+    expect(refused).toEqual({ write: 'Write needs a case with an approved change request: pass caseId.' });
+  });
+
+  test('refused, nothing written: no justification, an ended or expired grant, a case grant the agent is not named on', async () => {
+    for (const [grant, input, code] of [
+      [buildGrant(), {}, 'invalid_input'],
+      [buildGrant({ status: 'revoked' }), { justification: 'x' }, 'grant_revoked'],
+      [buildGrant({ expiresAt: NOW.toISOString() }), { justification: 'x' }, 'grant_expired'],
+      [buildGrant({ kind: 'case', caseIds: ['c1'], personnel: [{ id: 'bea', email: 'bea@vendor.test' }] }), { justification: 'x' }, 'not_personnel'],
+    ] as const) {
+      const { store, deps, signed } = world(grant);
+      await expect(startSession(deps, ALEX, 'o1', 'g1', input)).rejects.toThrow(expect.objectContaining({ code }));
+      expect(store.committed).toEqual([]);
+      expect(signed).toEqual([]);
+    }
   });
 });
