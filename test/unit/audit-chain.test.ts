@@ -17,6 +17,13 @@ function chain(length: number): AuditEvent[] {
 describe('the hash-chained audit trail', () => {
   test('canonical JSON ignores key order and undefined members', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ c: 1, a: 2, d: 4, b: 3 })).toBe('{"a":2,"b":3,"c":1,"d":4}');
+    expect(canonicalJson({ b: 1, c: 2, a: 3 })).toBe('{"a":3,"b":1,"c":2}');
+    for (const [value, json] of [[5, '5'], ['a', '"a"'], [null, 'null'], [true, 'true']] as const) expect(canonicalJson(value)).toBe(json);
+  });
+
+  test('the chain starts from 64 zeros', () => {
+    expect(GENESIS_HASH).toBe('0'.repeat(64));
   });
 
   test('each event links to the previous hash with consecutive sequence numbers', () => {

@@ -78,6 +78,14 @@ describe('the outbox delivers each notice to each recipient once', () => {
     expect(await deliverNotice(deps, notice(), 'stream')).toBe('sent');
     expect(outbox.rows.get('n1')).toMatchObject({ status: 'sent', progress: { sentTo: ['b@o1.test'], failedTo: ['a@o1.test'] } });
     expect((await store.listAudit('o1')).map((e) => [e.action, e.after?.recipient])).toEqual([['notice.failed', 'a@o1.test']]);
+    expect((await store.listAudit('o1'))[0]).toMatchObject({ actor: { type: 'system', id: 'mailer' }, target: { type: 'notice', id: 'n1' }, after: { template: 'grant-created' } });
+  });
+
+  test('a delivery with no refusal writes nothing to the audit trail', async () => {
+    const { outbox, deps, store } = world();
+    outbox.add(notice());
+    expect(await deliverNotice(deps, notice(), 'stream')).toBe('sent');
+    expect(store.committed).toEqual([]);
   });
 
   test('every recipient refused: the notice is failed; a suppressed address is skipped without a send', async () => {
@@ -88,6 +96,11 @@ describe('the outbox delivers each notice to each recipient once', () => {
     expect(await deliverNotice(deps, notice(), 'stream')).toBe('failed');
     expect(mailer.attempts.map((e) => e.to[0])).toEqual(['a@o1.test']);
     expect((await store.listAudit('o1')).map((e) => e.action).sort()).toEqual(['notice.failed', 'notice.suppressed']);
+    expect((await store.listAudit('o1')).find((e) => e.action === 'notice.suppressed')!.after).toEqual({
+      recipient: 'b@o1.test',
+      template: 'grant-created',
+      reason: 'SES reported this address bouncing or complaining; it is not mailed any more.',
+    });
   });
 
   test('a link minted for a failed send can never be used; the one that went out can', async () => {
@@ -106,6 +119,8 @@ describe('the outbox delivers each notice to each recipient once', () => {
     const user: UserProfile = { email: 'a@o1.test', orgId: 'o1', name: 'A', role: 'admin', level: 'admin', workspaces: 'all' };
     const grantDeps = { store, clock } as unknown as GrantDeps;
     await expect(viewApproval(grantDeps, user, failedLink!)).rejects.toMatchObject({ code: 'link_unknown' });
+    // Each link is minted for its one recipient.
+    expect([...store.tokens.values()].map((t) => t.recipient)).toEqual(['a@o1.test', 'a@o1.test']);
     expect((await viewApproval(grantDeps, user, sentLink!)).request.requestId).toBe('r1');
   });
 });
@@ -121,19 +136,21 @@ describe('the sweep', () => {
     clock.set(new Date(T0.getTime() + 60_000));
     const redriven: string[] = [];
     const errors: string[] = [];
+    const logged: Record<string, string>[] = [];
     const result = await sweep({
       store,
       clock,
       ids: () => 'n',
       scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
       limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
-      log: { error: (m) => void errors.push(m) },
+      log: { error: (m, fields) => void (errors.push(m), logged.push(fields as Record<string, string>)) },
       redriveNotice: async (id) => void redriven.push(id),
       continueDeletion: async () => undefined,
     });
     expect(result).toMatchObject({ found: 3, expired: 1, failed: 2 });
     expect(store.grants.get('o1#g1')!.status).toBe('expired');
     expect(errors).toEqual(['sweep item failed', 'sweep item failed']);
+    expect(logged.map((l) => [l.type, l.orgId, l.id])).toEqual([['request', 'o1', 'r1'], ['request', 'o1', 'r2']]);
   });
 });
 
@@ -167,6 +184,9 @@ describe('the sweep finishes each kind of overdue item', () => {
     expect(store.sessions.get('s1')!.status).toBe('ended');
     expect(redriven).toEqual(['n9']);
     expect(continued).toEqual(['o7']);
+    // Everything the sweep did is in the trail under its own name.
+    const actors = store.audit.get('o1')!.filter((e) => e.action !== 'notice.failed').map((e) => [e.action, e.actor]);
+    expect(actors).toEqual(expect.arrayContaining([['grant.expired', { type: 'system', id: 'sweep' }], ['request.expired', { type: 'system', id: 'sweep' }], ['grant.sessions_ended', { type: 'system', id: 'sweep' }]]));
 
     // A second run finds nothing left to do but the stubbed items: nothing is done twice.
     store.listOverdue = fromStore;
@@ -174,6 +194,24 @@ describe('the sweep finishes each kind of overdue item', () => {
       found: 0, expired: 0, sessionsFinished: 0, noticesRedriven: 0, deletionsContinued: 0, failed: 0,
     });
   });
+});
+
+test('an item something else already finished is found but not counted as expired by the sweep', async () => {
+  const store = new MemoryStore();
+  store.orgs.set('o1', buildOrg('o1'));
+  store.grants.set('o1#g1', { orgId: 'o1', grantId: 'g1', kind: 'user', grantedBy: { id: 'a', email: 'a@o1.test' }, actAs: { id: 'a', email: 'a@o1.test' }, level: 'monitor', workspaces: 'all', environment: 'production', caseIds: [], personnel: [], status: 'expired', createdAt: T0.toISOString(), expiresAt: T0.toISOString(), version: 2 });
+  store.listOverdue = async () => [{ type: 'grant', orgId: 'o1', id: 'g1' }];
+  const result = await sweep({
+    store,
+    clock: new ManualClock(new Date(T0.getTime() + 60_000)),
+    ids: () => 'n',
+    scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
+    limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+    redriveNotice: async () => undefined,
+    continueDeletion: async () => undefined,
+  });
+  expect(result).toEqual({ found: 1, expired: 0, sessionsFinished: 0, noticesRedriven: 0, deletionsContinued: 0, failed: 0 });
+  expect(store.committed).toEqual([]);
 });
 
 describe('SES feedback', () => {

@@ -40,6 +40,18 @@ describe('session scope rules', () => {
     expect(parseRequestedScope(['read', 'write', 'write'])).toEqual(['read', 'write']);
     expect(() => parseRequestedScope(42)).toThrow(ValidationError);
     expect(() => parseRequestedScope(['read', 7])).toThrow(ValidationError);
+    // Nothing asked: read alone, whatever "nothing" looks like.
+    for (const none of [undefined, null, '']) expect(parseRequestedScope(none)).toEqual(['read']);
+    // Separators collapse; empty entries are dropped, never refused as a scope called "".
+    expect(parseRequestedScope('read,,write  ')).toEqual(['read', 'write']);
+    expect(parseRequestedScope(['', 'write'])).toEqual(['read', 'write']);
+    expect(() => parseRequestedScope(42)).toThrow(expect.objectContaining({ field: 'scope', message: 'scope must be a space-separated string or a list of scopes, e.g. "read write".' }));
+  });
+
+  test('an unknown scope is refused by name, with what exists instead', () => {
+    const { scope, refused } = decideScope(['read', 'admin'], grant('manage'), undefined, new Date('2026-01-01T10:00:00Z'));
+    expect(scope).toEqual(['read']);
+    expect(refused).toEqual({ admin: 'Support sessions never get "admin": only read and write exist, and nothing manages users or permissions.' });
   });
 
   test('property: the scope is only ever read or write, write only under every condition, anything else refused', () => {

@@ -85,7 +85,9 @@ describe('who sees and ends sessions', () => {
     const ended = await endSession(deps, customer(acted), 's1');
     expect(ended).toMatchObject({ status: 'ended', endedAt: NOW.toISOString() });
     expect(store.sessions.get('s1')).toMatchObject({ status: 'ended' });
-    expect(store.audit.get('o1')!.map((e) => e.action)).toEqual(['session.ended']);
+    expect(store.audit.get('o1')!.map(({ action, actor, target, after, before }) => ({ action, actor, target, after, before }))).toEqual([
+      { action: 'session.ended', actor: { type: 'user', id: 'a@o.test', email: 'a@o.test' }, target: { type: 'session', id: 's1' }, before: { status: 'active' }, after: { status: 'ended', grantId: 'g1' } },
+    ]);
     await expect(endSession(deps, customer(admin), 's1')).rejects.toThrow(ConflictError);
     expect(store.audit.get('o1')).toHaveLength(1);
     await expect(endSession(deps, agentPrincipal({ id: 'alex', email: 'alex@vendor.test' }), 's2')).resolves.toMatchObject({ status: 'ended' });
@@ -93,12 +95,12 @@ describe('who sees and ends sessions', () => {
 
   test('someone else is refused: another user, another agent, another org; a session of an ended grant has already ended', async () => {
     const { store, deps } = world();
-    await expect(endSession(deps, customer(other), 's1')).rejects.toThrow(ForbiddenError);
-    await expect(endSession(deps, agentPrincipal({ id: 'bea', email: 'bea@vendor.test' }), 's1')).rejects.toThrow(ForbiddenError);
+    await expect(endSession(deps, customer(other), 's1')).rejects.toThrow(new ForbiddenError('not_your_session', 'Only the person support acts as, or an administrator, can end this session.'));
+    await expect(endSession(deps, agentPrincipal({ id: 'bea', email: 'bea@vendor.test' }), 's1')).rejects.toThrow('Only the agent who started a session can end it through the API.');
     await expect(endSession(deps, customer({ ...admin, orgId: 'o2' }), 's1')).rejects.toThrow(NotFoundError);
-    await expect(endSession(deps, customer(admin), 'nope')).rejects.toThrow(NotFoundError);
+    await expect(endSession(deps, customer(admin), 'nope')).rejects.toThrow(expect.objectContaining({ code: 'session_not_found' }));
     store.grants.set('o1#g1', buildGrant({ status: 'revoked' }));
-    await expect(endSession(deps, customer(admin), 's1')).rejects.toThrow(ConflictError);
+    await expect(endSession(deps, customer(admin), 's1')).rejects.toThrow(new ConflictError('session_ended', 'Session s1 has already ended.'));
     expect(store.sessions.get('s1')).toMatchObject({ status: 'active' });
     expect(store.audit.get('o1') ?? []).toEqual([]);
   });
