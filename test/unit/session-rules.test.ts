@@ -5,7 +5,7 @@ import type { GrantDeps } from '../../shared/domain/grant-service';
 import type { Grant, Session, UserProfile } from '../../shared/domain/model';
 import { endSession, isLive, liveSessionsFor, startSession } from '../../shared/domain/session-service';
 import { MemoryStore } from '../support/memory-store';
-import { buildGrant, buildOrg } from '../support/org-builder';
+import { buildCase, buildGrant, buildOrg } from '../support/org-builder';
 
 const NOW = new Date('2026-01-01T05:00:00.000Z');
 const session = (overrides: Partial<Session> = {}): Session => ({
@@ -97,6 +97,7 @@ describe('who sees and ends sessions', () => {
     const { store, deps } = world();
     await expect(endSession(deps, customer(other), 's1')).rejects.toThrow(new ForbiddenError('not_your_session', 'Only the person support acts as, or an administrator, can end this session.'));
     await expect(endSession(deps, agentPrincipal({ id: 'bea', email: 'bea@vendor.test' }), 's1')).rejects.toThrow('Only the agent who started a session can end it through the API.');
+    await expect(endSession(deps, customer(other), 's1')).rejects.toThrow(expect.objectContaining({ code: 'not_your_session' }));
     await expect(endSession(deps, customer({ ...admin, orgId: 'o2' }), 's1')).rejects.toThrow(NotFoundError);
     await expect(endSession(deps, customer(admin), 'nope')).rejects.toThrow(expect.objectContaining({ code: 'session_not_found' }));
     store.grants.set('o1#g1', buildGrant({ status: 'revoked' }));
@@ -180,5 +181,71 @@ describe('starting a session', () => {
       expect(store.committed).toEqual([]);
       expect(signed).toEqual([]);
     }
+  });
+});
+
+describe('starting a session for a case', () => {
+  const ALEX = { id: 'alex-sub', email: 'alex@vendor.test', name: 'Alex Agent' };
+  function world(grant: Grant, approval?: { until: string }) {
+    const store = new MemoryStore();
+    store.orgs.set('o1', buildOrg('o1', {}, { authorizedContacts: ['sec@o1.test'] }));
+    store.grants.set(`o1#${grant.grantId}`, grant);
+    store.cases.set('o1#c1', buildCase(approval ? { changeApproval: { requestId: 'r1', approvedAt: '2026-01-01T04:00:00.000Z', approvedBy: ['a@o.test'], grantId: grant.grantId, until: approval.until } } : {}));
+    store.cases.set('o1#c2', buildCase({ caseId: 'c2' }));
+    const signed: Record<string, unknown>[] = [];
+    const deps = {
+      store,
+      clock: new ManualClock(NOW),
+      ids: () => 's-new',
+      scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
+      limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+      signer: { sign: async (claims: Record<string, unknown>) => (signed.push(claims), 'signed-token'), publicJwks: async () => ({ keys: [] }) },
+      token: { issuer: 'https://access.example', audience: 'product' },
+    };
+    return { store, deps, signed };
+  }
+
+  test('with an approved change: read and write until the approval ends, in the token, the audit and the email', async () => {
+    const { store, deps, signed } = world(buildGrant({ expiresAt: '2026-01-01T10:00:00.000Z' }), { until: '2026-01-01T05:10:00.000Z' });
+    const { session, refused } = await startSession(deps, ALEX, 'o1', 'g1', { justification: 'Apply the fix', caseId: 'c1', scope: 'read write' });
+    expect(refused).toEqual({});
+    expect(session).toMatchObject({ caseId: 'c1', scope: ['read', 'write'], expiresAt: '2026-01-01T05:10:00.000Z' });
+    expect(signed[0]).toMatchObject({ case: 'c1', scope: 'read write', exp: Date.parse('2026-01-01T05:10:00.000Z') / 1000 });
+    const [event] = store.audit.get('o1')!;
+    expect(event).toMatchObject({ action: 'session.started', target: { type: 'session', id: 's-new' }, caseId: 'c1', justification: 'Apply the fix', after: { grantId: 'g1', expiresAt: '2026-01-01T05:10:00.000Z', scope: ['read', 'write'] } });
+    expect(event!.after).not.toHaveProperty('refused');
+    // A user grant: the email goes to the user acted as, naming the agent, the case and the scope.
+    expect(store.notices).toEqual([
+      expect.objectContaining({
+        template: 'session-started',
+        to: ['a@o.test'],
+        data: expect.objectContaining({ agent: 'Alex Agent (alex@vendor.test)', sessionScope: 'read write', caseSubject: 'Something broke', caseId: 'c1', sessionExpiresAt: '2026-01-01T05:10:00.000Z', justification: 'Apply the fix' }),
+      }),
+    ]);
+  });
+
+  test('a refused write is recorded with the session; no case leaves the case empty', async () => {
+    const { store, deps, signed } = world(buildGrant({ expiresAt: '2026-01-01T10:00:00.000Z' }));
+    await startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', caseId: '', scope: 'write' });
+    expect(signed[0]!.case).toBeUndefined();
+    expect(store.audit.get('o1')![0]!.after).toMatchObject({ refused: ['write'] });
+    expect(store.notices[0]!.data).toMatchObject({ caseSubject: '', caseId: '' });
+  });
+
+  test('a case grant: only for its linked cases; its email goes to the case contact and the authorized contacts', async () => {
+    const grant = buildGrant({ kind: 'case', caseIds: ['c1'], personnel: [{ id: 'alex-sub', email: 'alex@vendor.test' }], actAs: { id: 'profile', email: 'support-profile:o1', name: 'Org support profile' } });
+    const { store, deps } = world(grant);
+    await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', caseId: 'c2' })).rejects.toThrow(
+      new ForbiddenError('case_not_linked', 'Case c2 is not linked to this grant; activate access for it first.'),
+    );
+    expect(store.committed).toEqual([]);
+    await startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', caseId: 'c1' });
+    expect(store.notices[0]!.to.sort()).toEqual(['a@o.test', 'sec@o1.test']);
+  });
+
+  test('refusals name their code and reason', async () => {
+    const { deps } = world(buildGrant({ kind: 'case', caseIds: ['c1'], personnel: [{ id: 'bea', email: 'bea@vendor.test' }] }));
+    await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x' })).rejects.toThrow(expect.objectContaining({ code: 'not_personnel', message: 'This grant is for a case you are not named on.' }));
+    await expect(startSession(deps, ALEX, 'o1', 'g1', {})).rejects.toThrow(expect.objectContaining({ field: 'justification', message: expect.stringContaining('A justification (say why you need to log in)') }));
   });
 });
