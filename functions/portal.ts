@@ -83,7 +83,8 @@ async function grantForm(who: Visitor, values: Record<string, string>, errors: R
 }
 
 async function dashboard(who: Visitor, extra: Pick<DashboardModel, 'flash' | 'rowError'>): Promise<string> {
-  const [grants, liveSessions] = await Promise.all([listActiveGrants(deps, who.user), liveSessionsFor(deps, who.user)]);
+  const active = await deps.store.listActiveGrants(who.org.orgId, deps.clock.now());
+  const [grants, liveSessions] = await Promise.all([listActiveGrants(deps, who.user, active), liveSessionsFor(deps, who.user, active)]);
   return dashboardPage(who.page, { grants, liveSessions, now: deps.clock.now(), cannotGrant: cannotGrant(who)?.message, maxHours: maxGrantHours(who.org, deps.limits), ...extra });
 }
 
@@ -259,7 +260,8 @@ const routes = dispatch<'portal'>({
     const c = await loadCase(deps, who.org.orgId, pathParam(event, 'caseId'));
     assertMayChangeCase(c, who.user);
     const now = deps.clock.now();
-    const [active, live] = await Promise.all([deps.store.listActiveGrants(who.org.orgId, now), liveSessionsFor(deps, who.user)]);
+    const active = await deps.store.listActiveGrants(who.org.orgId, now);
+    const live = await liveSessionsFor(deps, who.user, active);
     const grants = active.filter((g) => g.caseIds.includes(c.caseId));
     const liveSessions = live.filter((s) => s.caseId === c.caseId);
     return page(200, caseDetailPage(who.page, { case: c, grants, liveSessions, now, locked: lockedReason(who.org, who.user), flash: flashOf(event) }));

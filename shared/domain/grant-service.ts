@@ -222,10 +222,10 @@ async function changeEndOnce(deps: GrantDeps, actor: Actor, user: UserProfile, g
   return { grant: changed, change };
 }
 
-/** Active grants of the org; a non-admin sees only the grants that act as them. */
-export async function listActiveGrants(deps: GrantDeps, viewer: UserProfile): Promise<Grant[]> {
+/** Active grants of the org (already read, or read now); a non-admin sees only the grants that act as them. */
+export async function listActiveGrants(deps: GrantDeps, viewer: UserProfile, active?: Grant[]): Promise<Grant[]> {
   const now = deps.clock.now();
-  const grants = (await deps.store.listActiveGrants(viewer.orgId, now)).filter((g) => isActive(g, now));
+  const grants = (active ?? (await deps.store.listActiveGrants(viewer.orgId, now))).filter((g) => isActive(g, now));
   return viewer.role === 'admin' ? grants : grants.filter((g) => g.actAs.email === viewer.email);
 }
 

@@ -120,10 +120,13 @@ export function isLive(session: Session, grant: Grant | undefined, now: Date): b
   return session.status === 'active' && now.getTime() < Date.parse(session.expiresAt) && !!grant && isActive(grant, now);
 }
 
-/** The sessions running now that this user may see: their own as the one acted as; admins, the org's. */
-export async function liveSessionsFor(deps: GrantDeps, user: UserProfile): Promise<Session[]> {
+/**
+ * The sessions running now that this user may see: their own as the one acted as; admins, the
+ * org's. A caller that already read the org's active grants passes them (one read, not two).
+ */
+export async function liveSessionsFor(deps: GrantDeps, user: UserProfile, active?: Grant[]): Promise<Session[]> {
   const now = deps.clock.now();
-  const grants = new Map((await deps.store.listActiveGrants(user.orgId, now)).map((g) => [g.grantId, g]));
+  const grants = new Map((active ?? (await deps.store.listActiveGrants(user.orgId, now))).map((g) => [g.grantId, g]));
   return (await deps.store.listSessions(user.orgId)).filter(
     (s) => isLive(s, grants.get(s.grantId), now) && (user.role === 'admin' || s.actAs.email === user.email),
   );

@@ -6,7 +6,7 @@ import { suppressedBy } from '../../shared/domain/mail-feedback';
 import type { UserProfile } from '../../shared/domain/model';
 import { deliverNotice, type DeliveryDeps } from '../../shared/domain/notice-delivery';
 import type { Notice } from '../../shared/domain/notices';
-import { sweep } from '../../shared/domain/sweep';
+import { sweep, type SweepDeps } from '../../shared/domain/sweep';
 import { PermanentSendError, type Email } from '../../shared/ports/mailer';
 import { MemoryOutbox } from '../support/memory-outbox';
 import { MemoryStore } from '../support/memory-store';
@@ -125,6 +125,17 @@ describe('the outbox delivers each notice to each recipient once', () => {
   });
 });
 
+/** The sweep's dependencies over the in-memory Store; re-drives and deletions do nothing unless a test says. */
+const sweepDeps = (store: MemoryStore, clock: ManualClock): SweepDeps => ({
+  store,
+  clock,
+  ids: () => 'n',
+  scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
+  limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+  redriveNotice: async () => undefined,
+  continueDeletion: async () => undefined,
+});
+
 describe('the sweep', () => {
   test('one failing item does not stop the others: each is logged and counted', async () => {
     const store = new MemoryStore();
@@ -138,11 +149,7 @@ describe('the sweep', () => {
     const errors: string[] = [];
     const logged: Record<string, string>[] = [];
     const result = await sweep({
-      store,
-      clock,
-      ids: () => 'n',
-      scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
-      limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+      ...sweepDeps(store, clock),
       log: { error: (m, fields) => void (errors.push(m), logged.push(fields as Record<string, string>)) },
       redriveNotice: async (id) => void redriven.push(id),
       continueDeletion: async () => undefined,
@@ -170,11 +177,7 @@ describe('the sweep finishes each kind of overdue item', () => {
     const redriven: string[] = [];
     const continued: string[] = [];
     const result = await sweep({
-      store,
-      clock,
-      ids: () => 'n',
-      scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
-      limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+      ...sweepDeps(store, clock),
       redriveNotice: async (id) => void redriven.push(id),
       continueDeletion: async (orgId) => void continued.push(orgId),
     });
@@ -190,7 +193,7 @@ describe('the sweep finishes each kind of overdue item', () => {
 
     // A second run finds nothing left to do but the stubbed items: nothing is done twice.
     store.listOverdue = fromStore;
-    expect(await sweep({ store, clock, ids: () => 'n', scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined }, limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 }, redriveNotice: async () => undefined, continueDeletion: async () => undefined })).toEqual({
+    expect(await sweep(sweepDeps(store, clock))).toEqual({
       found: 0, expired: 0, sessionsFinished: 0, noticesRedriven: 0, deletionsContinued: 0, failed: 0,
     });
   });
@@ -201,15 +204,7 @@ test('an item something else already finished is found but not counted as expire
   store.orgs.set('o1', buildOrg('o1'));
   store.grants.set('o1#g1', { orgId: 'o1', grantId: 'g1', kind: 'user', grantedBy: { id: 'a', email: 'a@o1.test' }, actAs: { id: 'a', email: 'a@o1.test' }, level: 'monitor', workspaces: 'all', environment: 'production', caseIds: [], personnel: [], status: 'expired', createdAt: T0.toISOString(), expiresAt: T0.toISOString(), version: 2 });
   store.listOverdue = async () => [{ type: 'grant', orgId: 'o1', id: 'g1' }];
-  const result = await sweep({
-    store,
-    clock: new ManualClock(new Date(T0.getTime() + 60_000)),
-    ids: () => 'n',
-    scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
-    limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
-    redriveNotice: async () => undefined,
-    continueDeletion: async () => undefined,
-  });
+  const result = await sweep(sweepDeps(store, new ManualClock(new Date(T0.getTime() + 60_000))));
   expect(result).toEqual({ found: 1, expired: 0, sessionsFinished: 0, noticesRedriven: 0, deletionsContinued: 0, failed: 0 });
   expect(store.committed).toEqual([]);
 });

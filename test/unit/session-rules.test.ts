@@ -107,24 +107,29 @@ describe('who sees and ends sessions', () => {
   });
 });
 
+/** A world for starting sessions: the org (with a security contact), a grant, two cases, a signer that records what it signs. */
+function sessionWorld(grant: Grant, approval?: { until: string }) {
+  const store = new MemoryStore();
+  store.orgs.set('o1', buildOrg('o1', {}, { authorizedContacts: ['sec@o1.test'] }));
+  store.grants.set(`o1#${grant.grantId}`, grant);
+  store.cases.set('o1#c1', buildCase(approval ? { changeApproval: { requestId: 'r1', approvedAt: '2026-01-01T04:00:00.000Z', approvedBy: ['a@o.test'], grantId: grant.grantId, until: approval.until } } : {}));
+  store.cases.set('o1#c2', buildCase({ caseId: 'c2' }));
+  const signed: Record<string, unknown>[] = [];
+  const deps = {
+    store,
+    clock: new ManualClock(NOW),
+    ids: () => 's-new',
+    scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
+    limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+    signer: { sign: async (claims: Record<string, unknown>) => (signed.push(claims), 'signed-token'), publicJwks: async () => ({ keys: [] }) },
+    token: { issuer: 'https://access.example', audience: 'product' },
+  };
+  return { store, deps, signed };
+}
+
 describe('starting a session', () => {
   const ALEX = { id: 'alex-sub', email: 'alex@vendor.test' };
-  function world(grant: Grant = buildGrant({ expiresAt: '2026-01-01T10:00:00.000Z' })) {
-    const store = new MemoryStore();
-    store.orgs.set('o1', buildOrg('o1'));
-    store.grants.set(`o1#${grant.grantId}`, grant);
-    const signed: Record<string, unknown>[] = [];
-    const deps = {
-      store,
-      clock: new ManualClock(NOW),
-      ids: () => 's-new',
-      scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
-      limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
-      signer: { sign: async (claims: Record<string, unknown>) => (signed.push(claims), 'signed-token'), publicJwks: async () => ({ keys: [] }) },
-      token: { issuer: 'https://access.example', audience: 'product' },
-    };
-    return { store, deps, signed };
-  }
+  const world = (grant: Grant = buildGrant({ expiresAt: '2026-01-01T10:00:00.000Z' })) => sessionWorld(grant);
 
   test('the token names the user acted as, the agent, the grant and its scope, and ends after the session minutes', async () => {
     const { store, deps, signed } = world();
@@ -186,24 +191,7 @@ describe('starting a session', () => {
 
 describe('starting a session for a case', () => {
   const ALEX = { id: 'alex-sub', email: 'alex@vendor.test', name: 'Alex Agent' };
-  function world(grant: Grant, approval?: { until: string }) {
-    const store = new MemoryStore();
-    store.orgs.set('o1', buildOrg('o1', {}, { authorizedContacts: ['sec@o1.test'] }));
-    store.grants.set(`o1#${grant.grantId}`, grant);
-    store.cases.set('o1#c1', buildCase(approval ? { changeApproval: { requestId: 'r1', approvedAt: '2026-01-01T04:00:00.000Z', approvedBy: ['a@o.test'], grantId: grant.grantId, until: approval.until } } : {}));
-    store.cases.set('o1#c2', buildCase({ caseId: 'c2' }));
-    const signed: Record<string, unknown>[] = [];
-    const deps = {
-      store,
-      clock: new ManualClock(NOW),
-      ids: () => 's-new',
-      scheduler: { scheduleAt: async () => undefined, cancel: async () => undefined },
-      limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
-      signer: { sign: async (claims: Record<string, unknown>) => (signed.push(claims), 'signed-token'), publicJwks: async () => ({ keys: [] }) },
-      token: { issuer: 'https://access.example', audience: 'product' },
-    };
-    return { store, deps, signed };
-  }
+  const world = sessionWorld;
 
   test('with an approved change: read and write until the approval ends, in the token, the audit and the email', async () => {
     const { store, deps, signed } = world(buildGrant({ expiresAt: '2026-01-01T10:00:00.000Z' }), { until: '2026-01-01T05:10:00.000Z' });
