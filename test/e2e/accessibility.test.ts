@@ -2,8 +2,10 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, pageWidths, signIn } from '../support/browser';
 import { AgentClient, PortalClient } from '../support/clients';
-import { givenOrg, layout, type GivenOrg } from '../support/fixtures';
+import { givenOrg, layout, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { approvalLinkFor } from '../support/mailbox';
+
+const ALEX = uniqueAgent('alex');
 
 /**
  * Every portal page, as each kind of customer, at a laptop's and a phone's width: no serious or
@@ -35,7 +37,7 @@ describe('accessibility and layout of every page', () => {
     const user = await PortalClient.signIn(paid.user.email);
     const opened = await user.post('/cases', { subject: 'Totals look wrong', description: 'The sum is off', environment: 'production', remoteAccess: 'denied' });
     caseId = /\/cases\/([^?]+)\?done=opened/.exec(opened.location ?? '')![1]!;
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     expect((await alex.call('POST', `/support/orgs/${paid.org.orgId}/cases/${caseId}/access-requests`, { justification: 'Compare the totals' })).status).toBe(201);
     approvalPath = await approvalLinkFor(paid.user.email, 'Totals look wrong');
   });

@@ -1,8 +1,10 @@
 import type { Browser } from 'playwright-core';
 import { AgentClient, introspect } from '../support/clients';
 import { fillSignIn, launchBrowser, signIn } from '../support/browser';
-import { eventually, getItem, givenOrg, layout, type GivenOrg } from '../support/fixtures';
+import { eventually, getItem, givenOrg, layout, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
+
+const ALEX = uniqueAgent('alex');
 
 describe('a case approved from the emailed link, in a real browser', () => {
   let browser: Browser;
@@ -12,7 +14,7 @@ describe('a case approved from the emailed link, in a real browser', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     given = await givenOrg({}, { remoteAccessPolicy: 'approval_needed' });
-    alex = await AgentClient.signIn('alex@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
   });
   afterAll(async () => {
     await browser?.close();
@@ -64,7 +66,7 @@ describe('a case approved from the emailed link, in a real browser', () => {
     const activated = await alex.call('POST', `/support/orgs/${orgId}/cases/${caseId}/activate`, {});
     expect(activated.status).toBe(201);
     await page.reload();
-    await page.getByText(/alex@vendor\.test as .* support profile/).waitFor();
+    await page.getByText(new RegExp(`${ALEX.replaceAll('.', '\\.')} as .* support profile`)).waitFor();
 
     // Act: the agent resolves the case
     const resolved = await alex.call('POST', `/support/orgs/${orgId}/cases/${caseId}/resolve`);
@@ -93,7 +95,7 @@ describe('the customer ends an agent’s "log in as" session in a real browser',
 
   test('the dashboard shows who is logged in as you; End session makes the agent’s token inactive', async () => {
     const given = await givenOrg();
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, given.admin.email);
@@ -109,7 +111,7 @@ describe('the customer ends an agent’s "log in as" session in a real browser',
 
     await page.reload();
     const row = page.locator(`tr[data-session="${started.body.sessionId}"]`);
-    expect(await row.locator('td').first().textContent()).toContain('alex@vendor.test');
+    expect(await row.locator('td').first().textContent()).toContain(ALEX);
     expect(await row.locator('td.why').textContent()).toBe('Checking the import log');
     await row.getByRole('button', { name: 'End session' }).click();
     await page.getByRole('status').getByText('Session ended.').waitFor();

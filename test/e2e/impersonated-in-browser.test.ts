@@ -1,8 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser';
 import { PortalClient } from '../support/clients';
-import { getItem, givenOrg, layout, type GivenOrg } from '../support/fixtures';
+import { getItem, givenOrg, layout, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { DEMO_PASSWORD } from '../../infra/local/layout';
+
+const ALEX = uniqueAgent('alex');
 
 /** Signs in through the local customer issuer's "Simulate a 'log in as' session" option. */
 async function signInAsSupport(page: Page, email: string, agent: string) {
@@ -36,7 +38,7 @@ describe('a "log in as" session in a real browser reads everything and changes n
 
   test('dashboard, settings and case pages show; revoke, extend, save settings and solve each answer with the refusal page', async () => {
     const page = await (await browser.newContext()).newPage();
-    await signInAsSupport(page, given.admin.email, 'alex@vendor.test');
+    await signInAsSupport(page, given.admin.email, ALEX);
 
     // Assess: read-only everywhere, and said so
     await page.locator('#impersonation-banner').getByText('only Test Admin in person can change access').waitFor();
@@ -45,7 +47,7 @@ describe('a "log in as" session in a real browser reads everything and changes n
     const refused = async (click: () => Promise<void>) => {
       await click();
       await page.getByRole('heading', { name: 'Only the customer in person can change access' }).waitFor();
-      expect(await page.locator('.message').textContent()).toContain('alex@vendor.test acting as');
+      expect(await page.locator('.message').textContent()).toContain(`${ALEX} acting as`);
     };
     await page.goto(`${layout.urls.portal}/`);
     const row = page.locator(`tr[data-grant="${grantId}"]`);

@@ -1,8 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, pageWidths, signIn } from '../support/browser';
 import { AgentClient } from '../support/clients';
-import { getItem, givenOrg, layout, orgItems } from '../support/fixtures';
+import { getItem, givenOrg, layout, orgItems, uniqueAgent } from '../support/fixtures';
 import { approvalLinkFor } from '../support/mailbox';
+
+const ALEX = uniqueAgent('alex');
 
 /** The flows a customer admin does on a phone (390 px), without a sideways scroll anywhere. */
 describe('on a phone: grant with a preset, change the end time both ways, revoke, open a case, approve, settings errors', () => {
@@ -66,7 +68,7 @@ describe('on a phone: grant with a preset, change the end time both ways, revoke
     await page.getByRole('status').getByText('Case opened.').waitFor();
     const caseId = /\/cases\/([^?]+)/.exec(page.url())![1]!;
 
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     expect((await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${caseId}/access-requests`, { justification: 'Reproduce the export' })).status).toBe(201);
     await page.goto(`${layout.urls.portal}${await approvalLinkFor(given.user.email, 'Export fails on phones')}`);
     await noSidewaysScroll(page);

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { AgentClient, PortalClient, adminCall, anonymous, introspect } from '../support/clients';
-import { eventually, getItem, orgItems, schedules, uniqueId } from '../support/fixtures';
+import { eventually, getItem, orgItems, schedules, uniqueId, uniqueAgent } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
 import { verifyChain, type AuditEvent } from '../../shared/domain/audit';
+
+const ALEX = uniqueAgent('alex');
 
 /** A fresh org made the way a platform admin makes one. */
 async function createOrg(fields: Record<string, unknown> = {}) {
@@ -67,7 +69,7 @@ describe('admin API: org provisioning behind IAM (SigV4) authorization', () => {
   });
 
   test("a staff bearer token or a customer's portal session is not an admin credential", async () => {
-    const agent = await AgentClient.signIn('alex@vendor.test');
+    const agent = await AgentClient.signIn(ALEX);
     expect((await agent.call('GET', '/admin/orgs')).status).toBe(403);
     const created = await createOrg();
     const customerAdmin = await PortalClient.signIn(created.firstAdmin.email);
@@ -119,7 +121,7 @@ describe('admin API: org provisioning behind IAM (SigV4) authorization', () => {
     const { orgId } = created.org;
     const admin = await PortalClient.signIn(created.firstAdmin.email);
     const grants = [await grantFrom(admin), await grantFrom(admin, 'sandbox')];
-    const agent = await AgentClient.signIn('alex@vendor.test');
+    const agent = await AgentClient.signIn(ALEX);
     const session = await agent.call('POST', `/support/orgs/${orgId}/grants/${grants[0]}/sessions`, { justification: 'Ticket 12' });
     expect(session.status).toBe(201);
     const product = { clientId: created.productCredentials.clientId, secret: created.productCredentials.clientSecret };

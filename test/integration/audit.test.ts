@@ -6,7 +6,9 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TEST_ENV } from '../support/stack-config';
 import { auditEventKey } from '../../shared/adapters/dynamodb/keys/audit';
 import { AgentClient, PortalClient, anonymous } from '../support/clients';
-import { db, givenOrg, layout, orgItems, type GivenOrg } from '../support/fixtures';
+import { db, givenOrg, layout, orgItems, type GivenOrg, uniqueAgent } from '../support/fixtures';
+
+const ALEX = uniqueAgent('alex');
 
 const grant = async (client: PortalClient, fields: Record<string, string> = {}) => expect((await client.post('/grants', { durationHours: '1', ...fields })).status).toBe(303);
 const auditEvents = async (orgId: string) => (await orgItems(orgId)).filter((i) => i.type === 'audit').sort((a, b) => Number(a.seq) - Number(b.seq));
@@ -23,7 +25,7 @@ describe('the audit trail page', () => {
     user = await PortalClient.signIn(given.user.email);
     for (let i = 0; i < 52; i++) await grant(admin);
     await grant(user, { scope: 'workspaces', workspaces: 'sales' });
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     const c = await user.post('/cases', { subject: 'Audit me' });
     expect(c.status).toBe(303);
     await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${/\/cases\/([^?]+)/.exec(c.location!)![1]}/access-requests`, { justification: 'look' });
@@ -42,7 +44,7 @@ describe('the audit trail page', () => {
     const filtered = await admin.get('/audit?action=request.');
     expect(seqsOnPage(filtered.html)).toEqual([total]);
     // Each event reads as a sentence, with the raw record one click away; the picker keeps the choice.
-    expect(filtered.html).toContain('alex@vendor.test asked for permission to access the account.');
+    expect(filtered.html).toContain(`${ALEX} asked for permission to access the account.`);
     expect(filtered.html).toMatch(/<details><summary>Details<span class="visually-hidden"> of event \d+<\/span><\/summary><dl class="raw">\n<dt>Event<\/dt><dd>#\d+ <code>request.created<\/code>/);
     expect(filtered.html).toContain('<option value="request." selected>Access requests</option>');
     expect(filtered.html).toMatch(/<a href="\/cases\/[^"]+">Case<\/a>/);
@@ -57,7 +59,7 @@ describe('the audit trail page', () => {
     // Another person's case, with a request on it, in the same org.
     const theirs = await admin.post('/cases', { subject: 'Not yours' });
     const theirCase = /\/cases\/([^?]+)/.exec(theirs.location!)![1]!;
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     expect((await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${theirCase}/access-requests`, { justification: 'look' })).status).toBe(201);
 
     const page = await user.get('/audit');

@@ -3,7 +3,9 @@ import { sessionItem, sessionRefItem } from '../../shared/adapters/dynamodb/item
 import type { Session } from '../../shared/domain/model';
 import { AgentClient, PortalClient } from '../support/clients';
 import { stackClock } from '../support/clock';
-import { db, eventually, getItem, givenOrg, layout, type GivenOrg } from '../support/fixtures';
+import { db, eventually, getItem, givenOrg, layout, type GivenOrg, uniqueAgent } from '../support/fixtures';
+
+const ALEX = uniqueAgent('alex');
 
 afterEach(() => stackClock.reset());
 
@@ -14,7 +16,7 @@ async function manySessions(orgId: string, grantId: string, count: number, expir
   for (let i = 0; i < count; i += 25) {
     await Promise.all(
       Array.from({ length: Math.min(25, count - i) }, async (_, j) => {
-        const session: Session = { sessionId: `s${i + j}-${grantId}`, orgId, grantId, agent: { id: 'staff-alex@vendor.test', email: 'alex@vendor.test' }, actAs: { id: 'x', email: 'x@o.test' }, justification: 'load', scope: ['read'], status: 'active', startedAt: new Date().toISOString(), expiresAt, version: 1 };
+        const session: Session = { sessionId: `s${i + j}-${grantId}`, orgId, grantId, agent: { id: `staff-${ALEX}`, email: ALEX }, actAs: { id: 'x', email: 'x@o.test' }, justification: 'load', scope: ['read'], status: 'active', startedAt: new Date().toISOString(), expiresAt, version: 1 };
         await db.send(new PutCommand({ TableName: layout.tableName, Item: sessionItem(session) }));
         await db.send(new PutCommand({ TableName: layout.tableName, Item: sessionRefItem(session) }));
       }),
@@ -39,7 +41,7 @@ describe(`a grant with ${SESSIONS} live sessions can still be ended`, () => {
   beforeAll(async () => {
     given = await givenOrg({}, { remoteAccessPolicy: 'all_cases' });
     admin = await PortalClient.signIn(given.admin.email);
-    alex = await AgentClient.signIn('alex@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
   });
 
   const newGrant = async (hours = '2') => {

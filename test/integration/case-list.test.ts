@@ -1,5 +1,7 @@
 import { AgentClient, anonymous } from '../support/clients';
-import { givenOrg, type GivenOrg } from '../support/fixtures';
+import { givenOrg, type GivenOrg, uniqueAgent } from '../support/fixtures';
+
+const ALEX = uniqueAgent('alex');
 
 /** `GET /support/orgs/{orgId}/cases`: what an agent sees of an org's cases, a page at a time. */
 describe('support lists an org\'s cases', () => {
@@ -9,7 +11,7 @@ describe('support lists an org\'s cases', () => {
 
   beforeAll(async () => {
     given = await givenOrg({}, { remoteAccessPolicy: 'all_cases' });
-    alex = await AgentClient.signIn('alex@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
     for (const subject of ['First', 'Second', 'Third', 'Fourth', 'Fifth']) {
       const res = await alex.call('POST', `/support/orgs/${given.org.orgId}/cases`, { subject, contactEmail: given.user.email });
       expect(res.status).toBe(201);

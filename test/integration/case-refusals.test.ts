@@ -1,6 +1,10 @@
 import { AgentClient, PortalClient, anonymous } from '../support/clients';
-import { givenOrg, givenUser, layout, orgItems, type GivenOrg } from '../support/fixtures';
+import { givenOrg, givenUser, layout, orgItems, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { approvalLinkFor } from '../support/mailbox';
+
+const ALEX = uniqueAgent('alex');
+const BEA = uniqueAgent('bea');
+const CARL = uniqueAgent('carl');
 
 /**
  * Every refusal of the case, request and settings routes: the status, a message naming the rule,
@@ -24,8 +28,8 @@ describe('support API refusals on cases and requests', () => {
   beforeAll(async () => {
     given = await givenOrg({}, { remoteAccessPolicy: 'approval_needed' });
     other = await givenOrg();
-    alex = await AgentClient.signIn('alex@vendor.test');
-    bea = await AgentClient.signIn('bea@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
+    bea = await AgentClient.signIn(BEA);
     deniedCase = (await alex.call('POST', `/support/orgs/${given.org.orgId}/cases`, { subject: 'Denied one', contactEmail: given.user.email })).body.caseId;
     const user = await PortalClient.signIn(given.user.email);
     const opened = await user.post('/cases', { subject: 'Allowed one', remoteAccess: 'allowed' });
@@ -85,13 +89,13 @@ describe('support API refusals on cases and requests', () => {
   test('personnel: only an agent named on the grant may add, a bad email is 400, a duplicate 409', async () => {
     const grant = await alex.call('POST', path(`/${allowedCase}/activate`), {});
     const grantPath = `/support/orgs/${given.org.orgId}/grants/${grant.body.grantId}/personnel`;
-    const stranger = await nothingWritten(given.org.orgId, () => bea.call('POST', grantPath, { email: 'carl@vendor.test' }));
+    const stranger = await nothingWritten(given.org.orgId, () => bea.call('POST', grantPath, { email: CARL }));
     expect(stranger.status).toBe(403);
     expect(stranger.body.title).toBe('not_personnel');
     const bad = await nothingWritten(given.org.orgId, () => alex.call('POST', grantPath, { email: 'not an email' }));
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('email');
-    const dup = await nothingWritten(given.org.orgId, () => alex.call('POST', grantPath, { email: 'alex@vendor.test' }));
+    const dup = await nothingWritten(given.org.orgId, () => alex.call('POST', grantPath, { email: ALEX }));
     expect(dup.status).toBe(409);
   });
 
@@ -176,7 +180,7 @@ describe('portal refusals on cases and approval links', () => {
   });
 
   test('an approval POST without CSRF, without a session, or without a decision changes nothing', async () => {
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${caseId}/access-requests`, { justification: 'Look' });
     const link = await approvalLinkFor(given.user.email, 'Mine');
     const noCsrf = await nothingWritten(given.org.orgId, () => user.post(link, { decision: 'approve' }, { csrf: null }));

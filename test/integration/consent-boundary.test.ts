@@ -1,7 +1,9 @@
 import { AgentClient, PortalClient } from '../support/clients';
-import { db, getItem, givenOrg, layout, orgItems, type GivenOrg } from '../support/fixtures';
+import { db, getItem, givenOrg, layout, orgItems, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { approvalLinkFor } from '../support/mailbox';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+const ALEX = uniqueAgent('alex');
 
 /** The org's audit events in chain order. */
 async function auditEvents(orgId: string): Promise<Record<string, any>[]> {
@@ -26,7 +28,7 @@ describe('a "log in as" portal session gives no consent', () => {
   beforeAll(async () => {
     given = await givenOrg({}, { remoteAccessPolicy: 'approval_needed' });
     inPerson = await PortalClient.signIn(given.admin.email);
-    impersonated = await PortalClient.signIn(given.admin.email, { actingAgent: 'alex@vendor.test' });
+    impersonated = await PortalClient.signIn(given.admin.email, { actingAgent: ALEX });
     const granted = await inPerson.post('/grants', { durationHours: '1', level: 'monitor', scope: 'all', environment: 'production' });
     expect(granted.status).toBe(303);
     grantId = grantIdFrom((await inPerson.get('/')).html)!;
@@ -57,7 +59,7 @@ describe('a "log in as" portal session gives no consent', () => {
     expect(res.html).toContain('only Test Admin in person');
     const events = await auditEvents(given.org.orgId);
     expect(events).toHaveLength(eventsBefore.length + 1);
-    expect(events.at(-1)).toMatchObject({ action: 'consent.refused_impersonated', actor: { type: 'agent', email: 'alex@vendor.test', actingAs: given.admin.email } });
+    expect(events.at(-1)).toMatchObject({ action: 'consent.refused_impersonated', actor: { type: 'agent', email: ALEX, actingAs: given.admin.email } });
     const after = (await orgItems(given.org.orgId)).filter((i) => !String(i.pk).startsWith('AUDIT#'));
     expect(after).toEqual(before.filter((i) => !String(i.pk).startsWith('AUDIT#')));
     expect(await getItem(`ORG#${given.org.orgId}`, `GRANT#${grantId}`)).toMatchObject({ status: 'active' });
@@ -67,7 +69,7 @@ describe('a "log in as" portal session gives no consent', () => {
     // Prepare: the admin opens a denied case in person; an agent asks for permission
     const opened = await inPerson.post('/cases', { subject: 'Approve me please', description: 'x', environment: 'production', remoteAccess: 'denied' });
     const caseId = /\/cases\/([^?]+)/.exec(opened.location ?? '')![1]!;
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     expect((await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${caseId}/access-requests`, { justification: 'Let me in' })).status).toBe(201);
     const link = await approvalLinkFor(given.admin.email, 'Approve me please');
 
@@ -86,7 +88,7 @@ describe('a "log in as" portal session gives no consent', () => {
     // Prepare
     const opened = await inPerson.post('/cases', { subject: 'Secret subject 42', description: 'x', environment: 'production', remoteAccess: 'denied' });
     const caseId = /\/cases\/([^?]+)/.exec(opened.location ?? '')![1]!;
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${caseId}/access-requests`, { justification: 'Hidden justification 7' });
     const link = await approvalLinkFor(given.admin.email, 'Secret subject 42');
     const other = await givenOrg();

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { AgentClient, PortalClient } from '../support/clients';
-import { allNoticesSent, eventually, getItem, givenOrg, layout, noticesOf, schedules } from '../support/fixtures';
+import { allNoticesSent, eventually, getItem, givenOrg, layout, noticesOf, schedules, uniqueAgent } from '../support/fixtures';
 import { sesVerdict } from '../support/ses';
 import { emailsTo, mailbox } from '../support/mailbox';
 import { stackClock } from '../support/clock';
+
+const ALEX = uniqueAgent('alex');
 
 afterEach(() => stackClock.reset());
 
@@ -102,7 +104,7 @@ describe('notice delivery you can trust', () => {
     const given = await givenOrg();
     const admin = await PortalClient.signIn(given.admin.email);
     expect((await admin.post('/grants', { durationHours: '1' })).status).toBe(303);
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     await alex.call('POST', `/support/orgs/${given.org.orgId}/grants/${await newestGrant(admin)}/sessions`, { justification: '<b>not bold</b>' });
     const mail = await eventually('the session email', async () => (await emailsTo(given.admin.email)).find((e) => e.subject.includes('signed in')));
     expect(mail.body.text).toContain('<b>not bold</b>');

@@ -1,8 +1,10 @@
 import { CreateScheduleCommand, ResourceNotFoundException, SchedulerClient, ValidationException } from '@aws-sdk/client-scheduler';
 import { AgentClient, PortalClient } from '../support/clients';
 import { expireInvocations, stackClock } from '../support/clock';
-import { eventually, getItem, givenOrg, layout, schedules, type GivenOrg } from '../support/fixtures';
+import { eventually, getItem, givenOrg, layout, schedules, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
+
+const ALEX = uniqueAgent('alex');
 
 const MINUTE = 60_000;
 const scheduleOf = async (name: string) => (await (await fetch(`${layout.urls.scheduler}/schedules/${name}?groupName=support-access`)).json()) as { ScheduleExpression: string; LocalFireAt: string };
@@ -34,7 +36,7 @@ describe('expiry on EventBridge Scheduler\'s terms, on the stack clock', () => {
 
   beforeAll(async () => {
     given = await givenOrg();
-    alex = await AgentClient.signIn('alex@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
   });
   afterEach(() => stackClock.reset());
 
@@ -152,7 +154,7 @@ describe('smoke: the whole expiry path in real seconds', () => {
     await stackClock.set(new Date(Math.ceil((now + 10_000) / MINUTE) * MINUTE - 5_000), { flowing: true });
     await stackClock.exactFires();
     const admin = await PortalClient.signIn(given.admin.email);
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     expect((await admin.post('/grants', { durationHours: String(3 / 3600) })).status).toBe(303);
     const grantId = grantIdFrom((await admin.get('/')).html);
     const start = () => alex.call('POST', `/support/orgs/${given.org.orgId}/grants/${grantId}/sessions`, { justification: 'smoke' });

@@ -1,8 +1,10 @@
 import { GRANT_RETENTION_SECONDS } from '../../shared/adapters/dynamodb/items';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AgentClient, PortalClient } from '../support/clients';
-import { eventually, getItem, givenOrg, layout, type GivenOrg, schedules } from '../support/fixtures';
+import { eventually, getItem, givenOrg, layout, type GivenOrg, schedules, uniqueAgent } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
+
+const ALEX = uniqueAgent('alex');
 
 
 const grantIdFrom = (html: string): string => {
@@ -19,7 +21,7 @@ describe('the grant lifecycle, through the portal, the support API and the local
   beforeAll(async () => {
     given = await givenOrg();
     admin = await PortalClient.signIn(given.admin.email);
-    agent = await AgentClient.signIn('alex@vendor.test');
+    agent = await AgentClient.signIn(ALEX);
   });
 
   test('a grant made in the form is listed, usable by an agent, and revoked by the customer', async () => {
@@ -54,7 +56,7 @@ describe('the grant lifecycle, through the portal, the support API and the local
     const jwks = createRemoteJWKSet(new URL(`${layout.urls.portal}/.well-known/jwks.json`));
     const { payload, protectedHeader } = await jwtVerify(session.body.token, jwks, { issuer: layout.urls.portal, audience: 'product' });
     expect(protectedHeader.alg).toBe('ES256');
-    expect(payload).toMatchObject({ sub: given.admin.email, act: { email: 'alex@vendor.test' }, grant: grantId, org: given.org.orgId, scope: 'read' });
+    expect(payload).toMatchObject({ sub: given.admin.email, act: { email: ALEX }, grant: grantId, org: given.org.orgId, scope: 'read' });
     expect(payload.exp! * 1000).toBeLessThanOrEqual(Date.parse(item!.expiresAt as string));
     expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(15 * 60);
 

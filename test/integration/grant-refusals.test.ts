@@ -1,10 +1,12 @@
 import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import { AgentClient, PortalClient, anonymous } from '../support/clients';
-import { givenOrg, orgItems, layout, type GivenOrg } from '../support/fixtures';
+import { givenOrg, orgItems, layout, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { authorization, codeFrom, discover, type ClientSettings } from '../../infra/support-cli/oidc-client';
 import { localStaffClient } from '../../infra/local/token';
 import { CookieJar, signInThrough } from '../../infra/local/oidc-login';
 import { CUSTOMER_CLIENT_ID, DEMO_PASSWORD } from '../../infra/local/layout';
+
+const BEA = uniqueAgent('bea');
 
 /** Signs someone in at an issuer and returns the whole token response (ID and access token). */
 async function tokenResponse(client: ClientSettings, email: string): Promise<{ id_token: string; access_token: string }> {
@@ -159,7 +161,7 @@ describe('support API refusals', () => {
 
   beforeAll(async () => {
     acme = await givenOrg();
-    agent = await AgentClient.signIn('bea@vendor.test');
+    agent = await AgentClient.signIn(BEA);
     grantId = await grantAs(await PortalClient.signIn(acme.admin.email));
   });
 
@@ -181,9 +183,9 @@ describe('support API refusals', () => {
 
   test('only an access token carrying the staff scope passes: the ID token of the same sign-in is 403', async () => {
     const path = `/support/orgs/${acme.org.orgId}/grants`;
-    const tokens = await tokenResponse(localStaffClient(layout), 'bea@vendor.test');
+    const tokens = await tokenResponse(localStaffClient(layout), BEA);
     // The access token is shaped like the staff pool's: the scope, the email claim, the client.
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ scope: layout.stage.staffScope, [layout.stage.staffEmailClaim]: 'bea@vendor.test', client_id: 'support-cli', token_use: 'access' });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ scope: layout.stage.staffScope, [layout.stage.staffEmailClaim]: BEA, client_id: 'support-cli', token_use: 'access' });
     expect((await anonymous('GET', path, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(200);
     // Same issuer, same client, valid signature — but no scope: refused like API Gateway refuses it.
     expect(decodeJwt(tokens.id_token)).not.toHaveProperty('scope');

@@ -1,9 +1,11 @@
 import { GRANT_RETENTION_SECONDS } from '../../shared/adapters/dynamodb/items';
 import { AgentClient, PortalClient } from '../support/clients';
-import { eventually, getItem, givenOrg, layout, orgItems, type GivenOrg } from '../support/fixtures';
+import { eventually, getItem, givenOrg, layout, orgItems, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
 import { stackClock } from '../support/clock';
 import { atExpression } from '../../shared/adapters/scheduler';
+
+const ALEX = uniqueAgent('alex');
 
 afterEach(() => stackClock.reset());
 
@@ -221,7 +223,7 @@ describe('the access-decision API and overlapping grants', () => {
 
   beforeAll(async () => {
     given = await givenOrg({}, { allowNonAdminGrants: true });
-    agent = await AgentClient.signIn('alex@vendor.test');
+    agent = await AgentClient.signIn(ALEX);
   });
 
   const ask = (query: string, orgId = given.org.orgId) => agent.call('GET', `/support/orgs/${orgId}/access?${query}`);

@@ -1,7 +1,9 @@
 import { CookieJar, jarFetch, signInThrough } from '../../infra/local/oidc-login';
 import { DEMO_PASSWORD } from '../../infra/local/layout';
 import { AgentClient, PortalClient, anonymous } from '../support/clients';
-import { givenOrg, layout, orgItems, type GivenOrg } from '../support/fixtures';
+import { givenOrg, layout, orgItems, type GivenOrg, uniqueAgent } from '../support/fixtures';
+
+const ALEX = uniqueAgent('alex');
 
 const base = layout.urls.portal;
 
@@ -69,7 +71,7 @@ describe('hardening: sign-out, redirects, input and headers', () => {
     expect(cookie.status).toBe(303);
     const path = await anonymous('GET', '/cases/%E0%A4%A');
     expect(path.status).toBe(400);
-    const agent = await AgentClient.signIn('alex@vendor.test');
+    const agent = await AgentClient.signIn(ALEX);
     expect((await agent.call('GET', `/support/orgs/${given.org.orgId}/cases/%E0%A4%A`)).status).toBe(400);
   });
 
@@ -80,7 +82,7 @@ describe('hardening: sign-out, redirects, input and headers', () => {
     expect(page.headers.get('content-security-policy')).not.toMatch(/form-action[^;]*\*/);
     expect((await jarFetch(admin.jar, `${base}/audit/export.csv`)).headers.get('x-content-type-options')).toBe('nosniff');
     expect((await anonymous('GET', '/.well-known/jwks.json')).headers.get('x-content-type-options')).toBe('nosniff');
-    const agent = await AgentClient.signIn('alex@vendor.test');
+    const agent = await AgentClient.signIn(ALEX);
     expect((await agent.call('GET', `/support/orgs/${given.org.orgId}/grants`)).headers.get('x-content-type-options')).toBe('nosniff');
   });
 });

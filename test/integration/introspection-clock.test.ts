@@ -10,7 +10,9 @@ import { introspect, type ProductDeps } from '../../shared/domain/introspection'
 import { startSession } from '../../shared/domain/session-service';
 import { newId } from '../../shared/ports/ids';
 import { functionEnvironment, platformEnvironment } from '../../infra/local/layout';
-import { db, givenOrg, layout } from '../support/fixtures';
+import { db, givenOrg, layout, uniqueAgent } from '../support/fixtures';
+
+const ALEX = uniqueAgent('alex');
 
 /**
  * The domain over the real table with a hand-moved clock: introspection turns inactive at the
@@ -33,7 +35,7 @@ describe('introspection against a controlled clock', () => {
     signer: new LocalKeySigner(join(layout.dataDir, 'keys', 'session-signing-key.json')),
     token: { issuer: layout.urls.portal, audience: 'product' },
   };
-  const agent = { id: 'staff-alex@vendor.test', email: 'alex@vendor.test' };
+  const agent = { id: `staff-${ALEX}`, email: ALEX };
 
   async function liveSession(seconds: number) {
     const given = await givenOrg();

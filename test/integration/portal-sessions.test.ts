@@ -2,7 +2,9 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { userKey } from '../../shared/adapters/dynamodb/keys/user';
 import { PortalClient } from '../support/clients';
 import { stackClock } from '../support/clock';
-import { db, givenOrg, givenUser, layout, orgItems, type GivenOrg } from '../support/fixtures';
+import { db, givenOrg, givenUser, layout, orgItems, type GivenOrg, uniqueAgent } from '../support/fixtures';
+
+const ALEX = uniqueAgent('alex');
 
 afterEach(() => stackClock.reset());
 
@@ -19,7 +21,7 @@ describe('portal sessions live on the server: signing out signs out', () => {
   test('sign-in and sign-out are audited as whoever it really is', async () => {
     const before = (await orgItems(given.org.orgId)).length;
     const client = await PortalClient.signIn(given.user.email);
-    const support = await PortalClient.signIn(given.user.email, { actingAgent: 'alex@vendor.test' });
+    const support = await PortalClient.signIn(given.user.email, { actingAgent: ALEX });
     await client.post('/logout', {});
     await support.post('/logout', {});
     const events = (await orgItems(given.org.orgId)).slice(before).filter((e) => String(e.action).startsWith('user.signed'));

@@ -1,5 +1,7 @@
 import { AgentClient, PortalClient } from '../support/clients';
-import { getItem, givenOrg, noticesOf, orgItems, type GivenOrg } from '../support/fixtures';
+import { getItem, givenOrg, noticesOf, orgItems, type GivenOrg, uniqueAgent } from '../support/fixtures';
+
+const ALEX = uniqueAgent('alex');
 
 const RUNS = 20;
 
@@ -20,7 +22,7 @@ describe('concurrent changes of one grant never lose an update', () => {
   beforeAll(async () => {
     given = await givenOrg({}, { remoteAccessPolicy: 'all_cases' });
     admin = await PortalClient.signIn(given.admin.email);
-    alex = await AgentClient.signIn('alex@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
   });
 
   test(`extend vs add a colleague on one case grant, ${RUNS} times at once`, async () => {
@@ -35,7 +37,7 @@ describe('concurrent changes of one grant never lose an update', () => {
 
     for (let i = 0; i < RUNS; i++) {
       // Act: both at the same moment
-      const colleague = `colleague${i}@vendor.test`;
+      const colleague = uniqueAgent(`colleague${i}`);
       const hours = 10 + i;
       const csrf = await admin.csrf();
       const [extend, personnel] = await Promise.all([
@@ -104,7 +106,7 @@ describe('concurrent changes of one grant never lose an update', () => {
         .filter((e) => e.action === 'grant.sessions_ended' && (e.target as { id: string }).id === grantId)
         .flatMap((e) => (e.after as { sessionIds: string[] }).sessionIds);
       if (end.status === 200) {
-        expect(stored).toMatchObject({ status: 'ended', endedBy: { type: 'agent', email: 'alex@vendor.test' } });
+        expect(stored).toMatchObject({ status: 'ended', endedBy: { type: 'agent', email: ALEX } });
         expect(endedByRevoke).toEqual([]);
       } else {
         expect(end.body.title).toBe('session_ended');

@@ -1,9 +1,12 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AgentClient, PortalClient, anonymous, introspect, productCall } from '../support/clients';
-import { eventually, givenOrg, layout, orgItems, type GivenOrg } from '../support/fixtures';
+import { eventually, givenOrg, layout, orgItems, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
 import { claimsOf, signWithStackKey, signWithStrangerKey, tamper } from '../support/tokens';
 import { stackClock } from '../support/clock';
+
+const ALEX = uniqueAgent('alex');
+const BEA = uniqueAgent('bea');
 
 afterEach(() => stackClock.reset());
 
@@ -28,8 +31,8 @@ describe('"log in as" session tokens, introspection and ending sessions', () => 
   beforeAll(async () => {
     given = await givenOrg();
     admin = await PortalClient.signIn(given.admin.email);
-    alex = await AgentClient.signIn('alex@vendor.test');
-    bea = await AgentClient.signIn('bea@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
+    bea = await AgentClient.signIn(BEA);
   });
 
   test('the token carries every claim, verifies against the JWKS over HTTP, and the user is emailed', async () => {
@@ -46,7 +49,7 @@ describe('"log in as" session tokens, introspection and ending sessions', () => 
     expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: expect.any(String) });
     expect(payload).toMatchObject({
       sub: given.admin.email,
-      act: { sub: 'staff-alex@vendor.test', email: 'alex@vendor.test' },
+      act: { sub: `staff-${ALEX}`, email: ALEX },
       org: given.org.orgId,
       grant: grantId,
       level: 'manage',
@@ -59,7 +62,7 @@ describe('"log in as" session tokens, introspection and ending sessions', () => 
 
     const mail = await eventually('the "signed in as you" email', async () => (await emailsTo(given.admin.email)).find((e) => e.subject.includes('signed in')));
     expect(mail.subject).toBe(`Support signed in to ${given.org.name} as ${given.admin.email}`);
-    expect(mail.body.text).toContain('alex@vendor.test');
+    expect(mail.body.text).toContain(ALEX);
     expect(mail.body.text).toContain('Ticket 7: totals wrong');
   });
 
@@ -121,7 +124,7 @@ describe('"log in as" session tokens, introspection and ending sessions', () => 
     const started = await startSession(alex, given.org.orgId, grantId);
     const dashboard = await admin.get('/');
     expect(dashboard.html).toContain(`data-session="${started.body.sessionId}"`);
-    expect(dashboard.html).toContain('alex@vendor.test');
+    expect(dashboard.html).toContain(ALEX);
 
     const ended = await admin.post(`/sessions/${started.body.sessionId}/end`, {});
     expect(ended.status).toBe(303);
@@ -176,7 +179,7 @@ describe('scope: write only under an approved change request; activity reports',
 
   beforeAll(async () => {
     given = await givenOrg({}, { remoteAccessPolicy: 'all_cases', supportProfile: { level: 'manage', workspaces: 'all' } });
-    alex = await AgentClient.signIn('alex@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
     const user = await PortalClient.signIn(given.user.email);
     caseId = /\/cases\/([^?]+)/.exec((await user.post('/cases', { subject: 'Fix the tax rate' })).location!)![1]!;
     grantId = (await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${caseId}/activate`, {})).body.grantId;
@@ -220,7 +223,7 @@ describe('scope: write only under an approved change request; activity reports',
     expect(approved.status).toBe(200);
     const audit = (await orgItems(orgId)).find((i) => i.action === 'change.approved_by');
     expect(audit).toMatchObject({ caseId, justification: 'Approved in writing: rate 19% from today', actor: { email: given.admin.email } });
-    await eventually('the agent’s decision email', async () => (await emailsTo('alex@vendor.test')).find((e) => e.subject.startsWith('Change request for case "Fix the tax rate" was approved')));
+    await eventually('the agent’s decision email', async () => (await emailsTo(ALEX)).find((e) => e.subject.startsWith('Change request for case "Fix the tax rate" was approved')));
 
     const writing = await startSession(alex, orgId, grantId, { caseId, scope: 'read write' });
     expect(writing.body.scope).toBe('read write');
@@ -241,7 +244,7 @@ describe('scope: write only under an approved change request; activity reports',
   });
 
   test('a session on someone else’s case grant → 403; on a case not linked to the grant → 403', async () => {
-    const bea = await AgentClient.signIn('bea@vendor.test');
+    const bea = await AgentClient.signIn(BEA);
     const before = await orgItems(given.org.orgId);
     const res = await startSession(bea, given.org.orgId, grantId, { caseId });
     expect(res.status).toBe(403);
@@ -263,7 +266,7 @@ describe('scope: write only under an approved change request; activity reports',
     expect(recorded.status).toBe(201);
     const event = (await orgItems(orgId)).filter((i) => i.action === 'support.activity').at(-1);
     expect(event).toMatchObject({
-      actor: { type: 'agent', email: 'alex@vendor.test', actingAs: `support-profile:${orgId}` },
+      actor: { type: 'agent', email: ALEX, actingAs: `support-profile:${orgId}` },
       target: { type: 'resource', id: 'invoice/981' },
       caseId,
       justification: 'Apply the approved rate',

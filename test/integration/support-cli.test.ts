@@ -2,8 +2,12 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { AgentClient, PortalClient } from '../support/clients';
-import { givenOrg, layout, orgItems, type GivenOrg } from '../support/fixtures';
+import { givenOrg, layout, orgItems, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { SupportCli } from '../support/support-cli';
+
+const ALEX = uniqueAgent('alex');
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const BEA = uniqueAgent('bea');
 
 /** Each command against the local stack: what an agent sees on success, and one refusal (non-zero exit, the API's detail). */
 describe('npm run support', () => {
@@ -18,8 +22,8 @@ describe('npm run support', () => {
     const admin = await PortalClient.signIn(given.admin.email);
     expect((await admin.post('/grants', { durationHours: '2', level: 'admin' })).status).toBe(303);
     userGrant = /data-grant="([^"]+)"/.exec((await admin.get('/')).html)![1]!;
-    const login = await cli.run('login', '--as', 'alex@vendor.test');
-    expect(login).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Signed in to stage test as alex@vendor\.test; the token ends in (1 h|59 min)/) });
+    const login = await cli.run('login', '--as', ALEX);
+    expect(login).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^Signed in to stage test as ${escaped(ALEX)}; the token ends in (1 h|59 min)`)) });
   });
 
   test('login keeps the tokens for the stage, readable by the agent alone; whoami reads them', async () => {
@@ -28,9 +32,9 @@ describe('npm run support', () => {
     expect(statSync(cli.configDir).mode & 0o777).toBe(0o700);
     const who = await cli.run('whoami');
     expect(who.code).toBe(0);
-    expect(who.stdout).toMatch(/^alex@vendor\.test \(staff-alex@vendor\.test\) on stage test\n {2}API {5}http:\/\/localhost:\d+\n/);
+    expect(who.stdout).toMatch(new RegExp(`^${escaped(ALEX)} \\(staff-${escaped(ALEX)}\\) on stage test\\n {2}API {5}http://localhost:\\d+\\n`));
     const json = JSON.parse((await cli.run('whoami', '--json')).stdout);
-    expect(json).toMatchObject({ stage: 'test', email: 'alex@vendor.test', scope: layout.stage.staffScope, api: layout.urls.portal });
+    expect(json).toMatchObject({ stage: 'test', email: ALEX, scope: layout.stage.staffScope, api: layout.urls.portal });
   });
 
   test('login refusals: an unknown agent, --as against a deployed stage, a stage nobody set up', async () => {
@@ -41,7 +45,7 @@ describe('npm run support', () => {
     const notSetUp = await other.run('--stage', 'prod', 'grants', orgId);
     expect(notSetUp.code).toBe(2);
     expect(notSetUp.stderr).toContain('Stage prod is not set up on this machine');
-    const remote = await other.run('--stage', 'prod', 'login', '--as', 'alex@vendor.test', '--api', 'https://api.vendor.example', '--issuer', 'https://login.vendor.example', '--client-id', 'agents');
+    const remote = await other.run('--stage', 'prod', 'login', '--as', ALEX, '--api', 'https://api.vendor.example', '--issuer', 'https://login.vendor.example', '--client-id', 'agents');
     expect(remote.code).toBe(2);
     expect(remote.stderr).toContain('works only against a local stack');
     expect((await other.run('whoami')).code).toBe(3);
@@ -117,10 +121,10 @@ describe('npm run support', () => {
     expect([activated.code, activated.stderr, activated.stdout]).toEqual([0, '', expect.stringMatching(/^Grant /)]);
     expect(activated.stdout).toMatch(/^Grant \S+: monitor in production, ends in (47 h 5\d min|2 d)/);
     const caseGrant = /^Grant (\S+):/.exec(activated.stdout)![1]!;
-    expect(activated.stdout).toContain('agents: alex@vendor.test');
+    expect(activated.stdout).toContain(`agents: ${ALEX}`);
 
-    const added = await cli.run('add-agent', orgId, caseGrant, 'bea@vendor.test');
-    expect(added.stdout).toContain('agents: alex@vendor.test, bea@vendor.test');
+    const added = await cli.run('add-agent', orgId, caseGrant, BEA);
+    expect(added.stdout).toContain(`agents: ${ALEX}, ${BEA}`);
     const badEmail = await cli.run('add-agent', orgId, caseGrant, 'not-an-email');
     expect(badEmail).toMatchObject({ code: 1, stderr: expect.stringMatching(/^400 invalid_input \(email\): /) });
 
@@ -139,7 +143,7 @@ describe('npm run support', () => {
   });
 
   test('request-access on a denied case, then a second one is refused while the first is pending', async () => {
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     const opened = await alex.call('POST', `/support/orgs/${orgId}/cases`, { subject: 'Emailed in', description: 'Please look', environment: 'production', contactEmail: given.user.email });
     expect(opened.status).toBe(201);
     const caseId = opened.body.caseId as string;
@@ -153,7 +157,7 @@ describe('npm run support', () => {
 
   test('logout forgets the tokens; a command then says how to sign in (exit 3)', async () => {
     const other = new SupportCli();
-    await other.run('login', '--as', 'bea@vendor.test');
+    await other.run('login', '--as', BEA);
     expect((await other.run('logout')).stdout).toBe('Signed out of stage test.');
     const after = await other.run('grants', orgId);
     expect(after.code).toBe(3);
@@ -162,7 +166,7 @@ describe('npm run support', () => {
 
   test('a token about to lapse is refreshed with the refresh token and saved; a refused refresh asks for login (exit 3)', async () => {
     const other = new SupportCli();
-    await other.run('login', '--as', 'bea@vendor.test');
+    await other.run('login', '--as', BEA);
     const file = join(other.configDir, 'test.json');
     const saved = JSON.parse(readFileSync(file, 'utf8'));
     expect(saved.tokens.refreshToken).toEqual(expect.any(String));

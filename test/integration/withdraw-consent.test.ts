@@ -1,7 +1,10 @@
 import { AgentClient, PortalClient, introspect } from '../support/clients';
-import { allNoticesSent, eventually, getItem, givenOrg, orgItems, schedules, type GivenOrg } from '../support/fixtures';
+import { allNoticesSent, eventually, getItem, givenOrg, orgItems, schedules, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
 import { stackClock } from '../support/clock';
+
+const ALEX = uniqueAgent('alex');
+const BEA = uniqueAgent('bea');
 
 afterEach(() => stackClock.reset());
 
@@ -28,7 +31,7 @@ describe('withdrawing consent ends access at once', () => {
   beforeAll(async () => {
     given = await givenOrg({}, { remoteAccessPolicy: 'all_cases' });
     contact = await PortalClient.signIn(given.user.email);
-    alex = await AgentClient.signIn('alex@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
   });
 
   test('denying the only allowed case ends its case grant (consent_withdrawn): access, sessions, introspection and the notice', async () => {
@@ -69,7 +72,7 @@ describe('withdrawing consent ends access at once', () => {
   test('denying one of two linked cases keeps the grant for the other', async () => {
     // Prepare
     const orgId = given.org.orgId;
-    const bea = await AgentClient.signIn('bea@vendor.test');
+    const bea = await AgentClient.signIn(BEA);
     const first = await openCase(contact, 'Two cases, first', { remoteAccess: 'allowed' });
     const second = await openCase(contact, 'Two cases, second', { remoteAccess: 'allowed' });
     const grantId = (await bea.call('POST', `/support/orgs/${orgId}/cases/${first}/activate`, {})).body.grantId as string;
@@ -124,7 +127,7 @@ describe('write access follows exactly what the customer approved', () => {
   beforeAll(async () => {
     given = await givenOrg({ environments: ['production', 'sandbox'] }, { remoteAccessPolicy: 'all_cases', supportProfile: { level: 'manage', workspaces: 'all' } });
     admin = await PortalClient.signIn(given.admin.email);
-    alex = await AgentClient.signIn('alex@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
     const user = await PortalClient.signIn(given.user.email);
     caseId = await openCase(user, 'Tax rate', { remoteAccess: 'allowed', environment: 'sandbox' });
     caseGrant = (await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${caseId}/activate`, {})).body.grantId;
@@ -188,7 +191,7 @@ describe('remote access on a free or trial plan', () => {
     const caseId = await openCase(admin, 'Free case');
     expect(await getItem(`ORG#${given.org.orgId}`, `CASE#${caseId}`)).toMatchObject({ remoteAccess: 'denied' });
     expect((await admin.post(`/cases/${caseId}/remote-access`, { remoteAccess: 'allowed' })).status).toBe(403);
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     const asked = await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${caseId}/access-requests`, { justification: 'Let me in' });
     expect(asked.status).toBe(403);
     expect(asked.body.title).toBe('plan_not_eligible');

@@ -2,9 +2,13 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ROUTES, routeKeyOf, type Route } from '../../shared/http/routes';
 import { jarFetch } from '../../infra/local/oidc-login';
 import { AgentClient, PortalClient } from '../support/clients';
-import { db, givenOrg, layout, type GivenOrg } from '../support/fixtures';
+import { db, givenOrg, layout, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { approvalLinkFor } from '../support/mailbox';
 import { MATRIX, PRINCIPALS, routesWithoutRow, rowsWithoutRoute, type Cell, type Principal } from './route-matrix';
+
+const ALEX = uniqueAgent('alex');
+const BEA = uniqueAgent('bea');
+const CAROL = uniqueAgent('carol');
 
 const base = layout.urls.portal;
 
@@ -37,9 +41,9 @@ beforeAll(async () => {
     PortalClient.signIn(a.admin.email),
     PortalClient.signIn(a.user.email),
     PortalClient.signIn(b.admin.email),
-    PortalClient.signIn(a.admin.email, { actingAgent: 'alex@vendor.test' }),
-    AgentClient.signIn('alex@vendor.test'),
-    AgentClient.signIn('bea@vendor.test'),
+    PortalClient.signIn(a.admin.email, { actingAgent: ALEX }),
+    AgentClient.signIn(ALEX),
+    AgentClient.signIn(BEA),
   ]);
   // A user grant, a denied case with a pending request (an approval link), an allowed case with a case grant, a session.
   expect((await adminA.post('/grants', { durationHours: '1', level: 'monitor', scope: 'all', environment: 'production' })).status).toBe(303);
@@ -92,7 +96,7 @@ function bodyOf(route: Route): Record<string, string> | undefined {
     'POST /support/orgs/{orgId}/grants/{grantId}/sessions': { justification: 'matrix' },
     'POST /support/orgs/{orgId}/cases': { subject: 'Matrix email case', description: 'x', environment: 'production', contactEmail: a.user.email },
     'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': { justification: 'matrix' },
-    'POST /support/orgs/{orgId}/grants/{grantId}/personnel': { email: 'carol@vendor.test' },
+    'POST /support/orgs/{orgId}/grants/{grantId}/personnel': { email: CAROL },
     'POST /support/orgs/{orgId}/cases/{caseId}/change-requests': { description: 'matrix', grantId: ids.caseGrantId, until: new Date(Date.now() + 600_000).toISOString() },
     'POST /oauth/introspect': { token: ids.sessionToken },
     'POST /activity': { token: ids.sessionToken, action: 'matrix', resource: 'x' },
@@ -165,7 +169,7 @@ describe('the security matrix: every route of the table × every kind of caller'
     if (refused) {
       const added = after.filter((item) => !before.some((b) => b.pk === item.pk && b.sk === item.sk));
       expect(added.map((e) => e.action)).toEqual(['consent.refused_impersonated']);
-      expect(added[0]).toMatchObject({ actor: { type: 'agent', email: 'alex@vendor.test', actingAs: world.a.admin.email }, target: { type: 'route', id: routeKeyOf(route) } });
+      expect(added[0]).toMatchObject({ actor: { type: 'agent', email: ALEX, actingAs: world.a.admin.email }, target: { type: 'route', id: routeKeyOf(route) } });
       expect(after.filter((i) => !String(i.pk).startsWith('AUDIT#'))).toEqual(before.filter((i) => !String(i.pk).startsWith('AUDIT#')));
     } else {
       expect(after).toEqual(before);

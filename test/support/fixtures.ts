@@ -20,6 +20,12 @@ export const db = createDocumentClient(
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
+/**
+ * A support agent's email no other test file uses (the local staff issuer signs in any
+ * `@vendor.test` address), so what an agent sees, and the mail it gets, is this file's alone.
+ */
+export const uniqueAgent = (name: string) => `${uniqueId(name)}@vendor.test`;
+
 export interface GivenOrg {
   org: Org;
   admin: UserProfile;
