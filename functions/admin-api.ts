@@ -1,14 +1,13 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { numberEnv } from '../shared/config';
 import { auditArchiveFromEnv } from '../shared/adapters/audit-archive-env';
 import type { Org, OrgDeletion } from '../shared/domain/model';
 import { loadOrg } from '../shared/domain/grant-service';
 import { changeOrg, createOrg, deleteOrg, DELETION_STEP_MS, deletionOf, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
+import { contractRoutes } from '../shared/http/contract-request';
 import { httpHandler } from '../shared/http/handler';
 import { platformAdminOf } from '../shared/http/platform-admin';
 import { json } from '../shared/http/problem';
-import { jsonBody, pathParam } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
 
 const deps: ProvisioningDeps = {
@@ -27,9 +26,6 @@ const orgView = (o: Org) => ({
   status: o.status,
 });
 
-const orgId = (event: APIGatewayProxyEventV2) => pathParam(event, 'orgId');
-
-
 const deletionView = (job: OrgDeletion) => ({
   orgId: job.orgId,
   deleted: job.phase === 'done',
@@ -41,29 +37,30 @@ const deletionView = (job: OrgDeletion) => ({
   ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
 });
 
-const routes = dispatch<'admin-api'>({
+/** Every route: the IAM principal API Gateway verified, then the request checked against its contract. */
+const routes = contractRoutes<'admin-api', ReturnType<typeof platformAdminOf>>(platformAdminOf, {
   'GET /admin/orgs': async () => json(200, { orgs: (await deps.store.listOrgs()).map(orgView) }),
 
   /** The product credentials are in this response only; just their hash is stored. */
-  'POST /admin/orgs': async (event) => {
-    const created = await createOrg(deps, platformAdminOf(event), jsonBody(event));
+  'POST /admin/orgs': async ({ principal, body }) => {
+    const created = await createOrg(deps, principal, body);
     return json(201, { org: orgView(created.org), firstAdmin: { email: created.firstAdmin.email, name: created.firstAdmin.name }, productCredentials: created.productCredentials });
   },
 
-  'GET /admin/orgs/{orgId}': async (event) => json(200, { org: orgView(await loadOrg(deps.store, orgId(event))) }),
+  'GET /admin/orgs/{orgId}': async ({ params }) => json(200, { org: orgView(await loadOrg(deps.store, params.orgId)) }),
 
-  'PATCH /admin/orgs/{orgId}': async (event) => {
-    const { org, grantsEnded } = await changeOrg(deps, platformAdminOf(event), orgId(event), jsonBody(event));
+  'PATCH /admin/orgs/{orgId}': async ({ principal, params, body }) => {
+    const { org, grantsEnded } = await changeOrg(deps, principal, params.orgId, body);
     return json(200, { org: orgView(org), grantsEnded });
   },
 
-  'POST /admin/orgs/{orgId}/suspend': async (event) => {
-    const { org, grantsEnded } = await suspendOrg(deps, platformAdminOf(event), orgId(event));
+  'POST /admin/orgs/{orgId}/suspend': async ({ principal, params }) => {
+    const { org, grantsEnded } = await suspendOrg(deps, principal, params.orgId);
     return json(200, { org: orgView(org), grantsEnded });
   },
 
-  'POST /admin/orgs/{orgId}/resume': async (event) => {
-    const { org } = await resumeOrg(deps, platformAdminOf(event), orgId(event));
+  'POST /admin/orgs/{orgId}/resume': async ({ principal, params }) => {
+    const { org } = await resumeOrg(deps, principal, params.orgId);
     return json(200, { org: orgView(org) });
   },
 
@@ -71,13 +68,13 @@ const routes = dispatch<'admin-api'>({
    * Deletes in bounded steps for up to 10 s, then answers: 200 when the org is gone, or 202 with
    * the progress and the status resource to poll; calling DELETE again goes on from there.
    */
-  'DELETE /admin/orgs/{orgId}': async (event) => {
-    const job = await deleteOrg(deps, platformAdminOf(event), orgId(event), Date.now() + DELETION_STEP_MS);
+  'DELETE /admin/orgs/{orgId}': async ({ principal, params }) => {
+    const job = await deleteOrg(deps, principal, params.orgId, Date.now() + DELETION_STEP_MS);
     const status = `/admin/orgs/${job.orgId}/deletion`;
     return json(job.phase === 'done' ? 200 : 202, deletionView(job), job.phase === 'done' ? {} : { location: status });
   },
 
-  'GET /admin/orgs/{orgId}/deletion': async (event) => json(200, deletionView(await deletionOf(deps, orgId(event)))),
+  'GET /admin/orgs/{orgId}/deletion': async ({ params }) => json(200, deletionView(await deletionOf(deps, params.orgId))),
 });
 
-export const handler = httpHandler(routes);
+export const handler = httpHandler(dispatch<'admin-api'>(routes));

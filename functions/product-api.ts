@@ -1,13 +1,15 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { requireEnv } from '../shared/config';
+import { CONTRACTS } from '../shared/contracts';
+import { openApiDocument } from '../shared/contracts/openapi';
 import { UnauthenticatedError } from '../shared/domain/errors';
 import { introspect, recordActivity } from '../shared/domain/introspection';
 import { authenticateProduct } from '../shared/domain/product-clients';
 import { readDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
 import { basicCredentials } from '../shared/http/basic-auth';
+import { contractRequest } from '../shared/http/contract-request';
 import { httpHandler } from '../shared/http/handler';
 import { json, problemResponse } from '../shared/http/problem';
-import { formBody, jsonBody } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
 
 /** The customer's product talks to these: keys to verify tokens, introspection, activity reports. */
@@ -16,24 +18,35 @@ const deps = {
   signer: signerFromEnv(),
   token: { issuer: requireEnv('TOKEN_ISSUER'), audience: requireEnv('TOKEN_AUDIENCE') },
 };
+const staffScope = requireEnv('STAFF_SCOPE');
 
 const product = (event: APIGatewayProxyEventV2) => authenticateProduct(deps.store, basicCredentials(event));
+
+let document: string | undefined;
 
 const routes = dispatch<'product-api'>({
   /** Public keys for verifying session tokens; cacheable, rotation keeps old keys listed. */
   'GET /.well-known/jwks.json': async () =>
     json(200, await deps.signer.publicJwks(), { 'cache-control': 'public, max-age=300' }),
 
-  /** RFC 7662: is this session token live right now? Never cached. */
+  /** RFC 7662: is this session token live right now? Never cached. The caller is checked before its input. */
   'POST /oauth/introspect': async (event) => {
     const client = await product(event);
-    return json(200, await introspect(deps, client, formBody(event).token));
+    const { body } = contractRequest(CONTRACTS['POST /oauth/introspect'], event, 'invalid_request');
+    return json(200, await introspect(deps, client, body.token));
   },
 
   /** One action support took in a session, reported by the product; recorded in the audit trail. */
   'POST /activity': async (event) => {
     const client = await product(event);
-    return json(201, { recorded: true, ...(await recordActivity(deps, client, jsonBody(event))) });
+    const { body } = contractRequest(CONTRACTS['POST /activity'], event);
+    return json(201, { recorded: true, ...(await recordActivity(deps, client, body)) });
+  },
+
+  /** The support, product and admin APIs described (OpenAPI 3.1), built once per container. */
+  'GET /openapi.json': async () => {
+    document ??= JSON.stringify(openApiDocument({ staffScope }));
+    return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body: document };
   },
 });
 

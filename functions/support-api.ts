@@ -1,20 +1,18 @@
 import { requireEnv } from '../shared/config';
 import { agent as agentPrincipal } from '../shared/domain/actor';
-import { ValidationError } from '../shared/domain/errors';
-import { decideAccess, parseAccessQuery } from '../shared/domain/access-decision';
+import { decideAccess } from '../shared/domain/access-decision';
 import { requestChange, requestPermission } from '../shared/domain/access-requests';
 import { activateCaseAccess, addPersonnel, caseAccess } from '../shared/domain/case-grants';
 import { listCasesOf, loadCase, openCaseByEmail, solveCase } from '../shared/domain/case-service';
-import { parseCaseListQuery } from '../shared/domain/case-rules';
 import { isActive, mayAgentUse } from '../shared/domain/grant-rules';
 import { loadOrg } from '../shared/domain/grant-service';
 import type { AccessRequest, Case, Grant } from '../shared/domain/model';
 import { endSession, startSession } from '../shared/domain/session-service';
 import { grantDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
 import { agentFrom } from '../shared/http/agent';
+import { contractRoutes } from '../shared/http/contract-request';
 import { httpHandler } from '../shared/http/handler';
 import { json } from '../shared/http/problem';
-import { jsonBody, pathParam } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
 
 const deps = {
@@ -22,7 +20,6 @@ const deps = {
   signer: signerFromEnv(),
   token: { issuer: requireEnv('TOKEN_ISSUER'), audience: requireEnv('TOKEN_AUDIENCE') },
 };
-const agentOf = agentFrom(requireEnv('STAFF_EMAIL_CLAIM'));
 
 /** What an agent sees of a grant. */
 const grantView = (g: Grant) => ({
@@ -38,6 +35,8 @@ const grantView = (g: Grant) => ({
   createdAt: g.createdAt,
   expiresAt: g.expiresAt,
 });
+
+const caseGrantView = (g: Grant) => ({ ...grantView(g), personnel: g.personnel.map((p) => p.email) });
 
 /** What an agent sees of a case. */
 const caseView = (c: Case) => ({
@@ -67,76 +66,59 @@ const requestView = (r: AccessRequest) => ({
   expiresAt: r.expiresAt,
 });
 
-const routes = dispatch<'support-api'>({
+/** Every route: the agent from the verified access token, then the request checked against its contract. */
+const routes = contractRoutes<'support-api', ReturnType<ReturnType<typeof agentFrom>>>(agentFrom(requireEnv('STAFF_EMAIL_CLAIM')), {
   /** The email channel: a case a customer wrote in about; it starts denied. */
-  'POST /support/orgs/{orgId}/cases': async (event) =>
-    json(201, caseView(await openCaseByEmail(deps, agentOf(event), pathParam(event, 'orgId'), jsonBody(event)))),
+  'POST /support/orgs/{orgId}/cases': async ({ principal, params, body }) => json(201, caseView(await openCaseByEmail(deps, principal, params.orgId, body))),
 
   /** An org's cases, newest first: open ones by default, a page at a time (`next` → `?after=`). */
-  'GET /support/orgs/{orgId}/cases': async (event) => {
-    agentOf(event);
-    const page = await listCasesOf(deps, pathParam(event, 'orgId'), parseCaseListQuery(event.queryStringParameters ?? {}));
+  'GET /support/orgs/{orgId}/cases': async ({ params, query }) => {
+    const page = await listCasesOf(deps, params.orgId, { ...(query.status === 'all' ? {} : { status: query.status }), limit: query.limit, ...(query.after ? { after: query.after } : {}) });
     return json(200, { cases: page.cases.map(caseView), ...(page.next ? { next: page.next } : {}) });
   },
 
-  'GET /support/orgs/{orgId}/cases/{caseId}': async (event) => {
-    agentOf(event);
-    return json(200, caseView(await loadCase(deps, pathParam(event, 'orgId'), pathParam(event, 'caseId'))));
-  },
+  'GET /support/orgs/{orgId}/cases/{caseId}': async ({ params }) => json(200, caseView(await loadCase(deps, params.orgId, params.caseId))),
 
-  'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': async (event) =>
-    json(201, requestView(await requestPermission(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'caseId'), jsonBody(event)))),
+  'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': async ({ principal, params, body }) =>
+    json(201, requestView(await requestPermission(deps, principal, params.orgId, params.caseId, body))),
 
   /** Written approval before support changes data or configuration (Resolver). */
-  'POST /support/orgs/{orgId}/cases/{caseId}/change-requests': async (event) =>
-    json(201, requestView(await requestChange(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'caseId'), jsonBody(event)))),
+  'POST /support/orgs/{orgId}/cases/{caseId}/change-requests': async ({ principal, params, body }) =>
+    json(201, requestView(await requestChange(deps, principal, params.orgId, params.caseId, body))),
 
-  'POST /support/orgs/{orgId}/cases/{caseId}/activate': async (event) => {
-    const { grant, created } = await activateCaseAccess(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'caseId'), jsonBody(event));
-    return json(created ? 201 : 200, { ...grantView(grant), personnel: grant.personnel.map((p) => p.email) });
+  'POST /support/orgs/{orgId}/cases/{caseId}/activate': async ({ principal, params, body }) => {
+    const { grant, created } = await activateCaseAccess(deps, principal, params.orgId, params.caseId, body);
+    return json(created ? 201 : 200, caseGrantView(grant));
   },
 
-  'POST /support/orgs/{orgId}/cases/{caseId}/resolve': async (event) => {
-    const agent = agentOf(event);
-    const result = await solveCase(deps, agentPrincipal(agent), pathParam(event, 'orgId'), pathParam(event, 'caseId'));
+  'POST /support/orgs/{orgId}/cases/{caseId}/resolve': async ({ principal, params }) => {
+    const result = await solveCase(deps, agentPrincipal(principal), params.orgId, params.caseId);
     return json(200, { case: caseView(result.case), endedGrants: result.ended.map((g) => g.grantId) });
   },
 
-  'GET /support/orgs/{orgId}/cases/{caseId}/access': async (event) =>
-    json(200, await caseAccess(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'caseId'))),
+  'GET /support/orgs/{orgId}/cases/{caseId}/access': async ({ principal, params }) => json(200, await caseAccess(deps, principal, params.orgId, params.caseId)),
 
-  'POST /support/orgs/{orgId}/grants/{grantId}/personnel': async (event) => {
-    const grant = await addPersonnel(deps, agentOf(event), pathParam(event, 'orgId'), pathParam(event, 'grantId'), jsonBody(event));
-    return json(200, { ...grantView(grant), personnel: grant.personnel.map((p) => p.email) });
-  },
+  'POST /support/orgs/{orgId}/grants/{grantId}/personnel': async ({ principal, params, body }) =>
+    json(200, caseGrantView(await addPersonnel(deps, principal, params.orgId, params.grantId, body))),
 
-  'GET /support/orgs/{orgId}/grants': async (event) => {
-    const agent = agentOf(event);
-    const orgId = pathParam(event, 'orgId');
-    const status = event.queryStringParameters?.status ?? 'active';
-    if (status !== 'active') throw new ValidationError('status', 'Only status=active can be listed.');
-    await loadOrg(deps.store, orgId);
+  'GET /support/orgs/{orgId}/grants': async ({ principal, params }) => {
+    await loadOrg(deps.store, params.orgId);
     const now = deps.clock.now();
-    const grants = (await deps.store.listActiveGrants(orgId, now)).filter((g) => isActive(g, now) && mayAgentUse(g, agent));
+    const grants = (await deps.store.listActiveGrants(params.orgId, now)).filter((g) => isActive(g, now) && mayAgentUse(g, principal));
     return json(200, { grants: grants.map(grantView) });
   },
 
   /** May this agent act at this level, in this workspace and environment, right now? */
-  'GET /support/orgs/{orgId}/access': async (event) => {
-    const agent = agentOf(event);
-    const orgId = pathParam(event, 'orgId');
-    const query = parseAccessQuery(event.queryStringParameters ?? {});
+  'GET /support/orgs/{orgId}/access': async ({ principal, params, query }) => {
     const now = deps.clock.now();
-    const grants = await deps.store.listActiveGrants(orgId, now);
+    const grants = await deps.store.listActiveGrants(params.orgId, now);
     // The hot path reads once; only an org with no active grant is checked to exist (404).
-    if (!grants.length) await loadOrg(deps.store, orgId);
-    return json(200, { ...query, decidedAt: now.toISOString(), ...decideAccess(grants, agent, query, now) });
+    if (!grants.length) await loadOrg(deps.store, params.orgId);
+    return json(200, { ...query, decidedAt: now.toISOString(), ...decideAccess(grants, principal, query, now) });
   },
 
-  'POST /support/orgs/{orgId}/grants/{grantId}/sessions': async (event) => {
-    const agent = agentOf(event);
-    const body = jsonBody(event);
-    const { session, token, refused } = await startSession(deps, agent, pathParam(event, 'orgId'), pathParam(event, 'grantId'), body);
+  'POST /support/orgs/{orgId}/grants/{grantId}/sessions': async ({ principal, params, body }) => {
+    const { session, token, refused } = await startSession(deps, principal, params.orgId, params.grantId, body);
     return json(201, {
       sessionId: session.sessionId,
       token,
@@ -150,10 +132,10 @@ const routes = dispatch<'support-api'>({
   },
 
   /** The agent ends their own session; introspection answers inactive from now on. */
-  'DELETE /support/sessions/{sessionId}': async (event) => {
-    const session = await endSession(deps, agentPrincipal(agentOf(event)), pathParam(event, 'sessionId'));
+  'DELETE /support/sessions/{sessionId}': async ({ principal, params }) => {
+    const session = await endSession(deps, agentPrincipal(principal), params.sessionId);
     return json(200, { sessionId: session.sessionId, status: session.status, endedAt: session.endedAt });
   },
 });
 
-export const handler = httpHandler(routes);
+export const handler = httpHandler(dispatch<'support-api'>(routes));

@@ -35,7 +35,7 @@ const CONFIG: Record<FunctionName, Names & { optional?: string[] }> = {
   portal: { deployed: [...LIMITS, 'PORTAL_URL', 'CUSTOMER_ISSUER', 'CUSTOMER_CLIENT_ID'], optional: ['PROFILE_LEVEL_CLAIM', 'PROFILE_WORKSPACES_CLAIM'], local: ['COOKIE_SECURE'] },
   approvals: { deployed: [...LIMITS], local: ['COOKIE_SECURE'] },
   'support-api': { deployed: [...LIMITS, 'STAFF_EMAIL_CLAIM'] },
-  'product-api': { deployed: [...LIMITS] },
+  'product-api': { deployed: [...LIMITS, 'STAFF_SCOPE'] },
   'admin-api': { deployed: [...LIMITS, 'DEFAULT_GRANT_HOURS', 'DEFAULT_MAX_GRANT_HOURS'] },
   expire: { deployed: [...LIMITS] },
   sweep: { deployed: [...LIMITS] },

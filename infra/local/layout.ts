@@ -88,6 +88,7 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     MAIL_FROM_NAME: stage.mailFromName,
     PORTAL_URL: urls.portal,
     STAFF_EMAIL_CLAIM: stage.staffEmailClaim,
+    STAFF_SCOPE: stage.staffScope,
     CUSTOMER_ISSUER: urls.customerIssuer,
     CUSTOMER_CLIENT_ID: CUSTOMER_CLIENT_ID,
     COOKIE_SECURE: 'true',

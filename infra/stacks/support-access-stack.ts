@@ -138,7 +138,8 @@ export class SupportAccessStack extends Stack {
     const productApi = new SupportFunction(this, 'ProductApi', {
       name: 'product-api',
       logRetention,
-      environment: { ...limits, ...signingEnv },
+      // The staff scope, named in the OpenAPI document it serves.
+      environment: { ...limits, ...signingEnv, STAFF_SCOPE: config.staffScope },
     });
 
     const stream = new SupportFunction(this, 'Stream', {

@@ -226,7 +226,7 @@ Tokens are kept per stage in ${'$'}SA_CONFIG_DIR (default ~/.config/support-acce
     .description('start access for a case whose remote access is allowed')
     .option('--justification <text>', 'why (recorded with the grant)')
     .action(async (org: string, caseId: string, options: { justification?: string }, command: Command) => {
-      const body = await apiCall<Json>(profileOf(command), 'POST', orgPath(org, 'cases', caseId, 'activate'), options.justification ? { reason: options.justification } : {});
+      const body = await apiCall<Json>(profileOf(command), 'POST', orgPath(org, 'cases', caseId, 'activate'), options.justification ? { justification: options.justification } : {});
       show(command, body, grantLine);
     });
 

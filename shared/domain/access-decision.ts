@@ -1,6 +1,5 @@
-import { ValidationError } from './errors';
 import { covers, isActive, levelRank, mayAgentUse } from './grant-rules';
-import { ENVIRONMENTS, LEVELS, type Environment, type Grant, type Level, type Person } from './model';
+import { type Environment, type Grant, type Level, type Person } from './model';
 
 export interface AccessQuery {
   level: Level;
@@ -12,16 +11,6 @@ export interface AccessQuery {
 export type AccessDecision =
   | { allowed: true; grantId: string; kind: Grant['kind']; level: Level; expiresAt: string; actAs: Person }
   | { allowed: false; reason: string; message: string };
-
-/** Reads an access question from query parameters; bad values are a 400 naming the field. */
-export function parseAccessQuery(query: Record<string, string | undefined>): AccessQuery {
-  const level = query.level as Level;
-  if (!LEVELS.includes(level)) throw new ValidationError('level', `level is required: one of ${LEVELS.join(', ')}.`);
-  const environment = (query.environment || 'production') as Environment;
-  if (!ENVIRONMENTS.includes(environment)) throw new ValidationError('environment', `environment must be one of ${ENVIRONMENTS.join(', ')}.`);
-  const workspace = query.workspace?.trim() || undefined;
-  return { level, workspace, environment };
-}
 
 /**
  * Decides from the set of active grants alone, so overlapping grants never cancel each other:

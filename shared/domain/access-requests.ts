@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { assertOpen, assertPlanAllowsRemoteAccess, mayApprove, parseChangeDescription, parseComment, parseJustification, whoMayApprove } from './case-rules';
+import { assertOpen, assertPlanAllowsRemoteAccess, mayApprove, parseComment, whoMayApprove } from './case-rules';
 import { assertActive } from './grant-rules';
-import { id as parseId } from './input';
 import { loadCase } from './case-service';
 import { ConcurrentChangeError, ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
@@ -63,8 +62,8 @@ const PENDING_FIELD = { access: 'pendingRequestId', change: 'pendingChangeReques
  * get an email with their own single-use link (issued when the email is sent); the request
  * expires after the stage's request-expiry hours. One pending request per case.
  */
-export async function requestPermission(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: Record<string, unknown>): Promise<AccessRequest> {
-  const justification = parseJustification(input.justification);
+export async function requestPermission(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: { justification: string }): Promise<AccessRequest> {
+  const { justification } = input;
   const org = await loadOrg(deps.store, orgId);
   assertPlanAllowsRemoteAccess(org);
   const c = await loadCase(deps, orgId, caseId);
@@ -79,13 +78,12 @@ export async function requestPermission(deps: GrantDeps, agent: Person, orgId: s
 export const grantServesCase = (grant: Grant, c: Case): boolean =>
   grant.kind === 'case' ? grant.caseIds.includes(c.caseId) : grant.actAs.email.toLowerCase() === c.contact.email.toLowerCase();
 
-/** `until`: an ISO 8601 time with a zone, after now and no later than the grant's end. */
-function parseUntil(raw: unknown): Date {
-  const text = typeof raw === 'string' ? raw.trim() : '';
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(Date.parse(text))) {
-    throw new ValidationError('until', 'until is required: when the change must be done by, as an ISO 8601 time with a zone (e.g. 2026-11-27T17:00:00Z).');
-  }
-  return new Date(text);
+/** What a change request asks (checked by the operation's contract): the change, through which grant, until when. */
+export interface ChangeAsk {
+  description: string;
+  grantId: string;
+  /** An ISO 8601 time with a zone. */
+  until: string;
 }
 
 /**
@@ -95,11 +93,9 @@ function parseUntil(raw: unknown): Date {
  * approving needs a written comment; once approved, sessions on that grant naming the case may
  * carry `write` until then — nowhere else in the org.
  */
-export async function requestChange(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: Record<string, unknown>): Promise<AccessRequest> {
-  const description = parseChangeDescription(input.description);
-  if (input.grantId === undefined || input.grantId === '') throw new ValidationError('grantId', 'grantId is required: the grant the change will be made through (a case grant of this case, or a user grant of its contact).');
-  const grantId = parseId(input.grantId, 'grantId');
-  const until = parseUntil(input.until);
+export async function requestChange(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: ChangeAsk): Promise<AccessRequest> {
+  const { description, grantId } = input;
+  const until = new Date(input.until);
   const org = await loadOrg(deps.store, orgId);
   const c = await loadCase(deps, orgId, caseId);
   assertOpen(c);

@@ -1,10 +1,9 @@
 import { assertOpen } from './case-rules';
 import { loadCase } from './case-service';
-import { ConflictError, ForbiddenError, ValidationError } from './errors';
+import { ConflictError, ForbiddenError } from './errors';
 import { assertActive, assertPlanAllowsAccess, expiryFrom, isActive, maxGrantHours, mayAgentUse } from './grant-rules';
 import { agent as agentPrincipal, auditActor } from './actor';
 import { grantUpdate, redoOnConflict } from './versions';
-import { email as parseEmail, singleLine } from './input';
 import { grantNotice, loadGrant, loadOrg, scheduleExpiry, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person } from './model';
 
@@ -32,8 +31,8 @@ async function agentsCaseGrant(deps: GrantDeps, orgId: string, agent: Person): P
  * a linked case is open and never past the org's maximum. An agent who already holds a case grant
  * in the org gets this case linked to it instead of a second grant.
  */
-export async function activateCaseAccess(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: Record<string, unknown>): Promise<{ grant: Grant; created: boolean }> {
-  const reason = singleLine(input.reason, { field: 'reason', label: 'The reason', max: 1000, required: false });
+export async function activateCaseAccess(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: { justification?: string }): Promise<{ grant: Grant; created: boolean }> {
+  const reason = input.justification ?? '';
   return redoOnConflict(`Case ${caseId}'s access`, () => activateOnce(deps, agent, orgId, caseId, reason));
 }
 
@@ -100,8 +99,8 @@ async function activateOnce(deps: GrantDeps, agent: Person, orgId: string, caseI
 }
 
 /** A named agent on a case grant adds a colleague; the authorized contacts are emailed again (Resolver). */
-export async function addPersonnel(deps: GrantDeps, agent: Person, orgId: string, grantId: string, input: Record<string, unknown>): Promise<Grant> {
-  const email = parseEmail(input.email, 'email', 'email (the colleague to add)');
+export async function addPersonnel(deps: GrantDeps, agent: Person, orgId: string, grantId: string, input: { email: string }): Promise<Grant> {
+  const { email } = input;
   return redoOnConflict(`Grant ${grantId}`, () => addPersonnelOnce(deps, agent, orgId, grantId, email));
 }
 

@@ -1,5 +1,5 @@
 import { ForbiddenError, ValidationError } from './errors';
-import { id, multiLine, singleLine, wholeNumber } from './input';
+import { multiLine, singleLine } from './input';
 import type { Case, Org, RemoteAccess, UserProfile } from './model';
 import { REMOTE_ACCESS } from './model';
 
@@ -77,25 +77,13 @@ export function assertOpen(c: Case): void {
 }
 
 // Subjects, justifications and comments reach email subjects and lines and CSV rows: one line each.
-/** Which of an org's cases an agent lists: `?status=open` (default), `solved` or `all`; `?limit=` 1–100 (25); `?after=` the previous page's `next`. */
+/** Which of an org's cases an agent lists: open or solved (absent: all), a page of `limit`, after the previous page's `next`. */
 export interface CaseListQuery {
   status?: Case['status'];
   limit: number;
   after?: string;
 }
 
-const CASE_LIST_STATUSES = ['open', 'solved', 'all'] as const;
-
-export function parseCaseListQuery(query: Record<string, string | undefined>): CaseListQuery {
-  const status = query.status ?? 'open';
-  if (!(CASE_LIST_STATUSES as readonly string[]).includes(status)) throw new ValidationError('status', `status must be one of ${CASE_LIST_STATUSES.join(', ')}.`);
-  const limit = query.limit === undefined ? 25 : wholeNumber(query.limit, 'limit', 'limit');
-  if (limit < 1 || limit > 100) throw new ValidationError('limit', 'limit must be from 1 to 100.');
-  return { ...(status === 'all' ? {} : { status: status as Case['status'] }), limit, ...(query.after === undefined ? {} : { after: id(query.after, 'after') }) };
-}
-
 export const parseSubject = (raw: unknown) => singleLine(raw, { field: 'subject', label: 'Subject', max: 200 });
 export const parseDescription = (raw: unknown) => multiLine(raw, { field: 'description', label: 'Description', max: 5000, required: false });
-export const parseJustification = (raw: unknown) => singleLine(raw, { field: 'justification', label: 'A justification (why support needs access)', max: 1000 });
-export const parseChangeDescription = (raw: unknown) => singleLine(raw, { field: 'description', label: 'A description of the change', max: 2000 });
 export const parseComment = (raw: unknown, required: boolean) => singleLine(raw, { field: 'comment', label: 'A comment', max: 1000, required });

@@ -7,7 +7,6 @@ import { cancelSchedules, endGrantParts, endSessionsOfGrant, loadOrg, type Grant
 import type { Case, Grant, Org, Person, RemoteAccess, UserProfile } from './model';
 import type { Notice } from './notices';
 import { grantUpdate, redoOnConflict } from './versions';
-import { email as parseEmail } from './input';
 import type { Write } from '../ports/store';
 
 /** A page of an org's cases for support (any signed-in agent sees an org's cases, as with one case). */
@@ -71,12 +70,18 @@ export async function openCase(deps: GrantDeps, actor: Actor, input: Record<stri
 }
 
 /** A case from the email channel: it starts denied; support must request permission. */
-export async function openCaseByEmail(deps: GrantDeps, agent: Person, orgId: string, input: Record<string, unknown>): Promise<Case> {
+/** A case as support opens it from an email (checked by the operation's contract). */
+export interface EmailedCase {
+  subject: string;
+  description: string;
+  environment?: string;
+  contactEmail: string;
+}
+
+export async function openCaseByEmail(deps: GrantDeps, agent: Person, orgId: string, input: EmailedCase): Promise<Case> {
   const org = await loadOrg(deps.store, orgId);
-  const subject = parseSubject(input.subject);
-  const description = parseDescription(input.description);
+  const { subject, description, contactEmail: email } = input;
   const environment = parseEnvironment(input.environment, org);
-  const email = parseEmail(input.contactEmail, 'contactEmail', 'contactEmail');
   const contact = await deps.store.getUser(email);
   if (!contact || contact.orgId !== orgId) throw new ValidationError('contactEmail', `${email} is not a user of this organization.`);
   const now = deps.clock.now().toISOString();

@@ -1,6 +1,5 @@
-import { singleLine } from './input';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { ForbiddenError, UnauthenticatedError, ValidationError } from './errors';
+import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { GrantDeps } from './grant-service';
 import type { ProductClient } from './model';
 import { isLive } from './session-service';
@@ -59,27 +58,30 @@ async function liveClaims(deps: ProductDeps, client: ProductClient, claims: Sess
  * revoked or ends with its case, or the session is ended; otherwise the token's claims. Checked
  * against the table on every call — never cached.
  */
-export async function introspect(deps: ProductDeps, client: ProductClient, token: unknown): Promise<Record<string, unknown>> {
-  if (typeof token !== 'string' || !token) throw new ValidationError('token', 'token is required (form field "token").', 'invalid_request');
+export async function introspect(deps: ProductDeps, client: ProductClient, token: string): Promise<Record<string, unknown>> {
   const live = await liveClaims(deps, client, await verifySessionToken(deps, token));
   if (!live) return { active: false };
   const { claims } = live;
   return { active: true, token_type: 'Bearer', client_id: client.clientId, username: claims.sub, ...claims };
 }
 
-const text = (raw: unknown, field: string, max: number): string => singleLine(raw, { field, label: field, max });
+/** One action, as the product reports it (checked by the operation's contract). */
+export interface ActivityReport {
+  token: string;
+  action: string;
+  resource: string;
+  /** When it happened, ISO 8601; now when absent. */
+  at?: string;
+}
 
 /**
  * The product reports one thing support did in a session (Celigo: "all activities performed are
  * logged"): an audit event carrying the agent, the user acted as, the case and the justification.
  * Only for a live session of the product's own org; otherwise nothing is recorded.
  */
-export async function recordActivity(deps: ProductDeps, client: ProductClient, input: Record<string, unknown>): Promise<{ seq?: number; at: string }> {
-  const action = text(input.action, 'action', 200);
-  const resource = text(input.resource, 'resource', 500);
-  const at = input.at === undefined ? deps.clock.now().toISOString() : String(input.at);
-  if (Number.isNaN(Date.parse(at))) throw new ValidationError('at', 'at must be an ISO 8601 time.');
-  if (typeof input.token !== 'string' || !input.token) throw new ValidationError('token', 'token is required: the session token support used.');
+export async function recordActivity(deps: ProductDeps, client: ProductClient, input: ActivityReport): Promise<{ at: string }> {
+  const { action, resource } = input;
+  const at = input.at ?? deps.clock.now().toISOString();
   const claims = await verifySessionToken(deps, input.token);
   if (!claims) throw new UnauthenticatedError('The session token is not valid (signature, issuer, audience or expiry).');
   if (claims.org !== client.orgId) throw new ForbiddenError('wrong_org', 'This session token belongs to another organization.');

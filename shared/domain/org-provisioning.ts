@@ -3,10 +3,9 @@ import { ConcurrentChangeError, NotFoundError, ValidationError } from './errors'
 import { allowedEnvironments } from './grant-rules';
 import { cancelSchedules, endGrantParts, endSessionsOfGrant, loadOrg, type GrantDeps } from './grant-service';
 import type { Actor as Principal } from './actor';
-import { ENVIRONMENTS, PLANS, type EndReason, type Environment, type Grant, type Org, type OrgDeletion, type OrgSettings, type Plan, type UserProfile } from './model';
+import { type EndReason, type Environment, type Grant, type Org, type OrgDeletion, type OrgSettings, type Plan, type UserProfile } from './model';
 import type { AuditEntry } from './audit';
 import { newProductClient } from './product-clients';
-import { singleLine } from './input';
 
 /** Org provisioning is the platform admin's (an IAM principal); its audit actor has the same shape. */
 export type PlatformActor = Extract<Principal, { type: 'platform' }>;
@@ -43,69 +42,6 @@ export interface OrgChange {
   environments?: Environment[];
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const WORKSPACE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-
-function objectOf(raw: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('body', 'Send a JSON object.');
-  const unknownField = Object.keys(raw).find((k) => !allowed.includes(k));
-  if (unknownField) throw new ValidationError(unknownField, `Unknown field "${unknownField}"; allowed: ${allowed.join(', ')}.`);
-  return raw as Record<string, unknown>;
-}
-
-function parsePlan(raw: unknown): Plan {
-  if (!(PLANS as readonly unknown[]).includes(raw)) throw new ValidationError('plan', `plan must be one of ${PLANS.join(', ')}.`);
-  return raw as Plan;
-}
-
-function parseEnvironments(raw: unknown): Environment[] {
-  if (!Array.isArray(raw) || raw.length < 1 || raw.length > 10 || !raw.every((e) => (ENVIRONMENTS as readonly unknown[]).includes(e))) {
-    throw new ValidationError('environments', `environments must be a list of 1 to 10 entries, each ${ENVIRONMENTS.join(' or ')}.`);
-  }
-  return raw as Environment[];
-}
-
-function parseName(raw: unknown): string {
-  const name = singleLine(raw, { field: 'name', label: 'name', max: 80 }).replace(/\s+/g, ' ');
-  if (name.length < 2) throw new ValidationError('name', 'name must be 2 to 80 characters.');
-  return name;
-}
-
-function parseWorkspaces(raw: unknown): string[] {
-  if (raw === undefined) return ['main'];
-  if (!Array.isArray(raw) || raw.length < 1 || raw.length > 100 || !raw.every((w) => typeof w === 'string' && WORKSPACE.test(w)) || new Set(raw).size !== raw.length) {
-    throw new ValidationError('workspaces', 'workspaces must be a list of 1 to 100 distinct ids (lowercase letters, digits, - and _).');
-  }
-  return raw as string[];
-}
-
-/** A create-org request, checked field by field. */
-export function parseNewOrg(raw: unknown): NewOrg {
-  const body = objectOf(raw, ['name', 'plan', 'environments', 'workspaces', 'firstAdminEmail', 'firstAdminName']);
-  const email = typeof body.firstAdminEmail === 'string' ? body.firstAdminEmail.trim().toLowerCase() : '';
-  if (!EMAIL.test(email) || email.length > 254) throw new ValidationError('firstAdminEmail', 'firstAdminEmail must be an email address.');
-  const adminName = body.firstAdminName === undefined ? email.split('@')[0]! : typeof body.firstAdminName === 'string' ? body.firstAdminName.trim() : '';
-  if (!adminName || adminName.length > 80) throw new ValidationError('firstAdminName', 'firstAdminName must be 1 to 80 characters.');
-  return {
-    name: parseName(body.name),
-    plan: parsePlan(body.plan),
-    environments: parseEnvironments(body.environments),
-    workspaces: parseWorkspaces(body.workspaces),
-    firstAdminEmail: email,
-    firstAdminName: adminName,
-  };
-}
-
-/** A change of plan and/or environments; at least one. */
-export function parseOrgChange(raw: unknown): OrgChange {
-  const body = objectOf(raw, ['plan', 'environments']);
-  if (body.plan === undefined && body.environments === undefined) throw new ValidationError('body', 'Send plan, environments or both.');
-  return {
-    ...(body.plan !== undefined ? { plan: parsePlan(body.plan) } : {}),
-    ...(body.environments !== undefined ? { environments: parseEnvironments(body.environments) } : {}),
-  };
-}
-
 /** An org id people can read in a CLI: a slug of the name and a random tail. */
 export function orgIdFor(name: string, randomTail: string): string {
   const slug = name
@@ -139,8 +75,7 @@ export interface CreatedOrg {
 }
 
 /** Creates an org with its first admin and its product credentials, and welcomes the admin. */
-export async function createOrg(deps: ProvisioningDeps, actor: PlatformActor, raw: unknown): Promise<CreatedOrg> {
-  const input = parseNewOrg(raw);
+export async function createOrg(deps: ProvisioningDeps, actor: PlatformActor, input: NewOrg): Promise<CreatedOrg> {
   if (await deps.store.findOrgByName(input.name)) {
     throw new ValidationError('name', `An org named "${input.name}" already exists.`, 'duplicate_name');
   }
@@ -187,8 +122,7 @@ export interface OrgOutcome {
 }
 
 /** Changes plan or environments; grants the org could not be given now end. */
-export async function changeOrg(deps: ProvisioningDeps, actor: PlatformActor, orgId: string, raw: unknown): Promise<OrgOutcome> {
-  const change = parseOrgChange(raw);
+export async function changeOrg(deps: ProvisioningDeps, actor: PlatformActor, orgId: string, change: OrgChange): Promise<OrgOutcome> {
   const before = await loadOrg(deps.store, orgId);
   const org = await saveOrg(deps, actor, before, { ...before, ...change }, 'org.changed');
   const stillAllowed = (g: Grant) => org.plan === 'paid' && allowedEnvironments(org).includes(g.environment);

@@ -1,13 +1,12 @@
 import { loadCase } from './case-service';
 import { epochSeconds } from './clock';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, ForbiddenError, NotFoundError } from './errors';
 import { assertActive, isActive, mayAgentUse } from './grant-rules';
 import { auditActor, inPerson, type Actor } from './actor';
 import { grantNotice, loadGrant, loadOrg, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person, Session, UserProfile } from './model';
 import type { Notice } from './notices';
-import { id as parseId, singleLine } from './input';
-import { decideScope, parseRequestedScope, sessionEnd } from './scope-rules';
+import { decideScope, sessionEnd } from './scope-rules';
 import { redoOnConflict, sessionUpdate } from './versions';
 import type { TokenSigner } from '../ports/token-signer';
 
@@ -16,13 +15,13 @@ export interface SessionDeps extends GrantDeps {
   token: { issuer: string; audience: string };
 }
 
+/** What an agent asks for (checked by the operation's contract): why, for which case, which scopes. */
 export interface StartSessionInput {
-  justification?: unknown;
-  caseId?: unknown;
-  scope?: unknown;
+  justification: string;
+  caseId?: string;
+  /** The scopes asked for; `read` when absent. */
+  scope?: string[];
 }
-
-const parseJustification = (raw: unknown): string => singleLine(raw, { field: 'justification', label: 'A justification (say why you need to log in)', max: 1000 });
 
 /**
  * Starts a "log in as" session: checks the grant is active now and usable by this agent, decides
@@ -36,9 +35,8 @@ export async function startSession(
   grantId: string,
   input: StartSessionInput,
 ): Promise<{ session: Session; token: string; refused: Record<string, string> }> {
-  const justification = parseJustification(input.justification);
-  const requested = parseRequestedScope(input.scope);
-  const caseId = input.caseId === undefined || input.caseId === '' ? undefined : parseId(input.caseId, 'caseId');
+  const { justification, caseId } = input;
+  const requested = input.scope ?? ['read'];
   const org = await loadOrg(deps.store, orgId);
   const grant = await loadGrant(deps.store, orgId, grantId);
   if (!mayAgentUse(grant, agent)) {

@@ -51,6 +51,8 @@ export const ROUTES = [
   { method: 'GET', path: '/.well-known/jwks.json', fn: 'product-api', auth: 'none' },
   { method: 'POST', path: '/oauth/introspect', fn: 'product-api', auth: 'none' },
   { method: 'POST', path: '/activity', fn: 'product-api', auth: 'none' },
+  // the description of the support, product and admin APIs (OpenAPI 3.1), public like the JWKS
+  { method: 'GET', path: '/openapi.json', fn: 'product-api', auth: 'none' },
   // admin-api: the vendor's platform admins, IAM-signed requests (SigV4, API Gateway IAM auth)
   { method: 'GET', path: '/admin/orgs', fn: 'admin-api', auth: 'iam' },
   { method: 'POST', path: '/admin/orgs', fn: 'admin-api', auth: 'iam' },

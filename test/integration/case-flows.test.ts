@@ -1,8 +1,11 @@
 import { AgentClient, PortalClient, anonymous } from '../support/clients';
-import { db, eventually, getItem, givenOrg, givenUser, layout, orgItems, type GivenOrg, schedules } from '../support/fixtures';
+import { db, eventually, getItem, givenOrg, givenUser, layout, orgItems, type GivenOrg, schedules, uniqueAgent } from '../support/fixtures';
 import { approvalLinkFor, emailsTo } from '../support/mailbox';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { stackClock } from '../support/clock';
+
+const ALEX = uniqueAgent('alex');
+const BEA = uniqueAgent('bea');
 
 afterEach(() => stackClock.reset());
 
@@ -26,8 +29,8 @@ describe('policy all_cases: activate, link, add personnel, resolve', () => {
   beforeAll(async () => {
     given = await givenOrg({}, { remoteAccessPolicy: 'all_cases', maxGrantHours: 48 });
     user = await PortalClient.signIn(given.user.email);
-    alex = await AgentClient.signIn('alex@vendor.test');
-    bea = await AgentClient.signIn('bea@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
+    bea = await AgentClient.signIn(BEA);
   });
 
   test('a case grant lives while one of its cases is open and ends with the last one', async () => {
@@ -42,19 +45,19 @@ describe('policy all_cases: activate, link, add personnel, resolve', () => {
     expect(before.body).toMatchObject({ allowed: false, reason: 'activate' });
 
     // Act: the agent activates access for the first case
-    const activated = await alex.call('POST', `/support/orgs/${orgId}/cases/${first}/activate`, { reason: 'Reproduce the invoice bug' });
+    const activated = await alex.call('POST', `/support/orgs/${orgId}/cases/${first}/activate`, { justification: 'Reproduce the invoice bug' });
 
     // Assess: a case grant with the org's support profile, the agent as personnel, at most the org maximum
     expect(activated.status).toBe(201);
     const grantId = activated.body.grantId as string;
-    expect(activated.body).toMatchObject({ kind: 'case', level: 'monitor', workspaces: 'all', caseIds: [first], personnel: ['alex@vendor.test'] });
+    expect(activated.body).toMatchObject({ kind: 'case', level: 'monitor', workspaces: 'all', caseIds: [first], personnel: [ALEX] });
     expect(activated.body.actAs.email).toBe(`support-profile:${orgId}`);
     const hours = (Date.parse(activated.body.expiresAt) - Date.parse(activated.body.createdAt)) / 3_600_000;
     expect(hours).toBeCloseTo(48, 3);
     expect(await schedules()).toContain(`grant-${grantId}`);
     const told = await eventually('the activation email', async () => (await emailsTo(`security@${orgId}.test`)).find((e) => e.subject.includes('now has access')));
-    expect(told.body.text).toContain('alex@vendor.test');
-    expect(told.body.text).toContain('Reproduce the invoice bug');
+    expect(told.body.text).toContain(ALEX);
+    expect(told.body.text).toContain('Why: Reproduce the invoice bug');
     expect((await alex.call('GET', `/support/orgs/${orgId}/cases/${first}/access`)).body).toMatchObject({ allowed: true, grantId });
 
     // Act / Assess: activating again is the same grant; another case links to it
@@ -68,9 +71,9 @@ describe('policy all_cases: activate, link, add personnel, resolve', () => {
     expect(listed.body.grants.filter((g: { kind: string }) => g.kind === 'case')).toHaveLength(1);
 
     // Act / Assess: a colleague is added and the contacts are told again
-    const added = await alex.call('POST', `/support/orgs/${orgId}/grants/${grantId}/personnel`, { email: 'bea@vendor.test' });
+    const added = await alex.call('POST', `/support/orgs/${orgId}/grants/${grantId}/personnel`, { email: BEA });
     expect(added.status).toBe(200);
-    expect(added.body.personnel).toEqual(['alex@vendor.test', 'bea@vendor.test']);
+    expect(added.body.personnel).toEqual([ALEX, BEA]);
     await eventually('the personnel email', async () => (await emailsTo(`security@${orgId}.test`)).find((e) => e.subject.includes('Another support agent')));
     expect((await bea.call('GET', `/support/orgs/${orgId}/cases/${second}/access`)).body).toMatchObject({ allowed: true, grantId });
 
@@ -104,7 +107,7 @@ describe('policy approval_needed: a request approved from the emailed link', () 
 
   beforeAll(async () => {
     given = await givenOrg({}, { remoteAccessPolicy: 'approval_needed' });
-    alex = await AgentClient.signIn('alex@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
   });
 
   test('email-channel case → request → link → sign-in → approve → activate', async () => {
@@ -146,7 +149,7 @@ describe('policy approval_needed: a request approved from the emailed link', () 
     const signedIn = await orgItems(orgId); // signing in is itself audited
     const shown = await contact.get(contactLink);
     expect(shown.status).toBe(200);
-    expect(shown.html).toContain('alex@vendor.test');
+    expect(shown.html).toContain(ALEX);
     expect(shown.html).toContain('Payroll totals wrong');
     expect(shown.html).toContain('Need to see the payroll run');
     expect(shown.html).toContain('What approving means');
@@ -165,7 +168,7 @@ describe('policy approval_needed: a request approved from the emailed link', () 
     expect(allowedCase).toMatchObject({ remoteAccess: 'allowed' });
     expect(allowedCase!.pendingRequestId).toBeUndefined();
     expect(await schedules()).not.toContain(`request-${requestId}`);
-    const agentMail = await eventually('the agent’s decision email', async () => (await emailsTo('alex@vendor.test')).find((e) => e.subject.includes('Payroll totals wrong') && e.subject.includes('approved')));
+    const agentMail = await eventually('the agent’s decision email', async () => (await emailsTo(ALEX)).find((e) => e.subject.includes('Payroll totals wrong') && e.subject.includes('approved')));
     expect(agentMail.body.text).toContain('Go ahead');
     await eventually('the other approver’s decision email', async () => (await emailsTo(security)).find((e) => e.subject.includes('approved')));
     expect((await contact.get(`/cases/${caseId}`)).html).toContain('<span id="remote-access">allowed</span>');
@@ -223,7 +226,7 @@ describe('policy approval_needed: a request approved from the emailed link', () 
     expect(no.html).toContain('The request is denied');
     expect(await requestItem(orgId, denied.body.requestId)).toMatchObject({ status: 'denied' });
     expect(await caseItem(orgId, denyCase)).toMatchObject({ remoteAccess: 'denied' });
-    await eventually('the denial email', async () => (await emailsTo('alex@vendor.test')).find((e) => e.subject.includes('No thanks') && e.subject.includes('denied')));
+    await eventually('the denial email', async () => (await emailsTo(ALEX)).find((e) => e.subject.includes('No thanks') && e.subject.includes('denied')));
     const retry = await alex.call('POST', `/support/orgs/${orgId}/cases/${denyCase}/access-requests`, { justification: 'Please, it is urgent' });
     expect(retry.status).toBe(201);
   });
@@ -247,7 +250,7 @@ describe('policy approval_needed: a request approved from the emailed link', () 
     expect(decidedAt).toBeGreaterThanOrEqual(Date.parse(asked.body.expiresAt));
     expect(decidedAt).toBeLessThanOrEqual((await stackClock.now()).getTime());
     expect((await caseItem(orgId, caseId))!.pendingRequestId).toBeUndefined();
-    await eventually('the expiry email', async () => (await emailsTo('alex@vendor.test')).find((e) => e.subject.includes('Nobody answers') && e.subject.includes('expired')));
+    await eventually('the expiry email', async () => (await emailsTo(ALEX)).find((e) => e.subject.includes('Nobody answers') && e.subject.includes('expired')));
     const contact = await PortalClient.signIn(given.user.email);
     const dead = await contact.get(link);
     expect(dead.status).toBe(410);
@@ -263,7 +266,7 @@ describe('policy never: only administrators open access', () => {
 
   beforeAll(async () => {
     given = await givenOrg({}, { remoteAccessPolicy: 'never', authorizedContacts: [] });
-    alex = await AgentClient.signIn('alex@vendor.test');
+    alex = await AgentClient.signIn(ALEX);
     user = await PortalClient.signIn(given.user.email);
   });
 
@@ -339,7 +342,7 @@ describe('the case page shows who is logged in for the case', () => {
     const given = await givenOrg({}, { remoteAccessPolicy: 'all_cases' });
     const user = await PortalClient.signIn(given.user.email);
     const admin = await PortalClient.signIn(given.admin.email);
-    const alex = await AgentClient.signIn('alex@vendor.test');
+    const alex = await AgentClient.signIn(ALEX);
     const caseId = await openCase(user, 'Sessions on the case page');
     const activated = await alex.call('POST', `/support/orgs/${given.org.orgId}/cases/${caseId}/activate`, {});
     const started = await alex.call('POST', `/support/orgs/${given.org.orgId}/grants/${activated.body.grantId}/sessions`, { justification: 'Look at the case', caseId });

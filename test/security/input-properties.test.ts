@@ -3,8 +3,10 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ROUTES, routeKeyOf, type Route } from '../../shared/http/routes';
 import { jarFetch } from '../../infra/local/oidc-login';
 import { AgentClient, PortalClient, adminCall } from '../support/clients';
-import { db, givenOrg, layout, type GivenOrg } from '../support/fixtures';
+import { db, givenOrg, layout, type GivenOrg, uniqueAgent } from '../support/fixtures';
 import { approvalLinkFor } from '../support/mailbox';
+
+const ALEX = uniqueAgent('alex');
 
 const base = layout.urls.portal;
 
@@ -44,14 +46,15 @@ const FIELDS: Record<string, string[]> = {
   'GET /support/orgs/{orgId}/cases': ['status', 'limit', 'after'],
   'GET /support/orgs/{orgId}/cases/{caseId}': [],
   'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': ['justification'],
-  'POST /support/orgs/{orgId}/cases/{caseId}/activate': ['reason'],
+  'POST /support/orgs/{orgId}/cases/{caseId}/activate': ['justification'],
   'POST /support/orgs/{orgId}/cases/{caseId}/resolve': [],
   'GET /support/orgs/{orgId}/cases/{caseId}/access': [],
   'POST /support/orgs/{orgId}/grants/{grantId}/personnel': ['email'],
   'POST /support/orgs/{orgId}/cases/{caseId}/change-requests': ['description', 'grantId', 'until'],
   'DELETE /support/sessions/{sessionId}': [],
   'GET /.well-known/jwks.json': [],
-  'POST /oauth/introspect': ['token'],
+  'GET /openapi.json': [],
+  'POST /oauth/introspect': ['token', 'token_type_hint'],
   'POST /activity': ['token', 'action', 'resource', 'at'],
   'GET /admin/orgs': [],
   'POST /admin/orgs': ['name', 'plan', 'environments', 'workspaces', 'firstAdminEmail', 'firstAdminName'],
@@ -80,7 +83,7 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   a = await givenOrg({}, { remoteAccessPolicy: 'approval_needed' });
   const admin = await PortalClient.signIn(a.admin.email);
-  alex = await AgentClient.signIn('alex@vendor.test');
+  alex = await AgentClient.signIn(ALEX);
   expect((await admin.post('/grants', { durationHours: '1', level: 'monitor', scope: 'all', environment: 'production' })).status).toBe(303);
   ids.grantId = /\/grants\/([^/]+)\/revoke/.exec((await admin.get('/')).html)![1]!;
   ids.caseId = /\/cases\/([^?]+)/.exec((await admin.post('/cases', { subject: 'Fuzz me', description: 'x', environment: 'production', remoteAccess: 'denied' })).location!)![1]!;

@@ -135,6 +135,7 @@ export const MATRIX: Record<string, Row> = {
   'POST /support/orgs/{orgId}/cases/{caseId}/change-requests': agentRoute(),
   'DELETE /support/sessions/{sessionId}': agentRoute({ otherOrg: 403 }),
   'GET /.well-known/jwks.json': productRoute({ none: 200, impersonated: 200, otherOrgProduct: 200 }),
+  'GET /openapi.json': productRoute({ none: 200, impersonated: 200, otherOrgProduct: 200 }),
   'POST /oauth/introspect': productRoute({ otherOrgProduct: 200 }),
   'POST /activity': productRoute(),
   'GET /admin/orgs': adminRoute,

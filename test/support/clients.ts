@@ -4,6 +4,7 @@ import { DEMO_PASSWORD } from '../../infra/local/layout';
 import { layout } from './fixtures';
 import { signRequest } from '../../infra/admin/sigv4';
 import { LOCAL_PLATFORM_ADMIN } from '../../infra/local/iam-authorizer';
+import { checkResponse, operationOf } from './contract';
 
 const base = layout.urls.portal;
 
@@ -31,6 +32,7 @@ export class AgentClient {
     } catch {
       /* not JSON */
     }
+    checkResponse(method, path, res.status, res.headers.get('content-type'), parsed);
     return { status: res.status, body: parsed, headers: res.headers };
   }
 }
@@ -78,7 +80,12 @@ export class PortalClient {
 
 /** A request with no credentials at all. */
 export async function anonymous(method: string, path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${base}${path}`, { method, redirect: 'manual', ...init });
+  const res = await fetch(`${base}${path}`, { method, redirect: 'manual', ...init });
+  if (operationOf(method, path)) {
+    const text = await res.clone().text();
+    checkResponse(method, path, res.status, res.headers.get('content-type'), text ? JSON.parse(text) : undefined);
+  }
+  return res;
 }
 
 /** The customer's product calling the product API with its org credentials (HTTP Basic). */
@@ -96,7 +103,9 @@ export async function productCall(
     },
     body: form ? new URLSearchParams(body).toString() : JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json(), headers: res.headers };
+  const parsed = await res.json();
+  checkResponse('POST', path, res.status, res.headers.get('content-type'), parsed);
+  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 export const introspect = (credentials: { clientId: string; secret: string } | undefined, token: string) => productCall(credentials, '/oauth/introspect', { token });
@@ -114,5 +123,7 @@ export async function adminCall(
   const { host: _host, ...headers } = signed;
   const res = await fetch(url, { method, headers: { ...headers, ...options.headers }, body: options.sendBody ?? text });
   const raw = await res.text();
-  return { status: res.status, body: raw ? JSON.parse(raw) : undefined };
+  const parsed = raw ? JSON.parse(raw) : undefined;
+  checkResponse(method, path, res.status, res.headers.get('content-type'), parsed);
+  return { status: res.status, body: parsed };
 }

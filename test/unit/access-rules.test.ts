@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { buildOrg } from '../support/org-builder';
-import { decideAccess, parseAccessQuery } from '../../shared/domain/access-decision';
+import { decideAccess } from '../../shared/domain/access-decision';
 import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import { covers, grantableWorkspaces, levelRank, parseWorkspaces, validateGrantRequest, allowedEnvironments } from '../../shared/domain/grant-rules';
 import { ENVIRONMENTS, LEVELS, PLANS, type Grant, type Org, type UserProfile } from '../../shared/domain/model';
@@ -131,12 +131,6 @@ describe('the access decision', () => {
     expect(decideAccess([g], agent, { level: 'monitor', environment: 'production', workspace: 'finance' }, now)).toMatchObject({ reason: 'workspace_not_granted' });
     expect(decideAccess([g], agent, { level: 'monitor', environment: 'production' }, now)).toMatchObject({ reason: 'workspace_not_granted', message: 'No active grant covers the whole account.' });
     expect(decideAccess([g], agent, { level: 'admin', environment: 'production', workspace: 'sales' }, now)).toMatchObject({ reason: 'level_not_granted' });
-  });
-
-  test('the query: level is required; environment defaults to production', () => {
-    expect(parseAccessQuery({ level: 'manage' })).toEqual({ level: 'manage', environment: 'production', workspace: undefined });
-    expect(() => parseAccessQuery({})).toThrow(expect.objectContaining({ field: 'level' }));
-    expect(() => parseAccessQuery({ level: 'manage', environment: 'staging' })).toThrow(expect.objectContaining({ field: 'environment' }));
   });
 });
 
