@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { contract } from './contract';
 import { email, environment, id, isoTime, line, normalizedBy, oneOf, optionalLine, optionalLines, pathId, wholeNumberText } from './fields';
 import { AccessRequest, Case, CaseGrant, Grant, Person, time } from './views';
+import { DESCRIPTION, SUBJECT } from '../domain/case-rules';
 import { LEVELS } from '../domain/model';
 import { parseRequestedScope } from '../domain/scope-rules';
 
@@ -94,8 +95,8 @@ export const SUPPORT_CONTRACTS = {
     security: 'agent',
     params: z.strictObject(org),
     body: z.strictObject({
-      subject: line('Subject', 200),
-      description: optionalLines('Description', 5000),
+      subject: line(SUBJECT.label, SUBJECT.max),
+      description: optionalLines(DESCRIPTION.label, DESCRIPTION.max),
       environment: environment().optional(),
       contactEmail: email('contactEmail').meta({ description: 'The case contact: a user of the organization' }),
     }),

@@ -84,6 +84,10 @@ export interface CaseListQuery {
   after?: string;
 }
 
-export const parseSubject = (raw: unknown) => singleLine(raw, { field: 'subject', label: 'Subject', max: 200 });
-export const parseDescription = (raw: unknown) => multiLine(raw, { field: 'description', label: 'Description', max: 5000, required: false });
+/** A case's text, as the portal form and the support API (its contract) both take it. */
+export const SUBJECT = { field: 'subject', label: 'Subject', max: 200 } as const;
+export const DESCRIPTION = { field: 'description', label: 'Description', max: 5000, required: false } as const;
+
+export const parseSubject = (raw: unknown) => singleLine(raw, SUBJECT);
+export const parseDescription = (raw: unknown) => multiLine(raw, DESCRIPTION);
 export const parseComment = (raw: unknown, required: boolean) => singleLine(raw, { field: 'comment', label: 'A comment', max: 1000, required });
