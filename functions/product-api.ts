@@ -29,11 +29,20 @@ const routes = dispatch<'product-api'>({
   'GET /.well-known/jwks.json': async () =>
     json(200, await deps.signer.publicJwks(), { 'cache-control': 'public, max-age=300' }),
 
-  /** RFC 7662: is this session token live right now? Never cached. The caller is checked before its input. */
+  /**
+   * RFC 7662: is this session token live right now? Never cached. One round trip: the client is
+   * read with the session and grant; bad input is answered only to an authenticated caller.
+   */
   'POST /oauth/introspect': async (event) => {
-    const client = await product(event);
-    const { body } = contractRequest(CONTRACTS['POST /oauth/introspect'], event, 'invalid_request');
-    return json(200, await introspect(deps, client, body.token));
+    const credentials = basicCredentials(event);
+    let token: string;
+    try {
+      token = contractRequest(CONTRACTS['POST /oauth/introspect'], event, 'invalid_request').body.token;
+    } catch (error) {
+      await product(event);
+      throw error;
+    }
+    return json(200, await introspect(deps, credentials, token));
   },
 
   /** One action support took in a session, reported by the product; recorded in the audit trail. */

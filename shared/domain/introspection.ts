@@ -2,6 +2,7 @@ import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { GrantDeps } from './grant-service';
 import type { ProductClient } from './model';
+import { credentialsMatch, productRefused, type ProductCredentials } from './product-clients';
 import { isLive } from './session-service';
 import type { TokenSigner } from '../ports/token-signer';
 
@@ -58,10 +59,14 @@ async function liveClaims(deps: ProductDeps, client: ProductClient, claims: Sess
  * revoked or ends with its case, or the session is ended; otherwise the token's claims. Checked
  * against the table on every call — never cached.
  */
-export async function introspect(deps: ProductDeps, client: ProductClient, token: string): Promise<Record<string, unknown>> {
-  const live = await liveClaims(deps, client, await verifySessionToken(deps, token));
-  if (!live) return { active: false };
-  const { claims } = live;
+export async function introspect(deps: ProductDeps, credentials: ProductCredentials | undefined, token: string): Promise<Record<string, unknown>> {
+  if (!credentials) productRefused();
+  // The signature is checked in memory; then the client, the session and its grant are read in
+  // one round trip. Nothing read is used before the credentials are known to be the client's.
+  const claims = await verifySessionToken(deps, token);
+  const read = await deps.store.getClientSessionAndGrant(credentials.clientId, claims && { orgId: claims.org, grantId: claims.grant, sessionId: claims.jti });
+  const client = credentialsMatch(read.client, credentials);
+  if (!claims || claims.org !== client.orgId || !read.session || !isLive(read.session, read.grant, deps.clock.now())) return { active: false };
   return { active: true, token_type: 'Bearer', client_id: client.clientId, username: claims.sub, ...claims };
 }
 

@@ -14,13 +14,24 @@ export function newProductClient(orgId: string, secret: string, now: Date, suffi
   return { clientId: `${orgId}.product.${suffix}`, orgId, secretHash: hashSecret(secret), createdAt: now.toISOString() };
 }
 
-const REFUSED = 'The product credentials are missing or wrong: send HTTP Basic with the client id and secret issued for the org.';
+/** 401, the same for missing, unknown and wrong credentials. */
+export function productRefused(): never {
+  throw new UnauthenticatedError('The product credentials are missing or wrong: send HTTP Basic with the client id and secret issued for the org.');
+}
+
+export interface ProductCredentials {
+  clientId: string;
+  secret: string;
+}
+
+/** The client, when the credentials are its own; otherwise 401 (missing, unknown or wrong alike). */
+export function credentialsMatch(client: ProductClient | undefined, credentials: ProductCredentials | undefined): ProductClient {
+  if (!credentials || !client || !timingSafeEqual(Buffer.from(hashSecret(credentials.secret), 'hex'), Buffer.from(client.secretHash, 'hex'))) productRefused();
+  return client;
+}
 
 /** The product client these credentials belong to, or 401. */
-export async function authenticateProduct(store: Store, credentials: { clientId: string; secret: string } | undefined): Promise<ProductClient> {
-  if (!credentials) throw new UnauthenticatedError(REFUSED);
-  const client = await store.getProductClient(credentials.clientId);
-  const given = Buffer.from(hashSecret(credentials.secret), 'hex');
-  if (!client || !timingSafeEqual(given, Buffer.from(client.secretHash, 'hex'))) throw new UnauthenticatedError(REFUSED);
-  return client;
+export async function authenticateProduct(store: Store, credentials: ProductCredentials | undefined): Promise<ProductClient> {
+  if (!credentials) productRefused();
+  return credentialsMatch(await store.getProductClient(credentials.clientId), credentials);
 }

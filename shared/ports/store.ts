@@ -64,6 +64,8 @@ export interface Store {
   /** A session by its id alone. */
   findSession(sessionId: string): Promise<Session | undefined>;
   getProductClient(clientId: string): Promise<ProductClient | undefined>;
+  /** The product client and, when named, a session and its grant — in one round trip (introspection's hot path). */
+  getClientSessionAndGrant(clientId: string, session?: { orgId: string; grantId: string; sessionId: string }): Promise<{ client?: ProductClient; session?: Session; grant?: Grant }>;
   /** Active grants and pending requests whose expiry has passed (the sparse expiry index). */
   listOverdue(now: Date): Promise<ExpiryTarget[]>;
   getCase(orgId: string, caseId: string): Promise<Case | undefined>;

@@ -39,7 +39,7 @@ describe('introspection against a controlled clock', () => {
 
   async function liveSession(seconds: number) {
     const given = await givenOrg();
-    const client = (await deps.store.getProductClient(given.product.clientId))!;
+    const client = given.product;
     clock.set(new Date());
     const grant = await createUserGrant(deps, customer(given.admin), { durationHours: String(seconds / 3600) });
     const { token } = await startSession(deps, agent, given.org.orgId, grant.grantId, { justification: 'clock test' });

@@ -58,6 +58,9 @@ export class MemoryStore implements Store {
   async getSession(orgId: string, grantId: string, sessionId: string) { const s = this.sessions.get(sessionId); return s?.orgId === orgId && s.grantId === grantId ? s : undefined; }
   async findSession(sessionId: string) { return this.sessions.get(sessionId); }
   async getProductClient(clientId: string) { return this.clients.get(clientId); }
+  async getClientSessionAndGrant(clientId: string, of?: { orgId: string; grantId: string; sessionId: string }) {
+    return { client: this.clients.get(clientId), ...(of ? { session: await this.getSession(of.orgId, of.grantId, of.sessionId), grant: await this.getGrant(of.orgId, of.grantId) } : {}) };
+  }
   async listOverdue(now: Date): Promise<ExpiryTarget[]> {
     return [
       ...[...this.grants.values()].filter((g) => g.status === 'active' && Date.parse(g.expiresAt) <= now.getTime()).map((g) => ({ type: 'grant' as const, orgId: g.orgId, id: g.grantId })),

@@ -167,6 +167,13 @@ export class DynamoStore implements Store {
     return this.get<ProductClient>(productClientKey(clientId));
   }
 
+  async getClientSessionAndGrant(clientId: string, of?: { orgId: string; grantId: string; sessionId: string }): Promise<{ client?: ProductClient; session?: Session; grant?: Grant }> {
+    const keys = { client: productClientKey(clientId), ...(of ? { session: sessionKey(of.orgId, of.grantId, of.sessionId), grant: grantKey(of.orgId, of.grantId) } : {}) };
+    const items = await this.batchGet(Object.values(keys));
+    const find = <T>(key?: { pk: string; sk: string }) => fromItem<T>(key && items.find((i) => i.pk === key.pk && i.sk === key.sk));
+    return { client: find<ProductClient>(keys.client), session: find<Session>(keys.session), grant: find<Grant>(keys.grant) };
+  }
+
   async listOverdue(now: Date): Promise<ExpiryTarget[]> {
     const index = TABLE.indexes.activeByExpiry;
     const shards = await Promise.all(
