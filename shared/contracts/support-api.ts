@@ -55,23 +55,18 @@ const EXAMPLE_REQUEST = {
 };
 const EXAMPLE_CASE_GRANT = { ...EXAMPLE_GRANT, kind: 'case', actAs: { id: 'support-profile:acme', email: 'support-profile:acme' }, level: 'monitor', caseIds: [EXAMPLE_CASE.caseId], personnel: ['alex@vendor.test'] };
 
+/** The question, as decided: echoed with the time of the decision. */
+const decided = {
+  level: z.enum(LEVELS),
+  workspace: z.string().optional(),
+  environment: z.enum(['production', 'sandbox']),
+  decidedAt: time,
+};
+
 const AccessDecision = z.union([
+  z.strictObject({ ...decided, allowed: z.literal(true), grantId: z.string(), kind: z.enum(['user', 'case']), expiresAt: time, actAs: Person }),
   z.strictObject({
-    level: z.enum(['monitor', 'manage', 'admin']),
-    workspace: z.string().optional(),
-    environment: z.enum(['production', 'sandbox']),
-    decidedAt: time,
-    allowed: z.literal(true),
-    grantId: z.string(),
-    kind: z.enum(['user', 'case']),
-    expiresAt: time,
-    actAs: Person,
-  }),
-  z.strictObject({
-    level: z.enum(['monitor', 'manage', 'admin']),
-    workspace: z.string().optional(),
-    environment: z.enum(['production', 'sandbox']),
-    decidedAt: time,
+    ...decided,
     allowed: z.literal(false),
     reason: z.enum(['no_active_grant', 'environment_not_granted', 'workspace_not_granted', 'level_not_granted']),
     message: z.string(),

@@ -14,8 +14,10 @@ export interface ColdStartRow {
   initMs: number;
   /** module init, this function / the hello-world bundle */
   ratio: number;
-  /** module init, this function / a bundle that only creates a DynamoDB client */
+  /** module init, this function / a bundle that only creates a DynamoDB client (the median round) */
   sdkRatio: number;
+  /** how far that ratio spread over the rounds */
+  sdkRatioSpread: { min: number; max: number };
 }
 
 const OUT = resolve('.bench-data', 'bundles');
@@ -59,7 +61,12 @@ const median = (values: number[]) => {
   return (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2;
 };
 
-export async function measureColdStart(runs: number, progress: (line: string) => void): Promise<ColdStartRow[]> {
+/**
+ * Every function's module init against the hello-world and SDK floors: `rounds` rounds, each
+ * measuring every bundle (median of `runs` fresh processes) so drift hits all alike; the row
+ * keeps the median round, and the spread of its ratio to the SDK floor.
+ */
+export async function measureColdStart(runs: number, rounds: number, progress: (line: string) => void): Promise<ColdStartRow[]> {
   mkdirSync(join(OUT, HELLO), { recursive: true });
   const helloEntry = join(OUT, HELLO, 'entry.ts');
   writeFileSync(helloEntry, "export const handler = async () => ({ statusCode: 200, body: 'hello' });\n");
@@ -70,17 +77,25 @@ export async function measureColdStart(runs: number, progress: (line: string) =>
   const sdkEntry = join(OUT, SDK_FLOOR, 'entry.ts');
   writeFileSync(sdkEntry, "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nconst client = new DynamoDBClient({});\nexport const handler = async () => client.config.region();\n");
 
-  const helloFile = await bundle(HELLO, helloEntry);
-  const helloMs = measure(helloFile);
-  const sdkFile = await bundle(SDK_FLOOR, sdkEntry);
-  const sdkMs = measure(sdkFile);
-  const row = (fn: string, file: string, initMs: number): ColdStartRow => ({ fn, bytes: statSync(file).size, initMs, ratio: initMs / helloMs, sdkRatio: initMs / sdkMs });
-  const rows: ColdStartRow[] = [row(HELLO, helloFile, helloMs), row(SDK_FLOOR, sdkFile, sdkMs)];
-  for (const [fn, entry] of Object.entries(FUNCTION_ENTRIES) as [FunctionName, string][]) {
-    const file = await bundle(fn, entry);
-    rows.push(row(fn, file, measure(file)));
-    const r = rows.at(-1)!;
-    progress(`  ${fn}: ${(r.bytes / 1024).toFixed(0)} KiB, init ${r.initMs.toFixed(1)} ms (${r.ratio.toFixed(1)}× hello-world, ${r.sdkRatio.toFixed(1)}× the SDK floor)`);
+  const files: [string, string][] = [
+    [HELLO, await bundle(HELLO, helloEntry)],
+    [SDK_FLOOR, await bundle(SDK_FLOOR, sdkEntry)],
+  ];
+  for (const [fn, entry] of Object.entries(FUNCTION_ENTRIES) as [FunctionName, string][]) files.push([fn, await bundle(fn, entry)]);
+
+  const perRound: Map<string, { initMs: number; ratio: number; sdkRatio: number }[]> = new Map();
+  for (let round = 1; round <= rounds; round++) {
+    const init = new Map(files.map(([fn, file]) => [fn, measure(file)]));
+    for (const [fn] of files) {
+      const initMs = init.get(fn)!;
+      perRound.set(fn, [...(perRound.get(fn) ?? []), { initMs, ratio: initMs / init.get(HELLO)!, sdkRatio: initMs / init.get(SDK_FLOOR)! }]);
+    }
+    progress(`  round ${round}/${rounds}: ${files.slice(2).map(([fn]) => `${fn} ${init.get(fn)!.toFixed(0)} ms`).join(', ')} (SDK floor ${init.get(SDK_FLOOR)!.toFixed(0)} ms)`);
   }
-  return rows;
+  return files.map(([fn, file]) => {
+    const all = perRound.get(fn)!;
+    const sorted = [...all].sort((a, b) => a.sdkRatio - b.sdkRatio);
+    const mid = sorted[Math.floor(sorted.length / 2)]!;
+    return { fn, bytes: statSync(file).size, initMs: mid.initMs, ratio: mid.ratio, sdkRatio: mid.sdkRatio, sdkRatioSpread: { min: sorted[0]!.sdkRatio, max: sorted.at(-1)!.sdkRatio } };
+  });
 }

@@ -19,6 +19,8 @@ import { measureScale } from './scale';
 import { measureStoreCost } from './store-cost';
 
 const LOAD_SECONDS = Number(process.env.SA_BENCH_SECONDS ?? 5);
+/** Hot path and cold start run this many rounds; the median is reported, with min and max. */
+const ROUNDS = Number(process.env.SA_BENCH_ROUNDS ?? 3);
 const started = Date.now();
 const say = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
 
@@ -37,10 +39,10 @@ async function main() {
   const stack = await startLocalStack(BENCH_ENV, join('.bench-data', 'stack.log'));
   const gateway = await inProcessGateway();
   try {
-    say('1/5 Hot path: access decision and introspection vs raw GetItem');
-    const hotPath = await measureHotPath(LOAD_SECONDS, say);
-    say('2/5 Cold start: CDK bundles, module init (median of 20) vs hello-world');
-    const coldStart = await measureColdStart(20, say);
+    say(`1/5 Hot path: access decision and introspection vs the minimal handlers and raw GetItem (${ROUNDS} rounds)`);
+    const hotPath = await measureHotPath(LOAD_SECONDS, ROUNDS, say);
+    say(`2/5 Cold start: CDK bundles, module init (median of 20) vs hello-world and the SDK floor (${ROUNDS} rounds)`);
+    const coldStart = await measureColdStart(20, ROUNDS, say);
     say('3/5 Store cost per API operation');
     const storeCost = await measureStoreCost(gateway, say);
     const scans = storeCost.filter((r) => r.commands.includes('Scan'));
@@ -50,20 +52,23 @@ async function main() {
     const scale = await measureScale(LOAD_SECONDS, say);
     const cost = costModel(storeCost);
 
-    const floorAt = (connections: number) => hotPath.find((r) => r.connections === connections && r.target.startsWith('raw'))!.result;
+    const dash = (n: number | undefined) => (n === undefined ? '' : n.toFixed(2));
     const report = [
       '',
-      'HOT PATH (through the local gateway and handler vs raw GetItem on the same DynamoDB Local)',
+      `HOT PATH (median of ${ROUNDS} rounds; ours and the minimal handlers behind identical bench gateways; raw GetItem straight to DynamoDB Local)`,
       table(
-        ['target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'req/s ÷ floor', 'p50 × floor'],
-        hotPath.map((r) => [r.target, r.connections, r.result.rps, r.result.p50, r.result.p99, r.rpsRatio!, r.result.p50 / Math.max(floorAt(r.connections).p50, 0.5)]),
+        ['target', 'conns', 'req/s', 'min–max', 'p50 ms', 'p99 ms', '÷ raw floor', '÷ minimal', 'CPU ms/req'],
+        hotPath.map((r) => [r.target, r.connections, r.rps.median, `${r.rps.min.toFixed(0)}–${r.rps.max.toFixed(0)}`, r.result.p50, r.result.p99, r.rpsRatio, dash(r.ratioToMinimal), dash(r.cpuMsPerRequest)]),
       ),
       '',
-      'COLD START (esbuild with the CDK settings; import until the handler is exported, fresh Node, --enable-source-maps)',
-      table(['function', 'bundle KiB', 'init ms (median)', '× hello-world', '× SDK floor'], coldStart.map((r) => [r.fn, r.bytes / 1024, r.initMs, r.ratio, r.sdkRatio])),
+      `COLD START (esbuild with the CDK settings; import until the handler is exported, fresh Node, --enable-source-maps; median round of ${ROUNDS})`,
+      table(
+        ['function', 'bundle KiB', 'init ms', '× hello-world', '× SDK floor', 'min–max'],
+        coldStart.map((r) => [r.fn, r.bytes / 1024, r.initMs, r.ratio, r.sdkRatio, `${r.sdkRatioSpread.min.toFixed(2)}–${r.sdkRatioSpread.max.toFixed(2)}`]),
+      ),
       '',
-      'STORE COST PER API OPERATION (ReturnConsumedCapacity: TOTAL)',
-      table(['operation', 'calls', 'reads', 'writes', 'RCU', 'WCU', 'ms', 'commands'], storeCost.map((r) => [r.op, r.calls, r.reads, r.writes, r.readUnits, r.writeUnits, r.ms, r.commands])),
+      'STORE COST PER API OPERATION (ReturnConsumedCapacity: TOTAL; round trips: sequential waves, reads issued together count once)',
+      table(['operation', 'calls', 'round trips', 'reads', 'writes', 'RCU', 'WCU', 'ms', 'commands'], storeCost.map((r) => [r.op, r.calls, r.roundTrips, r.reads, r.writes, r.readUnits, r.writeUnits, r.ms, r.commands])),
       scans.length ? `SCAN ISSUED BY: ${scans.map((r) => r.op).join(', ')}` : 'No operation issued a Scan.',
       '',
       `EXPIRY LAG (${expiryLag.grants} grants over ${expiryLag.orgs} orgs, one expiry second; local scheduler, expire, stream poller, SES emulator)`,
@@ -83,7 +88,7 @@ async function main() {
     console.log(report);
 
     const at = new Date().toISOString();
-    const results = { at, machine: { cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.version }, loadSeconds: LOAD_SECONDS, hotPath, coldStart, storeCost, expiryLag, scale, cost, seconds: (Date.now() - started) / 1000 };
+    const results = { at, machine: { cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.version }, loadSeconds: LOAD_SECONDS, rounds: ROUNDS, hotPath, coldStart, storeCost, expiryLag, scale, cost, seconds: (Date.now() - started) / 1000 };
     mkdirSync('bench-results', { recursive: true });
     const file = join('bench-results', `${at.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify(results, null, 2));

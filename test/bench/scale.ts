@@ -2,7 +2,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { grantItem, orgItem } from '../../shared/adapters/dynamodb/items';
 import { buildGrant, buildOrg } from '../support/org-builder';
 import { benchDb, benchLayout } from './bench-stack';
-import { agentBearer } from './harness';
+import { agentBearer, stackUrl } from './harness';
 import { accessCheck } from './hot-path';
 import { load, type LoadResult } from './load';
 
@@ -45,7 +45,7 @@ export async function measureScale(seconds: number, progress: (line: string) => 
   const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
   const orgs = Array.from({ length: ORGS }, (_, i) => orgItem(buildOrg(orgIdOf(i))));
   await putAll([...orgs, ...Array.from({ length: ORGS }, (_, i) => grant(orgIdOf(i), i, expiresAt))], progress);
-  const target = accessCheck(measuredOrg, await agentBearer());
+  const target = accessCheck(stackUrl, measuredOrg, await agentBearer());
   const rows: ScaleRow[] = [];
   const run = async (grantsInTable: number) => {
     await load(target, 10, 1);

@@ -2,7 +2,7 @@ import { agentBearer, basic, call, createOrg, mailbox, Portal } from './harness'
 import { eventually } from '../support/eventually';
 import type { FunctionName, Handler } from '../../infra/local/functions';
 import { lambdaContext } from '../../infra/local/lambda-context';
-import type { StoreCall, StoreCounter } from './store-counter';
+import { roundTrips, type StoreCall, type StoreCounter } from './store-counter';
 
 export interface StoreCostRow {
   op: string;
@@ -12,6 +12,8 @@ export interface StoreCostRow {
   readUnits: number;
   writeUnits: number;
   commands: string;
+  /** sequential waves of store calls (calls issued together count once), the write included */
+  roundTrips: number;
   /** wall time of the request through the in-process gateway, ms */
   ms: number;
 }
@@ -29,6 +31,7 @@ function row(op: string, calls: StoreCall[], ms: number): StoreCostRow {
     readUnits: calls.reduce((s, c) => s + c.readUnits, 0),
     writeUnits: calls.reduce((s, c) => s + c.writeUnits, 0),
     commands: [...tally].map(([k, n]) => `${k}×${n}`).join(' '),
+    roundTrips: roundTrips(calls),
     ms,
   };
 }
@@ -48,7 +51,7 @@ export async function measureStoreCost(gateway: { url: string; counter: StoreCou
     const started = performance.now();
     const { result, calls } = await gateway.counter.during(act);
     rows.push(row(op, calls, performance.now() - started));
-    progress(`  ${op}: ${calls.length} call(s) ${rows.at(-1)!.commands}`);
+    progress(`  ${op}: ${calls.length} call(s) in ${rows.at(-1)!.roundTrips} round trip(s): ${rows.at(-1)!.commands}`);
     return result;
   };
 

@@ -4,6 +4,23 @@ export interface StoreCall {
   command: string;
   readUnits: number;
   writeUnits: number;
+  /** when the call was sent and answered (performance.now(), ms) */
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * Sequential waves of store calls: calls issued together (each starting before the wave's calls
+ * have all been answered) count once — the round trips on the operation's critical path.
+ */
+export function roundTrips(calls: StoreCall[]): number {
+  let waves = 0;
+  let waveEnd = -Infinity;
+  for (const call of [...calls].sort((a, b) => a.startedAt - b.startedAt)) {
+    if (call.startedAt >= waveEnd) waves++;
+    waveEnd = call.startedAt >= waveEnd ? call.endedAt : Math.max(waveEnd, call.endedAt);
+  }
+  return waves;
 }
 
 /**
@@ -17,7 +34,9 @@ export class StoreCounter {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+        const startedAt = performance.now();
         const out = await next(args);
+        const endedAt = performance.now();
         const consumed = (out.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
         const name = String(context.commandName);
         const all = consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed];
@@ -25,6 +44,8 @@ export class StoreCounter {
           command: name.replace(/Command$/, ''),
           readUnits: all.reduce((s, c) => s + (c.ReadCapacityUnits ?? (isRead(name) ? (c.CapacityUnits ?? 0) : 0)), 0),
           writeUnits: all.reduce((s, c) => s + (c.WriteCapacityUnits ?? (isRead(name) ? 0 : (c.CapacityUnits ?? 0))), 0),
+          startedAt,
+          endedAt,
         });
         return out;
       },
