@@ -4,6 +4,7 @@ import type { Contract } from '../../shared/contracts/contract';
 import { ValidationError } from '../../shared/domain/errors';
 import { contractRequest } from '../../shared/http/contract-request';
 import { ROUTES, routeKeyOf } from '../../shared/http/routes';
+import { checkResponse } from '../support/contract';
 
 type Key = keyof typeof CONTRACTS;
 
@@ -148,5 +149,28 @@ describe('org provisioning input (admin API)', () => {
     expect(refusal('PATCH /admin/orgs/{orgId}', { params, body: {} })).toMatchObject({ field: 'body', message: 'Send plan, environments or both.' });
     expect(refusal('PATCH /admin/orgs/{orgId}', { params, body: { environments: [] } }).field).toBe('environments');
     expect(refusal('PATCH /admin/orgs/{orgId}', { params, body: { status: 'suspended' } }).field).toBe('status');
+  });
+});
+
+describe('the contract test itself (test/support/contract.ts) can fail', () => {
+  const DELETED = { sessionId: 's1', status: 'ended', endedAt: '2026-11-26T10:00:00.000Z' };
+
+  test('a documented answer passes; the portal\'s pages are not its business', () => {
+    expect(() => checkResponse('DELETE', '/support/sessions/s1', 200, 'application/json', DELETED)).not.toThrow();
+    expect(() => checkResponse('GET', '/grants/new', 200, 'text/html', '<html>')).not.toThrow();
+  });
+
+  test('a field the schema does not list, a missing one, or a wrong type fails', () => {
+    expect(() => checkResponse('DELETE', '/support/sessions/s1', 200, 'application/json', { ...DELETED, token: 'leaked' })).toThrow(/does not describe/);
+    expect(() => checkResponse('DELETE', '/support/sessions/s1', 200, 'application/json', { sessionId: 's1', status: 'ended' })).toThrow(/endedAt/);
+    expect(() => checkResponse('GET', '/support/orgs/o1/cases/c1/access', 200, 'application/json', { allowed: 'yes' })).toThrow(/does not describe/);
+  });
+
+  test('a status the operation does not document fails; a documented problem must be a problem document', () => {
+    expect(() => checkResponse('DELETE', '/support/sessions/s1', 201, 'application/json', DELETED)).toThrow(/does not document/);
+    expect(() => checkResponse('GET', '/.well-known/jwks.json', 404, 'application/problem+json', {})).toThrow(/does not document/);
+    expect(() => checkResponse('DELETE', '/support/sessions/s1', 409, 'application/problem+json', { type: 't', title: 'x', status: 409, detail: 'd' })).not.toThrow();
+    expect(() => checkResponse('DELETE', '/support/sessions/s1', 409, 'application/problem+json', { title: 'x' })).toThrow(/does not describe/);
+    expect(() => checkResponse('GET', '/support/orgs/o1/grants', 401, 'application/json', { message: 'Unauthorized' })).not.toThrow();
   });
 });
