@@ -1,7 +1,8 @@
 import { customer, portalActor } from '../../shared/domain/actor';
-import { ApprovalLinkGoneError, decideRequest, hashToken, viewApproval } from '../../shared/domain/access-requests';
+import { applyDecision, ApprovalLinkGoneError, decideRequest, hashToken, viewApproval } from '../../shared/domain/access-requests';
+import { whoMayApprove } from '../../shared/domain/case-rules';
 import { ManualClock } from '../../shared/domain/clock';
-import { ForbiddenError, ValidationError } from '../../shared/domain/errors';
+import { ConflictError, ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import type { GrantDeps } from '../../shared/domain/grant-service';
 import type { AccessRequest, Org, UserProfile } from '../../shared/domain/model';
 import { MemoryStore } from '../support/memory-store';
@@ -138,5 +139,164 @@ describe('links: single use, and only while the request is open', () => {
     const { deps, store } = world();
     await expect(decideRequest(deps, portalActor(CONTACT, 'alex@vendor.test'), 'tok-contact', { decision: 'approve' })).rejects.toThrow(ForbiddenError);
     expect(store.committed).toEqual([]);
+  });
+});
+
+describe('what a decision writes, exactly', () => {
+  const at = NOW.toISOString();
+  const request = (w: ReturnType<typeof world>) => w.store.requests.get('o1#r1')!;
+  const caseBefore = buildCase({ remoteAccess: 'denied', pendingRequestId: 'r1', version: 1 });
+  const token = (raw: string, recipient: string) => ({ tokenHash: hashToken(raw), orgId: 'o1', requestId: 'r1', recipient, expiresAt: '2026-01-02T04:00:00.000Z' });
+  const noticeData = (extra: Record<string, string>, r: Partial<AccessRequest> = {}) => ({
+    orgName: 'Org o1',
+    orgId: 'o1',
+    requestId: 'r1',
+    caseId: 'c1',
+    caseSubject: 'Something broke',
+    agent: 'alex@vendor.test',
+    justification: 'Look',
+    expiresAt: '2026-01-02T04:00:00.000Z',
+    requiredApprovals: '1',
+    kind: 'access',
+    ...r,
+    ...extra,
+  });
+  function recording(w: ReturnType<typeof world>) {
+    const cancelled: string[] = [];
+    w.deps.scheduler.cancel = async (name) => void cancelled.push(name);
+    return cancelled;
+  }
+
+  test('the approval that decides access: the request, the used link, the allowed case; two audit events; the agent and the others told', async () => {
+    const w = world();
+    const cancelled = recording(w);
+    const before = request(w);
+    await decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'approve', comment: 'ok' });
+    expect(w.store.committed).toHaveLength(1);
+    const { change } = w.store.committed[0]!;
+    const decided = { ...before, decisions: [{ by: 'a@o.test', at, decision: 'approve', comment: 'ok' }], status: 'approved', decidedAt: at, version: 2 };
+    expect(change.writes).toEqual([
+      { kind: 'request', request: decided, expect: { version: 1 } },
+      { kind: 'token', token: { ...token('tok-contact', 'a@o.test'), usedAt: at, usedBy: 'a@o.test' }, expect: { unused: true } },
+      { kind: 'case', case: { ...caseBefore, pendingRequestId: undefined, remoteAccess: 'allowed', history: [{ at, by: 'a@o.test', from: 'denied', to: 'allowed' }], version: 2 }, expect: { version: 1 } },
+    ]);
+    const actor = { type: 'user', id: 'a@o.test', email: 'a@o.test' };
+    expect(change.audit).toEqual([
+      { at, actor, action: 'request.approved_by', target: { type: 'request', id: 'r1' }, caseId: 'c1', justification: 'ok', before: { status: 'pending', approvals: 0 }, after: { status: 'approved', approvals: 1 } },
+      { at, actor, action: 'case.remote_access_changed', target: { type: 'case', id: 'c1' }, caseId: 'c1', before: { remoteAccess: 'denied' }, after: { remoteAccess: 'allowed' } },
+    ]);
+    const told = { outcome: 'approved', decidedBy: 'a@o.test', comment: 'ok' };
+    expect(change.notices).toEqual([
+      { noticeId: 'id1', orgId: 'o1', template: 'request-decided', to: ['alex@vendor.test'], createdAt: at, data: noticeData({ ...told, audience: 'agent' }) },
+      { noticeId: 'id2', orgId: 'o1', template: 'request-decided', to: ['sec@o.test'], createdAt: at, data: noticeData({ ...told, audience: 'approvers' }) },
+    ]);
+    expect(cancelled).toEqual(['request-r1']);
+  });
+
+  test('a deny ends the request and frees the case, which stays denied; one audit event; no comment is an empty one', async () => {
+    const w = world({}, { askedOf: ['a@o.test'] });
+    const cancelled = recording(w);
+    await decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'deny' });
+    const { change } = w.store.committed[0]!;
+    expect(change.writes[2]).toEqual({ kind: 'case', case: { ...caseBefore, pendingRequestId: undefined, version: 2 }, expect: { version: 1 } });
+    expect(change.audit).toEqual([
+      { at, actor: { type: 'user', id: 'a@o.test', email: 'a@o.test' }, action: 'request.denied_by', target: { type: 'request', id: 'r1' }, caseId: 'c1', justification: undefined, before: { status: 'pending', approvals: 0 }, after: { status: 'denied', approvals: 0 } },
+    ]);
+    // Nobody else was asked: only the agent hears of it.
+    expect(change.notices).toEqual([{ noticeId: 'id1', orgId: 'o1', template: 'request-decided', to: ['alex@vendor.test'], createdAt: at, data: noticeData({ outcome: 'denied', decidedBy: 'a@o.test', comment: '', audience: 'agent' }) }]);
+    expect(cancelled).toEqual(['request-r1']);
+  });
+
+  test('an approval short of the required number: the request and the link only; nobody told, nothing cancelled', async () => {
+    const w = world({ requiredApprovals: 2 }, { requiredApprovals: 2 });
+    const cancelled = recording(w);
+    const before = request(w);
+    await decideRequest(w.deps, customer(ADMIN), 'tok-admin', { decision: 'approve' });
+    const { change } = w.store.committed[0]!;
+    expect(change.writes).toEqual([
+      { kind: 'request', request: { ...before, decisions: [{ by: 'admin@o.test', at, decision: 'approve', comment: undefined }], version: 2 }, expect: { version: 1 } },
+      { kind: 'token', token: { ...token('tok-admin', 'admin@o.test'), usedAt: at, usedBy: 'admin@o.test' }, expect: { unused: true } },
+    ]);
+    expect(change.audit.map((e) => [e.action, e.before, e.after])).toEqual([['request.approved_by', { status: 'pending', approvals: 0 }, { status: 'pending', approvals: 1 }]]);
+    expect(change.notices).toEqual([]);
+    expect(cancelled).toEqual([]);
+  });
+
+  test('a change request is decided in writing: no comment, nothing written; approved, the case records exactly what it allows', async () => {
+    const change = { grantId: 'g1', until: '2026-01-01T09:00:00.000Z', actAs: 'a@o.test', environment: 'production' as const };
+    const w = world({}, { kind: 'change', change, justification: 'Fix the rate' });
+    w.store.cases.set('o1#c1', buildCase({ remoteAccess: 'allowed', pendingChangeRequestId: 'r1', version: 1 }));
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'approve' })).rejects.toThrow(expect.objectContaining({ field: 'comment', message: 'A comment is required.' }));
+    expect(w.store.committed).toEqual([]);
+    await decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'approve', comment: 'Go ahead' });
+    const committed = w.store.committed[0]!.change;
+    expect(committed.writes[2]).toEqual({
+      kind: 'case',
+      case: { ...buildCase({ remoteAccess: 'allowed', version: 2 }), pendingChangeRequestId: undefined, changeApproval: { requestId: 'r1', approvedAt: at, approvedBy: ['a@o.test'], grantId: 'g1', until: '2026-01-01T09:00:00.000Z' } },
+      expect: { version: 1 },
+    });
+    expect(committed.audit.map((e) => e.action)).toEqual(['change.approved_by']);
+    expect(committed.notices[0]!.data).toEqual(
+      noticeData({ outcome: 'approved', decidedBy: 'a@o.test', comment: 'Go ahead', audience: 'agent', changeGrantId: 'g1', changeUntil: '2026-01-01T09:00:00.000Z', changeActAs: 'a@o.test', changeEnvironment: 'production' }, { justification: 'Fix the rate', kind: 'change' }),
+    );
+  });
+
+  test('approving access on a plan that no longer allows it is refused, nothing written; denying still works', async () => {
+    const w = world();
+    w.store.orgs.set('o1', { ...w.store.orgs.get('o1')!, plan: 'trial' });
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'approve' })).rejects.toThrow(expect.objectContaining({ code: 'plan_not_eligible' }));
+    expect(w.store.committed).toEqual([]);
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'deny' })).resolves.toMatchObject({ status: 'denied' });
+  });
+
+  test('each person counts once, and the messages say where the request stands', async () => {
+    const w = world({ requiredApprovals: 3 }, { requiredApprovals: 3 });
+    await decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'approve' });
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-sec', { decision: 'approve' })).rejects.toThrow(new ConflictError('already_decided', 'You already approved this request; it needs 2 more approver(s).'));
+    await decideRequest(w.deps, customer(ADMIN), 'tok-admin', { decision: 'deny' });
+    expect(() => applyDecision(request(w), { by: 'sec@o.test', at, decision: 'approve' })).toThrow(new ConflictError('request_decided', 'This request is already denied.'));
+  });
+});
+
+describe('what the approval page is told', () => {
+  test('who may approve, whether you may, and whether you already did', async () => {
+    const w = world();
+    await expect(viewApproval(w.deps, CONTACT, 'tok-contact')).resolves.toMatchObject({ eligible: true, alreadyDecidedByYou: false, request: { requestId: 'r1' }, case: { caseId: 'c1' }, org: { orgId: 'o1' } });
+    const stranger = await viewApproval(w.deps, STRANGER, 'tok-x');
+    expect(stranger).toMatchObject({ eligible: false, alreadyDecidedByYou: false });
+    expect(stranger.whoMayApprove).toBe(whoMayApprove(w.store.orgs.get('o1')!, w.store.cases.get('o1#c1')!));
+    w.store.requests.set('o1#r1', { ...w.store.requests.get('o1#r1')!, decisions: [{ by: 'x@o.test', at: NOW.toISOString(), decision: 'approve' }] });
+    await expect(viewApproval(w.deps, STRANGER, 'tok-x')).resolves.toMatchObject({ alreadyDecidedByYou: true });
+    await expect(viewApproval(w.deps, CONTACT, 'tok-contact')).resolves.toMatchObject({ alreadyDecidedByYou: false });
+  });
+
+  test('dead links say exactly why, in words a person reads', async () => {
+    const w = world();
+    w.store.tokens.set(hashToken('tok-used'), { tokenHash: hashToken('tok-used'), orgId: 'o1', requestId: 'r1', recipient: 'a@o.test', expiresAt: '2026-01-02T04:00:00.000Z', usedAt: '2026-01-01T04:30:15.123Z' });
+    await expect(viewApproval(w.deps, CONTACT, 'tok-used')).rejects.toThrow(new ApprovalLinkGoneError('used', 'This approval link was already used (2026-01-01 04:30:15 UTC). Each link works once.'));
+    await expect(viewApproval(w.deps, CONTACT, 'nope')).rejects.toThrow(new ApprovalLinkGoneError('unknown', 'This approval link is not valid. Use the link from the most recent email.'));
+    await expect(viewApproval(w.deps, user('a@o2.test', 'admin', 'o2'), 'tok-contact')).rejects.toThrow(new ForbiddenError('other_org_link', 'This link belongs to another organization. Sign in with an account of the organization that sent it.'));
+    const expired = new ApprovalLinkGoneError('expired', 'This request expired at 2026-01-02 04:00:00 UTC. Support can ask again.');
+    // Marked expired by its schedule, though the clock has not reached its end.
+    w.store.requests.set('o1#r1', { ...w.store.requests.get('o1#r1')!, status: 'expired' });
+    await expect(viewApproval(w.deps, CONTACT, 'tok-contact')).rejects.toThrow(expired);
+    // Still pending, but its link ran out first.
+    w.store.requests.set('o1#r1', { ...w.store.requests.get('o1#r1')!, status: 'pending' });
+    w.store.tokens.set(hashToken('tok-short'), { tokenHash: hashToken('tok-short'), orgId: 'o1', requestId: 'r1', recipient: 'a@o.test', expiresAt: '2026-01-01T05:00:00.000Z' });
+    await expect(viewApproval(w.deps, CONTACT, 'tok-short')).rejects.toThrow(expired);
+    // One millisecond before either end, it is open.
+    w.clock.set(new Date('2026-01-01T04:59:59.999Z'));
+    await expect(viewApproval(w.deps, CONTACT, 'tok-short')).resolves.toMatchObject({ eligible: true });
+    w.clock.set(new Date('2026-01-02T03:59:59.999Z'));
+    await expect(viewApproval(w.deps, CONTACT, 'tok-contact')).resolves.toMatchObject({ eligible: true });
+    w.store.requests.set('o1#r1', { ...w.store.requests.get('o1#r1')!, status: 'approved' });
+    await expect(viewApproval(w.deps, CONTACT, 'tok-contact')).rejects.toThrow(new ApprovalLinkGoneError('decided', 'This request was already approved.'));
+  });
+
+  test('a decision other than approve or deny is refused with the reason', async () => {
+    const w = world();
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'approve ' })).rejects.toThrow(new ValidationError('decision', 'Choose approve or deny.'));
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-contact', {})).rejects.toThrow(new ValidationError('decision', 'Choose approve or deny.'));
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'deny' })).resolves.toMatchObject({ status: 'denied' });
   });
 });

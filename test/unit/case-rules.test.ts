@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { buildOrg } from '../support/org-builder';
+import { buildCase, buildOrg } from '../support/org-builder';
 import { applyDecision, approvals } from '../../shared/domain/access-requests';
-import { assertMayChoose, defaultRemoteAccess, mayApprove } from '../../shared/domain/case-rules';
-import { ConflictError, ForbiddenError } from '../../shared/domain/errors';
+import { assertMayChangeCase, assertMayChoose, assertOpen, assertPlanAllowsRemoteAccess, defaultRemoteAccess, lockedReason, mayApprove, parseComment, parseRemoteAccess, stillConsented } from '../../shared/domain/case-rules';
+import { ConflictError, ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import { parseSettings } from '../../shared/domain/org-settings';
 import type { AccessRequest, Case, Org, OrgSettings, UserProfile } from '../../shared/domain/model';
 
@@ -133,5 +133,59 @@ describe('org settings', () => {
     [{ supportWorkspaces: 'atlantis' }, 'supportWorkspaces'],
   ])('%o is refused on its field', (over, field) => {
     expect(() => parseSettings(form(over), org('all_cases'), platform)).toThrow(expect.objectContaining({ field }));
+  });
+});
+
+describe('the case rules, one by one', () => {
+  const admin = { email: 'admin@o.test', orgId: 'o1', name: 'Admin', role: 'admin', level: 'admin', workspaces: 'all' } as UserProfile;
+  const contact = { ...admin, email: 'a@o.test', role: 'user' } as UserProfile;
+  const other = { ...contact, email: 'b@o.test' } as UserProfile;
+  const planReason = (plan: string) => `Remote access for support is not available on the ${plan} plan; it comes with the paid plan. Ask your account manager to upgrade.`;
+
+  test('remote access: absent or blank is the policy\'s default; anything but allowed or denied is a 400', () => {
+    const open = buildOrg('o1', {}, { remoteAccessPolicy: 'all_cases' });
+    expect(parseRemoteAccess(undefined, open)).toBe('allowed');
+    expect(parseRemoteAccess('', open)).toBe('allowed');
+    expect(parseRemoteAccess('', buildOrg('o1', {}, { remoteAccessPolicy: 'approval_needed' }))).toBe('denied');
+    expect(parseRemoteAccess('denied', open)).toBe('denied');
+    expect(() => parseRemoteAccess('maybe', open)).toThrow(new ValidationError('remoteAccess', 'Remote access must be "allowed" or "denied".'));
+    expect(() => parseRemoteAccess('maybe', open)).toThrow(expect.objectContaining({ field: 'remoteAccess' }));
+  });
+
+  test('why a user cannot allow: the plan first, then the policy for non-admins', () => {
+    const neverFree = buildOrg('o1', { plan: 'free' }, { remoteAccessPolicy: 'never' });
+    expect(lockedReason(neverFree, contact)).toBe(planReason('free'));
+    expect(lockedReason(neverFree, admin)).toBe(planReason('free'));
+    const never = buildOrg('o1', {}, { remoteAccessPolicy: 'never' });
+    expect(lockedReason(never, contact)).toBe("This organization's remote-access policy is Never: only an administrator can allow support to access a case.");
+    expect(lockedReason(never, admin)).toBeUndefined();
+    expect(lockedReason(buildOrg('o1'), contact)).toBeUndefined();
+    expect(() => assertPlanAllowsRemoteAccess(buildOrg('o1', { plan: 'trial' }))).toThrow(expect.objectContaining({ code: 'plan_not_eligible', message: planReason('trial') }));
+    expect(() => assertMayChoose(never, contact, 'allowed')).toThrow(expect.objectContaining({ code: 'policy_never' }));
+    expect(() => assertMayChoose(never, contact, 'denied')).not.toThrow();
+  });
+
+  test('consent holds while a linked case is open and allowed', () => {
+    expect(stillConsented(buildCase())).toBe(true);
+    expect(stillConsented(buildCase({ remoteAccess: 'denied' }))).toBe(false);
+    expect(stillConsented(buildCase({ status: 'solved' }))).toBe(false);
+    expect(stillConsented(undefined)).toBe(false);
+  });
+
+  test('only the case contact or an admin may see or change a case; an open case only', () => {
+    const c = buildCase({ contact: { id: 'a@o.test', email: 'a@o.test' } });
+    expect(() => assertMayChangeCase(c, contact)).not.toThrow();
+    expect(() => assertMayChangeCase(c, admin)).not.toThrow();
+    expect(() => assertMayChangeCase(c, other)).toThrow(new ForbiddenError('not_case_contact', 'Only the case contact (a@o.test) or an administrator can see or change this case.'));
+    expect(() => assertMayChangeCase(c, other)).toThrow(expect.objectContaining({ code: 'not_case_contact' }));
+    expect(() => assertOpen(c)).not.toThrow();
+    expect(() => assertOpen(buildCase({ status: 'solved' }))).toThrow(new ForbiddenError('case_solved', 'Case c1 is solved; nothing more can happen on it.'));
+    expect(() => assertOpen(buildCase({ status: 'solved' }))).toThrow(expect.objectContaining({ code: 'case_solved' }));
+  });
+
+  test('a comment: one line, required only where asked', () => {
+    expect(parseComment(' fine ', true)).toBe('fine');
+    expect(parseComment(undefined, false)).toBe('');
+    expect(() => parseComment('', true)).toThrow(expect.objectContaining({ field: 'comment', message: 'A comment is required.' }));
   });
 });

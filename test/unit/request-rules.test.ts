@@ -1,6 +1,6 @@
 import { expireRequest, requestChange, requestPermission } from '../../shared/domain/access-requests';
 import { ManualClock } from '../../shared/domain/clock';
-import { ConflictError, ForbiddenError } from '../../shared/domain/errors';
+import { ConflictError, ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import type { GrantDeps } from '../../shared/domain/grant-service';
 import type { Org } from '../../shared/domain/model';
 import { MemoryStore } from '../support/memory-store';
@@ -119,5 +119,116 @@ describe('a request nobody answered expires on its schedule', () => {
     expect(store.audit.get('o1')!.at(-1)).toMatchObject({ action: 'request.expired', actor: { type: 'system', id: 'scheduler' }, caseId: 'c1' });
     expect(await expireRequest(deps, 'o1', 'r1', 'sweep')).toBe('already_ended');
     expect(await expireRequest(deps, 'o1', 'nope', 'sweep')).toBe('missing');
+  });
+});
+
+describe('what asking and expiring write, exactly', () => {
+  const at = NOW.toISOString();
+  const data = (r: Record<string, string>) => ({
+    orgName: 'Org o1',
+    orgId: 'o1',
+    requestId: 'r1',
+    caseId: 'c1',
+    caseSubject: 'Something broke',
+    agent: 'Alex Agent (alex@vendor.test)',
+    justification: 'Look at the totals',
+    expiresAt: '2026-01-04T05:00:00.000Z',
+    requiredApprovals: '2',
+    kind: 'access',
+    ...r,
+  });
+  const AGENT = { ...ALEX, name: 'Alex Agent' };
+
+  test('a permission request: the request and the case pointing at it; one audit event; one notice per person asked; its expiry scheduled', async () => {
+    const { deps, store } = world();
+    const timers: [string, string, unknown][] = [];
+    deps.scheduler.scheduleAt = async (name, when, target) => void timers.push([name, when.toISOString(), target]);
+    const request = await requestPermission(deps, AGENT, 'o1', 'c1', { justification: 'Look at the totals' });
+    expect(request).toEqual({
+      orgId: 'o1',
+      requestId: 'r1',
+      kind: 'access',
+      caseId: 'c1',
+      agent: AGENT,
+      justification: 'Look at the totals',
+      status: 'pending',
+      requiredApprovals: 2,
+      askedOf: ['a@o.test', 'sec@o.test'],
+      decisions: [],
+      createdAt: at,
+      expiresAt: '2026-01-04T05:00:00.000Z',
+      version: 1,
+    });
+    const { change } = store.committed[0]!;
+    expect(change.writes).toEqual([
+      { kind: 'request', request, expect: 'new' },
+      { kind: 'case', case: buildCase({ remoteAccess: 'denied', pendingRequestId: 'r1', version: 2 }), expect: { version: 1 } },
+    ]);
+    expect(change.audit).toEqual([
+      { at, actor: { type: 'agent', id: 'alex', email: 'alex@vendor.test' }, action: 'request.created', target: { type: 'request', id: 'r1' }, caseId: 'c1', justification: 'Look at the totals', after: { askedOf: ['a@o.test', 'sec@o.test'], requiredApprovals: 2, expiresAt: '2026-01-04T05:00:00.000Z' } },
+    ]);
+    expect(change.notices).toEqual([
+      { noticeId: 'r2', orgId: 'o1', template: 'permission-requested', to: ['a@o.test'], createdAt: at, data: data({}) },
+      { noticeId: 'r3', orgId: 'o1', template: 'permission-requested', to: ['sec@o.test'], createdAt: at, data: data({}) },
+    ]);
+    expect(timers).toEqual([['request-r1', '2026-01-04T05:00:00.000Z', { type: 'request', orgId: 'o1', id: 'r1' }]]);
+  });
+
+  test('a change request: the change it asks for is in the request, the audit event and every notice', async () => {
+    const { deps, store } = world();
+    await requestChange(deps, ALEX, 'o1', 'c1', { description: 'Re-run the import', grantId: 'g1', until: '2026-01-01T09:00:00Z' });
+    const { change } = store.committed[0]!;
+    const scope = { grantId: 'g1', until: '2026-01-01T09:00:00.000Z', actAs: 'a@o.test', environment: 'production' };
+    expect(change.writes[1]).toEqual({ kind: 'case', case: buildCase({ remoteAccess: 'denied', pendingChangeRequestId: 'r1', version: 2 }), expect: { version: 1 } });
+    expect(change.audit[0]).toMatchObject({ action: 'change.created', justification: 'Re-run the import', after: { askedOf: ['sec@o.test', 'a@o.test'], requiredApprovals: 2, expiresAt: '2026-01-04T05:00:00.000Z', change: scope } });
+    expect(change.notices.map((n) => [n.template, n.to])).toEqual([['change-requested', ['sec@o.test']], ['change-requested', ['a@o.test']]]);
+    expect(change.notices[0]!.data).toEqual(data({ agent: 'alex@vendor.test', justification: 'Re-run the import', kind: 'change', changeGrantId: 'g1', changeUntil: '2026-01-01T09:00:00.000Z', changeActAs: 'a@o.test', changeEnvironment: 'production' }));
+  });
+
+  test('refusals say what to do instead', async () => {
+    const allowed = world();
+    allowed.store.cases.set('o1#c1', buildCase({ remoteAccess: 'allowed', version: 1 }));
+    await expect(requestPermission(allowed.deps, ALEX, 'o1', 'c1', { justification: 'x' })).rejects.toThrow(
+      new ConflictError('case_already_allowed', 'Remote access to case c1 is already allowed; activate access instead (POST .../cases/c1/activate).'),
+    );
+    const { deps } = world();
+    await requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'x' });
+    await expect(requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'y' })).rejects.toThrow(
+      new ConflictError('request_pending', 'Request r1 for this case is still waiting for approval (until 2026-01-04T05:00:00.000Z).'),
+    );
+    await expect(requestChange(deps, ALEX, 'o1', 'c1', { description: 'x', grantId: 'g1', until: '2026-01-01T10:00:01Z' })).rejects.toThrow(
+      new ValidationError('until', "until must be after now and no later than the grant's end (2026-01-01T10:00:00.000Z)."),
+    );
+    // Exactly the grant's end is allowed.
+    await expect(requestChange(deps, ALEX, 'o1', 'c1', { description: 'x', grantId: 'g1', until: '2026-01-01T10:00:00Z' })).resolves.toMatchObject({ change: { until: '2026-01-01T10:00:00.000Z' } });
+    const other = world();
+    other.store.grants.set('o1#g2', buildGrant({ grantId: 'g2', actAs: { id: 'b', email: 'b@o.test' } }));
+    await expect(requestChange(other.deps, ALEX, 'o1', 'c1', { description: 'x', grantId: 'g2', until: '2026-01-01T09:00:00Z' })).rejects.toThrow(
+      new ForbiddenError('grant_not_for_case', 'Grant g2 is neither linked to case c1 nor a grant of its contact (a@o.test); a change can only be approved through one of those.'),
+    );
+  });
+
+  test('expiring: the request expired, the case freed; the system is the actor; the agent told', async () => {
+    const { deps, store, clock } = world();
+    const request = await requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'Look at the totals' });
+    const later = new Date('2026-01-04T05:00:00.000Z');
+    clock.set(later);
+    await expireRequest(deps, 'o1', 'r1', 'scheduler');
+    const { change } = store.committed[1]!;
+    expect(change.writes).toEqual([
+      { kind: 'request', request: { ...request, status: 'expired', decidedAt: later.toISOString(), version: 2 }, expect: { version: 1 } },
+      { kind: 'case', case: { ...buildCase({ remoteAccess: 'denied', version: 3 }), pendingRequestId: undefined }, expect: { version: 2 } },
+    ]);
+    expect(change.audit).toEqual([{ at: later.toISOString(), actor: { type: 'system', id: 'scheduler' }, action: 'request.expired', target: { type: 'request', id: 'r1' }, caseId: 'c1' }]);
+    expect(change.notices).toEqual([{ noticeId: 'r4', orgId: 'o1', template: 'request-expired', to: ['alex@vendor.test'], createdAt: later.toISOString(), data: data({ agent: 'alex@vendor.test' }) }]);
+  });
+
+  test('expiring a request the case no longer points at leaves the case alone', async () => {
+    const { deps, store, clock } = world();
+    await requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'x' });
+    store.cases.set('o1#c1', { ...store.cases.get('o1#c1')!, pendingRequestId: 'another' });
+    clock.set(new Date('2026-01-04T05:00:00.000Z'));
+    await expireRequest(deps, 'o1', 'r1', 'sweep');
+    expect(store.committed[1]!.change.writes.map((w) => w.kind)).toEqual(['request']);
   });
 });
