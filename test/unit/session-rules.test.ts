@@ -93,6 +93,15 @@ describe('who sees and ends sessions', () => {
     await expect(endSession(deps, agentPrincipal({ id: 'alex', email: 'alex@vendor.test' }), 's2')).resolves.toMatchObject({ status: 'ended' });
   });
 
+  test('a session that keeps changing under the end is given up with a message naming it, nothing written', async () => {
+    const { store, deps } = world();
+    store.failNextCommits = 4;
+    await expect(endSession(deps, customer(acted), 's1')).rejects.toThrow(
+      new ConflictError('concurrent_change', 'Session s1 kept changing while this change was being made; nothing was written. Reload and try again.'),
+    );
+    expect(store.sessions.get('s1')).toMatchObject({ status: 'active' });
+  });
+
   test('someone else is refused: another user, another agent, another org; a session of an ended grant has already ended', async () => {
     const { store, deps } = world();
     await expect(endSession(deps, customer(other), 's1')).rejects.toThrow(new ForbiddenError('not_your_session', 'Only the person support acts as, or an administrator, can end this session.'));
@@ -102,6 +111,7 @@ describe('who sees and ends sessions', () => {
     await expect(endSession(deps, customer(admin), 'nope')).rejects.toThrow(expect.objectContaining({ code: 'session_not_found' }));
     store.grants.set('o1#g1', buildGrant({ status: 'revoked' }));
     await expect(endSession(deps, customer(admin), 's1')).rejects.toThrow(new ConflictError('session_ended', 'Session s1 has already ended.'));
+    await expect(endSession(deps, customer(admin), 's1')).rejects.toThrow(expect.objectContaining({ code: 'session_ended' }));
     expect(store.sessions.get('s1')).toMatchObject({ status: 'active' });
     expect(store.audit.get('o1') ?? []).toEqual([]);
   });
@@ -225,6 +235,7 @@ describe('starting a session for a case', () => {
     await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', caseId: 'c2' })).rejects.toThrow(
       new ForbiddenError('case_not_linked', 'Case c2 is not linked to this grant; activate access for it first.'),
     );
+    await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', caseId: 'c2' })).rejects.toThrow(expect.objectContaining({ code: 'case_not_linked' }));
     expect(store.committed).toEqual([]);
     await startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', caseId: 'c1' });
     expect(store.notices[0]!.to.sort()).toEqual(['a@o.test', 'sec@o1.test']);
