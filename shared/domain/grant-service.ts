@@ -37,6 +37,18 @@ export async function loadOrg(store: Store, orgId: string): Promise<Org> {
   return org;
 }
 
+/**
+ * Reads issued together — one round trip — whose failures are thrown in the order given, so which
+ * refusal a caller gets never depends on which read answered first.
+ */
+export async function together<T extends readonly unknown[]>(reads: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(reads);
+  return settled.map((read) => {
+    if (read.status === 'rejected') throw read.reason;
+    return read.value;
+  }) as unknown as T;
+}
+
 export async function loadGrant(store: Store, orgId: string, grantId: string): Promise<Grant> {
   const grant = await store.getGrant(orgId, grantId);
   if (!grant) throw new NotFoundError('grant', grantId);

@@ -1,9 +1,8 @@
-import { loadCase } from './case-service';
 import { epochSeconds } from './clock';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors';
 import { assertActive, isActive, mayAgentUse } from './grant-rules';
 import { auditActor, inPerson, type Actor } from './actor';
-import { grantNotice, loadGrant, loadOrg, type GrantDeps } from './grant-service';
+import { grantNotice, loadGrant, loadOrg, together, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person, Session, UserProfile } from './model';
 import type { Notice } from './notices';
 import { decideScope, sessionEnd } from './scope-rules';
@@ -37,14 +36,15 @@ export async function startSession(
 ): Promise<{ session: Session; token: string; refused: Record<string, string> }> {
   const { justification, caseId } = input;
   const requested = input.scope ?? ['read'];
-  const org = await loadOrg(deps.store, orgId);
-  const grant = await loadGrant(deps.store, orgId, grantId);
+  // One round trip: the org, the grant and the case named are read together; the refusals keep their order.
+  const [org, grant, named] = await together([loadOrg(deps.store, orgId), loadGrant(deps.store, orgId, grantId), caseId ? deps.store.getCase(orgId, caseId) : Promise.resolve(undefined)] as const);
   if (!mayAgentUse(grant, agent)) {
     throw new ForbiddenError('not_personnel', 'This grant is for a case you are not named on.');
   }
   const now = deps.clock.now();
   assertActive(grant, now);
-  const c = caseId ? await loadCase(deps, orgId, caseId) : undefined;
+  if (caseId && !named) throw new NotFoundError('case', caseId);
+  const c = named;
   if (c && grant.kind === 'case' && !grant.caseIds.includes(c.caseId)) {
     throw new ForbiddenError('case_not_linked', `Case ${c.caseId} is not linked to this grant; activate access for it first.`);
   }

@@ -37,6 +37,7 @@ const NOT_CONSENT: Record<string, string> = {
   deliverNotice: 'system: the outbox mailer',
   bestEffort: 'helper inside services',
   redoOnConflict: 'helper inside services (re-runs a checked service)',
+  together: 'helper inside services (reads issued together)',
   scheduleExpiry: 'helper inside services',
   cancelSchedules: 'helper inside services',
   endGrantParts: 'helper inside services (its callers are checked)',

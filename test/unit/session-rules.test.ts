@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/domai
 import type { GrantDeps } from '../../shared/domain/grant-service';
 import type { Grant, Session, UserProfile } from '../../shared/domain/model';
 import { endSession, isLive, liveSessionsFor, startSession } from '../../shared/domain/session-service';
+import { together } from '../../shared/domain/grant-service';
 import { MemoryStore } from '../support/memory-store';
 import { buildCase, buildGrant, buildOrg } from '../support/org-builder';
 
@@ -244,5 +245,22 @@ describe('starting a session for a case', () => {
   test('refusals name their code and reason', async () => {
     const { deps } = world(buildGrant({ kind: 'case', caseIds: ['c1'], personnel: [{ id: 'bea', email: 'bea@vendor.test' }] }));
     await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x' })).rejects.toThrow(expect.objectContaining({ code: 'not_personnel', message: 'This grant is for a case you are not named on.' }));
+  });
+});
+
+describe('reads issued together', () => {
+  test('fail in the order given, whichever answers first; succeed with every value in order', async () => {
+    const slow = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the first read')), 20));
+    await expect(together([slow, Promise.reject(new Error('the second read'))] as const)).rejects.toThrow('the first read');
+    await expect(together([Promise.resolve(1), Promise.resolve('a'), Promise.resolve(undefined)] as const)).resolves.toEqual([1, 'a', undefined]);
+  });
+
+  test('starting a session reads the org, the grant and the case together; a missing case is named after the grant\'s refusals', async () => {
+    const ALEX = { id: 'alex-sub', email: 'alex@vendor.test' };
+    const { deps, store } = sessionWorld(buildGrant({ status: 'revoked' }));
+    await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', caseId: 'missing' })).rejects.toThrow(expect.objectContaining({ code: 'grant_revoked' }));
+    store.grants.set('o1#g1', buildGrant());
+    await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', caseId: 'missing' })).rejects.toThrow(expect.objectContaining({ code: 'case_not_found' }));
+    expect(store.committed).toEqual([]);
   });
 });
