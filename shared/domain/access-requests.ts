@@ -4,7 +4,7 @@ import { assertActive } from './grant-rules';
 import { loadCase } from './case-service';
 import { ConcurrentChangeError, ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
-import { bestEffort, loadGrant, loadOrg, type GrantDeps } from './grant-service';
+import { bestEffort, loadOrg, together, type GrantDeps } from './grant-service';
 import type { AccessRequest, Approval, ApprovalToken, Case, ChangeScope, Grant, Org, Person, UserProfile } from './model';
 import type { Notice } from './notices';
 import type { Write } from '../ports/store';
@@ -64,14 +64,13 @@ const PENDING_FIELD = { access: 'pendingRequestId', change: 'pendingChangeReques
  */
 export async function requestPermission(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: { justification: string }): Promise<AccessRequest> {
   const { justification } = input;
-  const org = await loadOrg(deps.store, orgId);
+  const [org, c, auditHead] = await together([loadOrg(deps.store, orgId), loadCase(deps, orgId, caseId), deps.store.auditHead(orgId)] as const);
   assertPlanAllowsRemoteAccess(org);
-  const c = await loadCase(deps, orgId, caseId);
   assertOpen(c);
   if (c.remoteAccess === 'allowed') {
     throw new ConflictError('case_already_allowed', `Remote access to case ${caseId} is already allowed; activate access instead (POST .../cases/${caseId}/activate).`);
   }
-  return createRequest(deps, 'access', agent, org, c, justification, [c.contact.email, ...org.settings.authorizedContacts]);
+  return createRequest(deps, 'access', agent, org, c, justification, [c.contact.email, ...org.settings.authorizedContacts], auditHead);
 }
 
 /** A grant a change on this case may be made through: a case grant linked to it, or a user grant of its contact. */
@@ -96,10 +95,11 @@ export interface ChangeAsk {
 export async function requestChange(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: ChangeAsk): Promise<AccessRequest> {
   const { description, grantId } = input;
   const until = new Date(input.until);
-  const org = await loadOrg(deps.store, orgId);
-  const c = await loadCase(deps, orgId, caseId);
+  // One round trip; a solved case is refused before a missing grant, as a person would fix them.
+  const [org, c, named, auditHead] = await together([loadOrg(deps.store, orgId), loadCase(deps, orgId, caseId), deps.store.getGrant(orgId, grantId), deps.store.auditHead(orgId)] as const);
   assertOpen(c);
-  const grant = await loadGrant(deps.store, orgId, grantId);
+  if (!named) throw new NotFoundError('grant', grantId);
+  const grant = named;
   if (!grantServesCase(grant, c)) {
     throw new ForbiddenError('grant_not_for_case', `Grant ${grantId} is neither linked to case ${caseId} nor a grant of its contact (${c.contact.email}); a change can only be approved through one of those.`);
   }
@@ -110,10 +110,20 @@ export async function requestChange(deps: GrantDeps, agent: Person, orgId: strin
   }
   const change: ChangeScope = { grantId, until: until.toISOString(), actAs: grant.actAs.name ?? grant.actAs.email, environment: grant.environment };
   const contacts = org.settings.authorizedContacts.length ? org.settings.authorizedContacts : [c.contact.email];
-  return createRequest(deps, 'change', agent, org, c, description, contacts, change);
+  return createRequest(deps, 'change', agent, org, c, description, contacts, auditHead, change);
 }
 
-async function createRequest(deps: GrantDeps, kind: 'access' | 'change', agent: Person, org: Org, c: Case, text: string, recipients: string[], change?: ChangeScope): Promise<AccessRequest> {
+async function createRequest(
+  deps: GrantDeps,
+  kind: 'access' | 'change',
+  agent: Person,
+  org: Org,
+  c: Case,
+  text: string,
+  recipients: string[],
+  auditHead: { seq: number; hash: string },
+  change?: ChangeScope,
+): Promise<AccessRequest> {
   const now = deps.clock.now();
   const pendingId = c[PENDING_FIELD[kind]];
   if (pendingId) {
@@ -141,6 +151,7 @@ async function createRequest(deps: GrantDeps, kind: 'access' | 'change', agent: 
   };
   await deps.store.commit({
     orgId: org.orgId,
+    auditHead,
     writes: [
       { kind: 'request', request, expect: 'new' },
       { kind: 'case', case: { ...c, [PENDING_FIELD[kind]]: request.requestId, version: c.version + 1 }, expect: { version: c.version } },

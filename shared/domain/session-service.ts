@@ -36,8 +36,13 @@ export async function startSession(
 ): Promise<{ session: Session; token: string; refused: Record<string, string> }> {
   const { justification, caseId } = input;
   const requested = input.scope ?? ['read'];
-  // One round trip: the org, the grant and the case named are read together; the refusals keep their order.
-  const [org, grant, named] = await together([loadOrg(deps.store, orgId), loadGrant(deps.store, orgId, grantId), caseId ? deps.store.getCase(orgId, caseId) : Promise.resolve(undefined)] as const);
+  // One round trip: the org, the grant, the case named and the audit head are read together; the refusals keep their order.
+  const [org, grant, named, auditHead] = await together([
+    loadOrg(deps.store, orgId),
+    loadGrant(deps.store, orgId, grantId),
+    caseId ? deps.store.getCase(orgId, caseId) : Promise.resolve(undefined),
+    deps.store.auditHead(orgId),
+  ] as const);
   if (!mayAgentUse(grant, agent)) {
     throw new ForbiddenError('not_personnel', 'This grant is for a case you are not named on.');
   }
@@ -83,6 +88,7 @@ export async function startSession(
   await deps.store.commit({
     orgId,
     writes: [{ kind: 'session', session, expect: 'new' }],
+    auditHead,
     audit: [
       {
         at: session.startedAt,

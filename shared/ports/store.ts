@@ -25,6 +25,11 @@ export interface Change {
   writes: Write[];
   audit: AuditEntry[];
   notices: Notice[];
+  /**
+   * The org's audit head, read in the same round trip as the change's other reads (saves one).
+   * Only a first guess: the head write is conditional, so a stale one is read again and retried.
+   */
+  auditHead?: { seq: number; hash: string };
 }
 
 /** The narrow storage port the domain sees. No SDK types cross it. */

@@ -251,7 +251,7 @@ export class DynamoStore implements Store {
    */
   async commit(change: Change): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const head = await this.auditHead(change.orgId);
+      const head = attempt === 1 && change.auditHead ? change.auditHead : await this.auditHead(change.orgId);
       let link = head;
       const events = change.audit.map((entry) => (link = chainEvent(change.orgId, entry, link)));
       const entities = change.writes.flatMap((w) => entityItems(w).map((item) => this.put(item, w.expect)));
