@@ -242,8 +242,21 @@ export async function listActiveGrants(deps: GrantDeps, viewer: UserProfile, act
 }
 
 /** Sessions still to end after their grant: live ones only (a stale one is dead already; TTL removes it). */
-const liveSessionsOf = async (deps: GrantDeps, grant: Grant, now: Date): Promise<Session[]> =>
-  (await deps.store.listSessionsOfGrant(grant.orgId, grant.grantId)).filter((s) => s.status === 'active' && now.getTime() < Date.parse(s.expiresAt));
+const liveOf = (sessions: Session[], now: Date) => sessions.filter((s) => s.status === 'active' && now.getTime() < Date.parse(s.expiresAt));
+const liveSessionsOf = async (deps: GrantDeps, grant: Grant, now: Date): Promise<Session[]> => liveOf(await deps.store.listSessionsOfGrant(grant.orgId, grant.grantId), now);
+
+/** What ending a grant reads, in one round trip: the grant, its org, its sessions and the audit head. */
+export interface EndingRead {
+  grant?: Grant;
+  org?: Org;
+  sessions: Session[];
+  auditHead: { seq: number; hash: string };
+}
+
+async function readForEnding(deps: GrantDeps, orgId: string, grantId: string): Promise<EndingRead> {
+  const [grant, org, sessions, auditHead] = await together([deps.store.getGrant(orgId, grantId), deps.store.getOrg(orgId), deps.store.listSessionsOfGrant(orgId, grantId), deps.store.auditHead(orgId)] as const);
+  return { grant, org, sessions, auditHead };
+}
 
 /** Sessions are ended after their grant in chunks well under DynamoDB's 100 items per transaction. */
 export const SESSION_CHUNK = 25;
@@ -261,11 +274,12 @@ export async function endGrantParts(
   reason: EndReason,
   actor: Actor,
   extraAudit: Partial<AuditEntry> = {},
+  sessions?: Session[],
 ): Promise<Omit<Change, 'orgId'> & { ended: Grant }> {
   const now = deps.clock.now();
   const status = reason === 'revoked' ? 'revoked' : reason === 'expired' ? 'expired' : 'ended';
   const by = auditActor(actor);
-  const live = await liveSessionsOf(deps, grant, now);
+  const live = sessions ? liveOf(sessions, now) : await liveSessionsOf(deps, grant, now);
   const ended: Grant = { ...grant, status, endedAt: now.toISOString(), endedBy: by, endReason: reason, ...(live.length ? { sessionsPending: true } : {}) };
   return {
     ended: { ...ended, version: (grant.version ?? 0) + 1 },
@@ -320,10 +334,10 @@ export async function endSessionsOfGrant(deps: GrantDeps, orgId: string, grantId
 }
 
 /** Ends an active grant in one bounded transaction (grant, audit event, notice), then its live sessions. */
-async function endGrant(deps: GrantDeps, grant: Grant, reason: EndReason, actor: Actor): Promise<Grant> {
-  const org = await loadOrg(deps.store, grant.orgId);
-  const { ended, ...change } = await endGrantParts(deps, org, grant, reason, actor);
-  await deps.store.commit({ orgId: grant.orgId, ...change });
+async function endGrant(deps: GrantDeps, grant: Grant, reason: EndReason, actor: Actor, read: EndingRead): Promise<Grant> {
+  if (!read.org) throw new NotFoundError('org', grant.orgId);
+  const { ended, ...change } = await endGrantParts(deps, read.org, grant, reason, actor, {}, read.sessions);
+  await deps.store.commit({ orgId: grant.orgId, ...change, auditHead: read.auditHead });
   if (ended.sessionsPending) await endSessionsOfGrant(deps, grant.orgId, grant.grantId, actor);
   return ended;
 }
@@ -335,10 +349,11 @@ async function endGrant(deps: GrantDeps, grant: Grant, reason: EndReason, actor:
 export async function revokeGrant(deps: GrantDeps, actor: Actor, grantId: string): Promise<Grant> {
   const user = inPerson(actor);
   const ended = await redoOnConflict(`Grant ${grantId}`, async () => {
-    const grant = await loadGrant(deps.store, user.orgId, grantId);
-    assertMayManage(grant, user);
-    assertActive(grant, deps.clock.now());
-    return endGrant(deps, grant, 'revoked', actor);
+    const read = await readForEnding(deps, user.orgId, grantId);
+    if (!read.grant) throw new NotFoundError('grant', grantId);
+    assertMayManage(read.grant, user);
+    assertActive(read.grant, deps.clock.now());
+    return endGrant(deps, read.grant, 'revoked', actor, read);
   });
   await cancelSchedules(deps, grantId);
   return ended;
@@ -357,11 +372,12 @@ export async function expireGrant(
   by: string,
 ): Promise<'expired' | 'not_due' | 'already_ended' | 'missing'> {
   return redoOnConflict(`Grant ${grantId}`, async () => {
-    const grant = await deps.store.getGrant(orgId, grantId);
+    const read = await readForEnding(deps, orgId, grantId);
+    const { grant } = read;
     if (!grant) return 'missing';
     if (grant.status !== 'active') return 'already_ended';
     if (isActive(grant, deps.clock.now())) return 'not_due';
-    await endGrant(deps, grant, 'expired', system(by));
+    await endGrant(deps, grant, 'expired', system(by), read);
     return 'expired';
   });
 }

@@ -1,3 +1,4 @@
+import { GENESIS_HASH } from '../../shared/domain/audit';
 import { expireTarget } from '../../shared/domain/expiry';
 import { ConcurrentChangeError } from '../../shared/domain/errors';
 import { expireGrant, type GrantDeps } from '../../shared/domain/grant-service';
@@ -6,6 +7,7 @@ import type { Store } from '../../shared/ports/store';
 import { buildGrant, buildOrg } from '../support/org-builder';
 
 const due: Grant = buildGrant();
+const HEAD = { seq: 0, hash: GENESIS_HASH };
 
 /** A store whose commit always loses (a busy audit trail), and whose grant reads as `after` once it has. */
 function losingStore(after: Grant): Store {
@@ -14,6 +16,7 @@ function losingStore(after: Grant): Store {
     getGrant: async () => (lost ? after : due),
     getOrg: async () => buildOrg('o1'),
     listSessionsOfGrant: async () => [],
+    auditHead: async () => HEAD,
     commit: async () => {
       lost = true;
       throw new ConcurrentChangeError('The audit trail is busy; nothing was written. Try again.');
@@ -45,7 +48,7 @@ describe('an early fire', () => {
     const grant = buildGrant({ expiresAt: '2026-01-01T10:00:30.000Z' });
     const armed: { name: string; at: string }[] = [];
     const deps: GrantDeps = {
-      ...depsWith({ getGrant: async () => grant } as unknown as Store),
+      ...depsWith({ getGrant: async () => grant, getOrg: async () => buildOrg('o1'), listSessionsOfGrant: async () => [], auditHead: async () => HEAD } as unknown as Store),
       scheduler: { scheduleAt: async (name, at) => void armed.push({ name, at: at.toISOString() }), cancel: async () => undefined },
     };
     // Act
@@ -58,7 +61,7 @@ describe('an early fire', () => {
   test('a due grant is expired, not re-armed', async () => {
     const armed: string[] = [];
     let committed = 0;
-    const store = { getGrant: async () => due, getOrg: async () => buildOrg('o1'), listSessionsOfGrant: async () => [], commit: async () => void committed++ } as unknown as Store;
+    const store = { getGrant: async () => due, getOrg: async () => buildOrg('o1'), listSessionsOfGrant: async () => [], auditHead: async () => HEAD, commit: async () => void committed++ } as unknown as Store;
     const deps: GrantDeps = { ...depsWith(store), scheduler: { scheduleAt: async (name) => void armed.push(name), cancel: async () => undefined } };
     expect(await expireTarget(deps, { type: 'grant', orgId: 'o1', id: due.grantId }, 'scheduler')).toBe('expired');
     expect([committed, armed]).toEqual([1, []]);
