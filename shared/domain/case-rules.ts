@@ -46,7 +46,9 @@ export function assertMayChoose(org: Org, user: UserProfile, value: RemoteAccess
 }
 
 /** A case grant still has consent while one of its linked cases is open and allowed. */
-export const stillConsented = (c: Case | undefined): boolean => c?.status === 'open' && c.remoteAccess === 'allowed';
+export function stillConsented(c: Case | undefined): boolean {
+  return c?.status === 'open' && c.remoteAccess === 'allowed';
+}
 
 /** The case contact or an org admin may change a case; nobody else. */
 export function assertMayChangeCase(c: Case, user: UserProfile): void {

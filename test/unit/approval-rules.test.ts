@@ -300,3 +300,50 @@ describe('what the approval page is told', () => {
     await expect(decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'deny' })).resolves.toMatchObject({ status: 'denied' });
   });
 });
+
+describe('decisions at the edges', () => {
+  test('a link whose request is gone is a 404 naming the request', async () => {
+    const w = world();
+    w.store.requests.delete('o1#r1');
+    await expect(viewApproval(w.deps, CONTACT, 'tok-contact')).rejects.toThrow(expect.objectContaining({ code: 'request_not_found', message: 'No request r1 here.' }));
+  });
+
+  test('a decision that loses its race is a 409 saying so, nothing written', async () => {
+    const w = world();
+    w.store.failNextCommits = 1;
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'approve' })).rejects.toThrow(
+      expect.objectContaining({ code: 'request_changed', message: 'Someone decided this request at the same moment; reload the page to see where it stands.' }),
+    );
+    expect(w.store.requests.get('o1#r1')!.status).toBe('pending');
+  });
+
+  test('a request ends at its own expiry even when its link would last longer', async () => {
+    const w = world({}, { expiresAt: '2026-01-01T06:00:00.000Z' });
+    w.clock.set(new Date('2026-01-01T06:00:00.000Z'));
+    await expect(viewApproval(w.deps, CONTACT, 'tok-contact')).rejects.toThrow(expect.objectContaining({ why: 'expired' }));
+  });
+
+  test('a deny with others asked tells them too, with an empty comment; two approvers are both on the case history', async () => {
+    const w = world();
+    await decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'deny' });
+    expect(w.store.committed[0]!.change.notices.map((n) => [n.template, n.to, n.data.comment, n.data.audience])).toEqual([
+      ['request-decided', ['alex@vendor.test'], '', 'agent'],
+      ['request-decided', ['sec@o.test'], '', 'approvers'],
+    ]);
+    const two = world({ requiredApprovals: 2 }, { requiredApprovals: 2 });
+    await decideRequest(two.deps, customer(CONTACT), 'tok-contact', { decision: 'approve' });
+    await decideRequest(two.deps, customer(AUTHORIZED), 'tok-sec', { decision: 'approve' });
+    expect(two.store.cases.get('o1#c1')!.history.at(-1)).toEqual({ at: NOW.toISOString(), by: 'a@o.test, sec@o.test', from: 'denied', to: 'allowed' });
+  });
+
+  test('a change may be approved on any plan (it allows no access by itself); refusals carry their codes and field', async () => {
+    const change = { grantId: 'g1', until: '2026-01-01T09:00:00.000Z', actAs: 'a@o.test', environment: 'production' as const };
+    const w = world({}, { kind: 'change', change });
+    w.store.orgs.set('o1', { ...w.store.orgs.get('o1')!, plan: 'trial' });
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-sec', { decision: 'maybe' })).rejects.toThrow(expect.objectContaining({ field: 'decision' }));
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'approve', comment: 'Fine' })).resolves.toMatchObject({ status: 'approved' });
+    const r = w.store.requests.get('o1#r1')!;
+    expect(() => applyDecision(r, { by: 'z@o.test', at: NOW.toISOString(), decision: 'approve' })).toThrow(expect.objectContaining({ code: 'request_decided' }));
+    expect(() => applyDecision({ ...r, status: 'pending' }, { by: 'a@o.test', at: NOW.toISOString(), decision: 'approve' })).toThrow(expect.objectContaining({ code: 'already_decided' }));
+  });
+});

@@ -233,3 +233,18 @@ describe('each grant rule, with its words', () => {
     expect(covers(grant({ workspaces: 'all' }), 'monitor', undefined, 'production')).toBe(true);
   });
 });
+
+describe('grant rule refusals name their field and code', () => {
+  test('fields and codes', () => {
+    expect(() => parseLevel('root', admin)).toThrow(expect.objectContaining({ field: 'level' }));
+    expect(() => parseLevel('admin', user)).toThrow(expect.objectContaining({ code: 'level_above_granter' }));
+    expect(() => parseEnvironment('staging', org())).toThrow(expect.objectContaining({ field: 'environment' }));
+    expect(() => parseWorkspaces('some', 'sales', org(), admin)).toThrow(expect.objectContaining({ field: 'scope' }));
+    expect(() => parseWorkspaces('workspaces', undefined, org(), admin)).toThrow(expect.objectContaining({ field: 'workspaces', message: 'Choose at least one workspace.' }));
+    expect(() => parseWorkspaces('workspaces', 'moon', org(), admin)).toThrow(expect.objectContaining({ code: 'unknown_workspace' }));
+  });
+
+  test('any admin may manage a grant someone else made', () => {
+    expect(() => assertMayManage(grant({ grantedBy: { id: 'u@o.test', email: 'u@o.test' } }), { ...admin, email: 'other-admin@o.test' })).not.toThrow();
+  });
+});

@@ -1,6 +1,6 @@
 import { expireRequest, requestChange, requestPermission } from '../../shared/domain/access-requests';
 import { ManualClock } from '../../shared/domain/clock';
-import { ConflictError, ForbiddenError, ValidationError } from '../../shared/domain/errors';
+import { ConcurrentChangeError, ConflictError, ForbiddenError, ValidationError } from '../../shared/domain/errors';
 import type { GrantDeps } from '../../shared/domain/grant-service';
 import type { Org } from '../../shared/domain/model';
 import { MemoryStore } from '../support/memory-store';
@@ -230,5 +230,49 @@ describe('what asking and expiring write, exactly', () => {
     clock.set(new Date('2026-01-04T05:00:00.000Z'));
     await expireRequest(deps, 'o1', 'r1', 'sweep');
     expect(store.committed[1]!.change.writes.map((w) => w.kind)).toEqual(['request']);
+  });
+});
+
+describe('requests at the edges', () => {
+  test('a decided request still named on the case does not block a new one', async () => {
+    const { deps, store } = world();
+    store.requests.set('o1#old', { orgId: 'o1', requestId: 'old', kind: 'access', caseId: 'c1', agent: ALEX, justification: 'x', status: 'denied', requiredApprovals: 1, askedOf: [], decisions: [], createdAt: NOW.toISOString(), expiresAt: '2026-01-09T00:00:00.000Z', version: 2 });
+    store.cases.set('o1#c1', buildCase({ remoteAccess: 'denied', pendingRequestId: 'old', version: 1 }));
+    await expect(requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'again' })).resolves.toMatchObject({ status: 'pending' });
+  });
+
+  test('refusal codes', async () => {
+    const { deps, store } = world();
+    store.cases.set('o1#c1', buildCase({ remoteAccess: 'allowed', version: 1 }));
+    await expect(requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'x' })).rejects.toThrow(expect.objectContaining({ code: 'case_already_allowed' }));
+  });
+
+  test('a schedule that cannot be made is logged with what and which request; the request stands', async () => {
+    const { deps, store } = world();
+    const logged: [string, Record<string, unknown>][] = [];
+    deps.log = { error: (message, detail) => void logged.push([message, detail]) };
+    deps.scheduler.scheduleAt = async () => {
+      throw new Error('scheduler down');
+    };
+    await requestPermission(deps, ALEX, 'o1', 'c1', { justification: 'x' });
+    expect(logged).toEqual([['schedule request expiry failed', { requestId: 'r1', error: 'Error: scheduler down' }]]);
+    expect(store.requests.get('o1#r1')!.status).toBe('pending');
+  });
+
+  test('expiring loses its race: to a decision, it is done; to a busy trail, it throws so the scheduler retries', async () => {
+    const decided = world();
+    await requestPermission(decided.deps, ALEX, 'o1', 'c1', { justification: 'x' });
+    decided.clock.set(new Date('2026-01-04T05:00:00.000Z'));
+    decided.store.commit = async () => {
+      decided.store.requests.set('o1#r1', { ...decided.store.requests.get('o1#r1')!, status: 'approved' });
+      throw new ConcurrentChangeError();
+    };
+    await expect(expireRequest(decided.deps, 'o1', 'r1', 'scheduler')).resolves.toBe('already_ended');
+    const busy = world();
+    await requestPermission(busy.deps, ALEX, 'o1', 'c1', { justification: 'x' });
+    busy.clock.set(new Date('2026-01-04T05:00:00.000Z'));
+    busy.store.failNextCommits = 1;
+    await expect(expireRequest(busy.deps, 'o1', 'r1', 'scheduler')).rejects.toThrow(ConcurrentChangeError);
+    await expect(expireRequest(busy.deps, 'o1', 'r1', 'scheduler')).resolves.toBe('expired');
   });
 });
