@@ -153,7 +153,7 @@ const routes = dispatch<'portal'>({
       return page(403, messagePage('No access', `${identity.email} is not set up for Support Access. Ask your administrator to add you.`), [seal.clear(SIGNIN_COOKIE)]);
     }
     const session = await startPortalSession(deps, user, newSessionId(), { actingAgent: identity.actor, profile: profileFromClaims(identity.claims, profileClaimNames) });
-    const cookie: SessionCookie = { sid: session.sid, email: session.email };
+    const cookie: SessionCookie = { sid: session.sid, email: session.email, orgId: user.orgId };
     return redirect(state.returnTo, [seal.clear(SIGNIN_COOKIE), seal.cookie(SESSION_COOKIE, seal.seal(cookie, SESSION_SECONDS, deps.clock.now()), SESSION_SECONDS)]);
   },
 

@@ -107,7 +107,7 @@ export async function bestEffort(deps: GrantDeps, what: string, grant: { grantId
 /** A signed-in customer user grants support login access as themselves (Salesforce, Celigo). */
 export async function createUserGrant(deps: GrantDeps, actor: Actor, input: GrantRequest): Promise<Grant> {
   const granter = inPerson(actor);
-  const org = await loadOrg(deps.store, granter.orgId);
+  const [org, auditHead] = await together([loadOrg(deps.store, granter.orgId), deps.store.auditHead(granter.orgId)] as const);
   const { seconds, level, workspaces, environment } = validateGrantRequest(org, granter, input, deps.limits);
   const now = deps.clock.now();
   const grant: Grant = {
@@ -128,6 +128,7 @@ export async function createUserGrant(deps: GrantDeps, actor: Actor, input: Gran
   };
   await deps.store.commit({
     orgId: org.orgId,
+    auditHead,
     writes: [{ kind: 'grant', grant, expect: 'new' }],
     audit: [
       {
@@ -209,15 +210,15 @@ export async function changeGrantEnd(deps: GrantDeps, actor: Actor, grantId: str
 }
 
 async function changeEndOnce(deps: GrantDeps, actor: Actor, user: UserProfile, grantId: string, durationHours: unknown): Promise<{ grant: Grant; change: EndTimeChange }> {
-  const grant = await loadGrant(deps.store, user.orgId, grantId);
+  const [grant, org, auditHead] = await together([loadGrant(deps.store, user.orgId, grantId), loadOrg(deps.store, user.orgId), deps.store.auditHead(user.orgId)] as const);
   assertMayManage(grant, user);
-  const org = await loadOrg(deps.store, user.orgId);
   const now = deps.clock.now();
   const expiresAt = extendedExpiry(grant, durationHours, org, deps.limits, now).toISOString();
   const changed: Grant = { ...grant, expiresAt };
   const change: EndTimeChange = Date.parse(expiresAt) >= Date.parse(grant.expiresAt) ? 'extended' : 'shortened';
   await deps.store.commit({
     orgId: grant.orgId,
+    auditHead,
     writes: [grantUpdate(grant, changed)],
     audit: [
       {

@@ -2,7 +2,7 @@ import { auditActor, inPerson, portalActor, type Actor } from './actor';
 import type { Clock } from './clock';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from './errors';
 import { email as parseEmail } from './input';
-import type { PortalSession, UserProfile } from './model';
+import type { Org, PortalSession, UserProfile } from './model';
 import type { Store, Write } from '../ports/store';
 
 /** Sign-ins last 8 hours at most and end after 30 idle minutes; "seen" is recorded at most every 5. */
@@ -52,15 +52,16 @@ export async function startPortalSession(deps: PortalSessionDeps, user: UserProf
  * signed out (here or everywhere), past 8 hours, idle for 30 minutes, or when the user is no
  * longer set up in that org. Being seen is recorded at most every 5 minutes.
  */
-export async function resumePortalSession(deps: PortalSessionDeps, email: string, sid: string): Promise<{ user: UserProfile; session: PortalSession }> {
-  const { user, session } = await deps.store.getUserAndPortalSession(email, sid);
+export async function resumePortalSession(deps: PortalSessionDeps, email: string, sid: string, orgId?: string): Promise<{ user: UserProfile; session: PortalSession; org?: Org }> {
+  const { user, session, org } = await deps.store.getUserAndPortalSession(email, sid, orgId);
   const now = deps.clock.now();
   if (!session || portalSessionEnd(session, now)) throw new UnauthenticatedError('Your session has ended. Sign in again.');
   if (!user || user.orgId !== session.orgId) throw new ForbiddenError('no_profile', `${email} is not set up for Support Access.`);
   if (now.getTime() - Date.parse(session.lastSeenAt) >= PORTAL_SESSION_LIMITS.touchEverySeconds * 1000) {
     await deps.store.touchPortalSession(email, sid, now.toISOString());
   }
-  return { user, session };
+  // The org read with them is the user's own, or none at all.
+  return { user, session, ...(org?.orgId === user.orgId ? { org } : {}) };
 }
 
 /** Signs this session out (always allowed, also to a "log in as" session); audited `user.signed_out`. */

@@ -18,6 +18,8 @@ export const SESSION_SECONDS = PORTAL_SESSION_LIMITS.absoluteSeconds;
 export interface SessionCookie {
   sid: string;
   email: string;
+  /** The user's org, so it is read with the user and the session (absent in cookies sealed before it was added). */
+  orgId?: string;
 }
 
 /** A signed-in customer user, their org, and what every page needs of them. */
@@ -78,9 +80,10 @@ export class PortalSessions {
     const seal = await this.sealer();
     const cookie = seal.open<SessionCookie>(cookies(event)[SESSION_COOKIE], this.deps.clock.now());
     if (!cookie?.sid || !cookie.email) throw new UnauthenticatedError();
-    const { user: stored, session } = await resumePortalSession(this.deps, cookie.email, cookie.sid);
+    // One round trip: the user, the session and (named by the cookie) the org.
+    const { user: stored, session, org: read } = await resumePortalSession(this.deps, cookie.email, cookie.sid, cookie.orgId);
     const user = { ...stored, ...session.profile };
-    const org = await loadOrg(this.deps.store, user.orgId);
+    const org = read ?? (await loadOrg(this.deps.store, user.orgId));
     const visitor: Visitor = {
       actor: portalActor(user, session.actingAgent),
       user,

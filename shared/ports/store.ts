@@ -54,7 +54,8 @@ export interface Store {
   getDeletion(orgId: string): Promise<OrgDeletion | undefined>;
   getUser(email: string): Promise<UserProfile | undefined>;
   /** A user and one of their portal sign-ins, in one round trip. */
-  getUserAndPortalSession(email: string, sid: string): Promise<{ user?: UserProfile; session?: PortalSession }>;
+  /** The user, their portal session and (when the caller knows its id) their org, in one round trip. */
+  getUserAndPortalSession(email: string, sid: string, orgId?: string): Promise<{ user?: UserProfile; session?: PortalSession; org?: Org }>;
   /** Every stored portal sign-in of a user (TTL removes them at their absolute end). */
   listPortalSessions(email: string): Promise<PortalSession[]>;
   /** Marks a sign-in as seen now (idle timeout), if it is still active; not audited. */

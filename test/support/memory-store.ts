@@ -43,7 +43,9 @@ export class MemoryStore implements Store {
   }
   async getDeletion(orgId: string) { return this.deletions.get(orgId); }
   async getUser(email: string) { return this.users.get(email.toLowerCase()); }
-  async getUserAndPortalSession(email: string, sid: string) { return { user: this.users.get(email.toLowerCase()), session: this.portalSessions.get(`${email.toLowerCase()}#${sid}`) }; }
+  async getUserAndPortalSession(email: string, sid: string, orgId?: string) {
+    return { user: this.users.get(email.toLowerCase()), session: this.portalSessions.get(`${email.toLowerCase()}#${sid}`), org: orgId ? this.orgs.get(orgId) : undefined };
+  }
   async listPortalSessions(email: string) { return [...this.portalSessions.values()].filter((s) => s.email === email.toLowerCase()); }
   async touchPortalSession(email: string, sid: string, at: string) {
     const s = this.portalSessions.get(`${email}#${sid}`);

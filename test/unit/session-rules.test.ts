@@ -5,6 +5,7 @@ import type { GrantDeps } from '../../shared/domain/grant-service';
 import type { Grant, Session, UserProfile } from '../../shared/domain/model';
 import { endSession, isLive, liveSessionsFor, startSession } from '../../shared/domain/session-service';
 import { together } from '../../shared/domain/grant-service';
+import { resumePortalSession, startPortalSession } from '../../shared/domain/portal-sessions';
 import { MemoryStore } from '../support/memory-store';
 import { buildCase, buildGrant, buildOrg } from '../support/org-builder';
 
@@ -262,5 +263,20 @@ describe('reads issued together', () => {
     store.grants.set('o1#g1', buildGrant());
     await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', caseId: 'missing' })).rejects.toThrow(expect.objectContaining({ code: 'case_not_found' }));
     expect(store.committed).toEqual([]);
+  });
+});
+
+describe('a portal visitor in one round trip', () => {
+  test('the org named with the user and the session is returned only when it is the user\'s own', async () => {
+    const store = new MemoryStore();
+    const user = { email: 'a@o.test', orgId: 'o1', name: 'A', role: 'user', level: 'manage', workspaces: 'all' } as const;
+    store.users.set('a@o.test', user);
+    store.orgs.set('o1', buildOrg('o1'));
+    store.orgs.set('o2', buildOrg('o2'));
+    const deps = { store, clock: new ManualClock(new Date('2026-01-01T00:00:00.000Z')), ids: () => 'n' };
+    await startPortalSession(deps as never, user, 'sid1', {});
+    await expect(resumePortalSession(deps as never, 'a@o.test', 'sid1', 'o1')).resolves.toMatchObject({ org: { orgId: 'o1' }, user: { email: 'a@o.test' } });
+    expect(await resumePortalSession(deps as never, 'a@o.test', 'sid1', 'o2')).not.toHaveProperty('org');
+    expect(await resumePortalSession(deps as never, 'a@o.test', 'sid1')).not.toHaveProperty('org');
   });
 });

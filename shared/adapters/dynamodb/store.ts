@@ -91,11 +91,11 @@ export class DynamoStore implements Store {
     return this.get<UserProfile>(userKey(email));
   }
 
-  async getUserAndPortalSession(email: string, sid: string): Promise<{ user?: UserProfile; session?: PortalSession }> {
-    const items = await this.batchGet([userKey(email), portalSessionKey(email, sid)]);
-    const user = items.find((i) => i.sk === userKey(email).sk);
-    const session = items.find((i) => i.sk === portalSessionKey(email, sid).sk);
-    return { user: fromItem<UserProfile>(user), session: fromItem<PortalSession>(session) };
+  async getUserAndPortalSession(email: string, sid: string, orgId?: string): Promise<{ user?: UserProfile; session?: PortalSession; org?: Org }> {
+    const keys = { user: userKey(email), session: portalSessionKey(email, sid), ...(orgId ? { org: orgKey(orgId) } : {}) };
+    const items = await this.batchGet(Object.values(keys));
+    const find = <T>(key?: { pk: string; sk: string }) => fromItem<T>(key && items.find((i) => i.pk === key.pk && i.sk === key.sk));
+    return { user: find<UserProfile>(keys.user), session: find<PortalSession>(keys.session), org: find<Org>(keys.org) };
   }
 
   async listPortalSessions(email: string): Promise<PortalSession[]> {
