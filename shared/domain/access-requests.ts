@@ -178,7 +178,7 @@ async function createRequest(
 
 /** Issues the single-use link for one emailed recipient; only the hash is stored. */
 export function approvalToken(raw: string, notice: Notice, expiresAt: string): ApprovalToken {
-  return { tokenHash: hashToken(raw), orgId: notice.orgId, requestId: notice.data.requestId!, recipient: notice.to[0]!, expiresAt };
+  return { tokenHash: hashToken(raw), orgId: notice.orgId, requestId: notice.data.requestId!, caseId: notice.data.caseId, recipient: notice.to[0]!, expiresAt };
 }
 
 export interface ApprovalView {
@@ -193,20 +193,34 @@ export interface ApprovalView {
 
 /** What the approval page shows; reading never changes anything (mail scanners prefetch links). */
 export async function viewApproval(deps: GrantDeps, user: UserProfile, rawToken: string): Promise<ApprovalView> {
+  const { auditHead: _, ...view } = await readApproval(deps, user, rawToken);
+  return view;
+}
+
+/**
+ * The link, then in one round trip the request, the org, the case (named on the link) and the
+ * audit head a decision would write after.
+ */
+async function readApproval(deps: GrantDeps, user: UserProfile, rawToken: string): Promise<ApprovalView & { auditHead: { seq: number; hash: string } }> {
   const token = await deps.store.getApprovalToken(hashToken(rawToken));
   if (!token || token.unsent) throw new ApprovalLinkGoneError('unknown', 'This approval link is not valid. Use the link from the most recent email.');
   // Nothing of another org's request is shown, not even whether the link was used.
   if (token.orgId !== user.orgId) throw new ForbiddenError('other_org_link', 'This link belongs to another organization. Sign in with an account of the organization that sent it.');
   const now = deps.clock.now();
   if (token.usedAt) throw new ApprovalLinkGoneError('used', `This approval link was already used (${token.usedAt.replace('T', ' ').slice(0, 19)} UTC). Each link works once.`);
-  const request = await loadRequest(deps, token.orgId, token.requestId);
+  const [request, org, named, auditHead] = await together([
+    loadRequest(deps, token.orgId, token.requestId),
+    loadOrg(deps.store, token.orgId),
+    token.caseId ? deps.store.getCase(token.orgId, token.caseId) : Promise.resolve(undefined),
+    deps.store.auditHead(token.orgId),
+  ] as const);
   if (request.status === 'approved' || request.status === 'denied') throw new ApprovalLinkGoneError('decided', `This request was already ${request.status}.`);
   if (request.status === 'expired' || now.getTime() >= Date.parse(request.expiresAt) || now.getTime() >= Date.parse(token.expiresAt)) {
     throw new ApprovalLinkGoneError('expired', `This request expired at ${request.expiresAt.replace('T', ' ').slice(0, 19)} UTC. Support can ask again.`);
   }
-  const org = await loadOrg(deps.store, token.orgId);
-  const c = await loadCase(deps, token.orgId, request.caseId);
+  const c = named?.caseId === request.caseId ? named : await loadCase(deps, token.orgId, request.caseId);
   return {
+    auditHead,
     org,
     case: c,
     request,
@@ -229,8 +243,8 @@ export async function decideRequest(
   input: { decision?: unknown; comment?: unknown },
 ): Promise<AccessRequest> {
   const user = inPerson(actor);
-  const view = await viewApproval(deps, user, rawToken);
-  const { org, request, token } = view;
+  const view = await readApproval(deps, user, rawToken);
+  const { org, request, token, auditHead } = view;
   const c = view.case;
   if (!view.eligible) throw new ForbiddenError('not_eligible_approver', view.whoMayApprove);
   if (input.decision !== 'approve' && input.decision !== 'deny') throw new ValidationError('decision', 'Choose approve or deny.');
@@ -253,6 +267,7 @@ export async function decideRequest(
   await deps.store
     .commit({
       orgId: org.orgId,
+      auditHead,
       writes,
       audit: [
         {

@@ -255,6 +255,8 @@ export interface ApprovalToken {
   tokenHash: string;
   orgId: string;
   requestId: string;
+  /** The request's case, so the approval page reads it with the request (absent on links issued before). */
+  caseId?: string;
   recipient: string;
   expiresAt: string;
   usedAt?: string;
