@@ -3,7 +3,7 @@ import { assertMayChangeCase, assertMayChoose, assertOpen, parseDescription, par
 import { ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { parseEnvironment } from './grant-rules';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
-import { cancelSchedules, endGrantParts, endSessionsOfGrant, loadOrg, type GrantDeps } from './grant-service';
+import { cancelSchedules, endGrantParts, endSessionsOfGrant, loadOrg, together, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person, RemoteAccess, UserProfile } from './model';
 import type { Notice } from './notices';
 import { grantUpdate, redoOnConflict } from './versions';
@@ -178,12 +178,19 @@ async function setRemoteAccessOnce(deps: GrantDeps, actor: Actor, user: UserProf
 export async function solveCase(deps: GrantDeps, actor: Actor, orgId: string, caseId: string): Promise<{ case: Case; ended: Grant[] }> {
   // A customer solves in person (their own case, or any as an admin); agents solve through the API.
   const user = actor.type === 'customer' || actor.type === 'impersonated' ? inPerson(actor) : undefined;
-  const org = await loadOrg(deps.store, orgId);
-  const c = await loadCase(deps, orgId, caseId);
+  const now = deps.clock.now();
+  // One round trip: the org, the case, the active grants and the audit head the first commit writes after.
+  const [org, c, active, head] = await together([loadOrg(deps.store, orgId), loadCase(deps, orgId, caseId), deps.store.listActiveGrants(orgId, now), deps.store.auditHead(orgId)] as const);
+  // The head read up front serves the first commit only; a later one reads the head its predecessor moved.
+  let auditHead: typeof head | undefined = head;
+  const firstHead = () => {
+    const first = auditHead;
+    auditHead = undefined;
+    return first;
+  };
   if (user) assertMayChangeCase(c, user);
   if (c.status === 'solved') throw new ForbiddenError('case_solved', `Case ${caseId} is already solved.`);
-  const now = deps.clock.now();
-  const linked = (await deps.store.listActiveGrants(orgId, now)).filter((g) => g.kind === 'case' && g.caseIds.includes(caseId));
+  const linked = active.filter((g) => g.kind === 'case' && g.caseIds.includes(caseId));
   // Access ends first, one bounded transaction per grant: an interruption leaves the case open,
   // to be solved again, never a solved case with live access.
   const ended: Grant[] = [];
@@ -191,12 +198,13 @@ export async function solveCase(deps: GrantDeps, actor: Actor, orgId: string, ca
     const others = await Promise.all(grant.caseIds.filter((id) => id !== caseId).map((id) => deps.store.getCase(orgId, id)));
     if (others.some((o) => o?.status === 'open')) continue;
     const parts = await endGrantParts(deps, org, grant, 'case_solved', actor, { caseId });
-    await deps.store.commit({ orgId, writes: parts.writes, audit: parts.audit, notices: parts.notices });
+    await deps.store.commit({ orgId, writes: parts.writes, audit: parts.audit, notices: parts.notices, auditHead: firstHead() });
     ended.push(parts.ended);
   }
   const solved: Case = { ...c, status: 'solved', solvedAt: now.toISOString(), version: c.version + 1 };
   await deps.store.commit({
     orgId,
+    auditHead: firstHead(),
     writes: [{ kind: 'case', case: solved, expect: { version: c.version } }],
     audit: [{ at: now.toISOString(), actor: auditActor(actor), action: 'case.solved', target: { type: 'case', id: caseId }, caseId, after: { grantsEnded: ended.map((g) => g.grantId) } }],
     notices: [],
