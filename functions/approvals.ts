@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { optionalEnv } from '../shared/config';
-import { ApprovalLinkGoneError, decideRequest, viewApproval } from '../shared/domain/access-requests';
+import { ApprovalLinkGoneError, decideRequest, readApprovalLink, viewApproval } from '../shared/domain/access-requests';
 import { DomainError, ValidationError } from '../shared/domain/errors';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
 import { sessionSecrets } from '../shared/adapters/secrets';
@@ -30,22 +30,30 @@ function renderApprovalError(error: unknown, event: APIGatewayProxyEventV2): API
   return renderHtmlError(error, event, sessions.pageOf(event));
 }
 
+/** The link is read in the same round trip as the visitor (a path parameter that is too long is refused later, as ever). */
+const prefetchLink = (event: APIGatewayProxyEventV2) => {
+  const raw = event.pathParameters?.token;
+  return raw && raw.length <= 200 ? readApprovalLink(deps, raw) : undefined;
+};
+
 const routes = dispatch<'approvals'>({
   /** Shows the request; requires sign-in; never changes anything (mail scanners fetch links). */
   'GET /approvals/{token}': async (event) => {
+    const link = prefetchLink(event);
     const who = await sessions.visitor(event);
     const token = pathParam(event, 'token');
-    const view = await viewApproval(deps, who.user, token);
+    const view = await viewApproval(deps, who.user, token, link);
     return page(view.eligible ? 200 : 403, approvalPage(who.page, view, token));
   },
 
   /** Approve or deny: a POST from the signed-in, eligible approver, with the CSRF token. */
   'POST /approvals/{token}': async (event) => {
+    const link = prefetchLink(event);
     const who = await sessions.visitor(event);
     const form = await sessions.postedForm(event, who);
     const token = pathParam(event, 'token');
     try {
-      const request = await decideRequest(deps, who.actor, token, form);
+      const request = await decideRequest(deps, who.actor, token, form, link);
       const outcome =
         request.status === 'pending'
           ? `Thank you — your approval is recorded. ${request.requiredApprovals - request.decisions.filter((d) => d.decision === 'approve').length} more approver(s) needed.`

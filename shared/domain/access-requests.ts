@@ -191,9 +191,19 @@ export interface ApprovalView {
   alreadyDecidedByYou: boolean;
 }
 
+/**
+ * Starts reading an approval link, so a caller can read it in the same round trip as the visitor
+ * (nothing of it is used before the visitor is known). A failed read is kept for its user.
+ */
+export function readApprovalLink(deps: GrantDeps, rawToken: string): Promise<ApprovalToken | undefined> {
+  const link = deps.store.getApprovalToken(hashToken(rawToken));
+  link.catch(() => undefined);
+  return link;
+}
+
 /** What the approval page shows; reading never changes anything (mail scanners prefetch links). */
-export async function viewApproval(deps: GrantDeps, user: UserProfile, rawToken: string): Promise<ApprovalView> {
-  const { auditHead: _, ...view } = await readApproval(deps, user, rawToken);
+export async function viewApproval(deps: GrantDeps, user: UserProfile, rawToken: string, link?: Promise<ApprovalToken | undefined>): Promise<ApprovalView> {
+  const { auditHead: _, ...view } = await readApproval(deps, user, rawToken, link);
   return view;
 }
 
@@ -201,8 +211,8 @@ export async function viewApproval(deps: GrantDeps, user: UserProfile, rawToken:
  * The link, then in one round trip the request, the org, the case (named on the link) and the
  * audit head a decision would write after.
  */
-async function readApproval(deps: GrantDeps, user: UserProfile, rawToken: string): Promise<ApprovalView & { auditHead: { seq: number; hash: string } }> {
-  const token = await deps.store.getApprovalToken(hashToken(rawToken));
+async function readApproval(deps: GrantDeps, user: UserProfile, rawToken: string, link = readApprovalLink(deps, rawToken)): Promise<ApprovalView & { auditHead: { seq: number; hash: string } }> {
+  const token = await link;
   if (!token || token.unsent) throw new ApprovalLinkGoneError('unknown', 'This approval link is not valid. Use the link from the most recent email.');
   // Nothing of another org's request is shown, not even whether the link was used.
   if (token.orgId !== user.orgId) throw new ForbiddenError('other_org_link', 'This link belongs to another organization. Sign in with an account of the organization that sent it.');
@@ -241,9 +251,10 @@ export async function decideRequest(
   actor: Actor,
   rawToken: string,
   input: { decision?: unknown; comment?: unknown },
+  link?: Promise<ApprovalToken | undefined>,
 ): Promise<AccessRequest> {
   const user = inPerson(actor);
-  const view = await readApproval(deps, user, rawToken);
+  const view = await readApproval(deps, user, rawToken, link);
   const { org, request, token, auditHead } = view;
   const c = view.case;
   if (!view.eligible) throw new ForbiddenError('not_eligible_approver', view.whoMayApprove);
