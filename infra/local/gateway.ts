@@ -16,6 +16,12 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 /** HTTP API's integration timeout; API Gateway answers 503 after it, whatever the function does. */
 export const INTEGRATION_TIMEOUT_MS = 30_000;
+/** API Gateway HTTP APIs: the request line and header values together, at most 10,240 bytes. */
+export const MAX_REQUEST_LINE_AND_HEADERS_BYTES = 10_240;
+
+/** The request line and header values, as API Gateway counts them against its limit. */
+const requestLineAndHeaderBytes = (req: IncomingMessage) =>
+  Buffer.byteLength(`${req.method} ${req.url} HTTP/${req.httpVersion}`) + req.rawHeaders.reduce((n, part) => n + Buffer.byteLength(part), 0);
 
 
 interface CompiledRoute {
@@ -149,8 +155,10 @@ async function serveExport(res: ServerResponse, url: URL, exports: { dir: string
 export function createGateway(handlers: Record<FunctionName, Handler>, authorizer: JwtAuthorizerConfig & { scopes: string[] }, log: (line: string) => void = () => undefined, integrationTimeoutMs = INTEGRATION_TIMEOUT_MS, exports?: { dir: string; secret: string }): Server {
   const compiled = ROUTES.map(compile);
   const authorizeJwt = jwtAuthorizer(authorizer);
-  return createServer(async (req, res) => {
+  // Node's own parser would refuse above 16 KB with an empty answer; the limit is enforced below, like API Gateway's.
+  return createServer({ maxHeaderSize: 64 * 1024 }, async (req, res) => {
     try {
+      if (requestLineAndHeaderBytes(req) > MAX_REQUEST_LINE_AND_HEADERS_BYTES) return send(res, 431, { message: 'Request Header Fields Too Large' });
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       const body = await readBody(req);
       if (body === 'too_large') return send(res, 413, { message: 'Request Entity Too Large' });

@@ -42,5 +42,5 @@ export const Problem = z
 /** What API Gateway itself answers (authorizer refusals, throttling, size limits, timeouts). */
 export const GatewayMessage = z.strictObject({ message: z.string() }).meta({ id: 'GatewayMessage', description: 'An answer of API Gateway itself, before any function ran' });
 
-/** Statuses API Gateway answers on its own for every route: 413 too large, 429 throttled, 500/502/503/504. */
-export const GATEWAY_STATUSES = [413, 429, 500, 502, 503, 504] as const;
+/** Statuses API Gateway answers on its own for every route: 413 body too large, 429 throttled, 431 request line and headers too large, 500/502/503/504. */
+export const GATEWAY_STATUSES = [413, 429, 431, 500, 502, 503, 504] as const;

@@ -25,6 +25,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'In conflict with the current state (already done, pending, or changed at the same time); nothing was written',
   413: 'The request is larger than API Gateway accepts',
   429: 'Throttled: try again later',
+  431: 'The request line and headers are larger than API Gateway accepts (10,240 bytes)',
   500: 'Something went wrong on our side (quote the requestId)',
   502: 'The function failed or its response was too large',
   503: 'A dependency is unreachable right now; nothing was changed, try again',

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createGateway, MAX_RESPONSE_BYTES } from '../../infra/local/gateway';
+import { createGateway, MAX_REQUEST_LINE_AND_HEADERS_BYTES, MAX_RESPONSE_BYTES } from '../../infra/local/gateway';
 import type { FunctionName, Handler } from '../../infra/local/functions';
 
 /** The local gateway in front of stand-in handlers, on a free port. */
@@ -41,6 +41,18 @@ describe('the local gateway is as strict as API Gateway', () => {
     try {
       expect((await fetch(`${url}/.well-known/jwks.json?x=%E0%A4%A`)).status).toBe(400);
       expect((await fetch(`${url}/cases/%E0%A4%A`)).status).toBe(400);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a request line and headers over API Gateway\'s 10,240 bytes is a 431 with its message; just under passes', async () => {
+    const { url, server } = await gatewayWith(async () => ({ statusCode: 200, body: '{}' }));
+    try {
+      const over = await fetch(`${url}/.well-known/jwks.json?q=${'x'.repeat(MAX_REQUEST_LINE_AND_HEADERS_BYTES)}`);
+      expect(over.status).toBe(431);
+      expect(await over.json()).toEqual({ message: 'Request Header Fields Too Large' });
+      expect((await fetch(`${url}/.well-known/jwks.json?q=${'x'.repeat(MAX_REQUEST_LINE_AND_HEADERS_BYTES - 600)}`)).status).toBe(200);
     } finally {
       server.close();
     }

@@ -31,7 +31,7 @@ describe('the OpenAPI document', () => {
 
   test('each operation documents its problems next to its successes', () => {
     const activate = document.paths['/support/orgs/{orgId}/cases/{caseId}/activate']!.post!.responses;
-    expect(Object.keys(activate).sort()).toEqual(['200', '201', '400', '401', '403', '404', '409', '413', '429', '500', '502', '503', '504']);
+    expect(Object.keys(activate).sort()).toEqual(['200', '201', '400', '401', '403', '404', '409', '413', '429', '431', '500', '502', '503', '504']);
     expect(activate['409']).toEqual({ $ref: '#/components/responses/Status409' });
   });
 
