@@ -4,7 +4,7 @@ import { assertActive } from './grant-rules';
 import { loadCase } from './case-service';
 import { ConcurrentChangeError, ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
-import { bestEffort, loadOrg, together, type GrantDeps } from './grant-service';
+import { bestEffort, found, loadOrg, type GrantDeps } from './grant-service';
 import type { AccessRequest, Approval, ApprovalToken, Case, ChangeScope, Grant, Org, Person, UserProfile } from './model';
 import type { Notice } from './notices';
 import type { Write } from '../ports/store';
@@ -64,7 +64,10 @@ const PENDING_FIELD = { access: 'pendingRequestId', change: 'pendingChangeReques
  */
 export async function requestPermission(deps: GrantDeps, agent: Person, orgId: string, caseId: string, input: { justification: string }): Promise<AccessRequest> {
   const { justification } = input;
-  const [org, c, auditHead] = await together([loadOrg(deps.store, orgId), loadCase(deps, orgId, caseId), deps.store.auditHead(orgId)] as const);
+  const read = await deps.store.readTogether({ org: orgId, case: { orgId, caseId }, auditHead: orgId });
+  const org = found(read.org, 'org', orgId);
+  const c = found(read.case, 'case', caseId);
+  const auditHead = read.auditHead!;
   assertPlanAllowsRemoteAccess(org);
   assertOpen(c);
   if (c.remoteAccess === 'allowed') {
@@ -96,10 +99,12 @@ export async function requestChange(deps: GrantDeps, agent: Person, orgId: strin
   const { description, grantId } = input;
   const until = new Date(input.until);
   // One round trip; a solved case is refused before a missing grant, as a person would fix them.
-  const [org, c, named, auditHead] = await together([loadOrg(deps.store, orgId), loadCase(deps, orgId, caseId), deps.store.getGrant(orgId, grantId), deps.store.auditHead(orgId)] as const);
+  const read = await deps.store.readTogether({ org: orgId, case: { orgId, caseId }, grant: { orgId, grantId }, auditHead: orgId });
+  const org = found(read.org, 'org', orgId);
+  const c = found(read.case, 'case', caseId);
+  const auditHead = read.auditHead!;
   assertOpen(c);
-  if (!named) throw new NotFoundError('grant', grantId);
-  const grant = named;
+  const grant = found(read.grant, 'grant', grantId);
   if (!grantServesCase(grant, c)) {
     throw new ForbiddenError('grant_not_for_case', `Grant ${grantId} is neither linked to case ${caseId} nor a grant of its contact (${c.contact.email}); a change can only be approved through one of those.`);
   }
@@ -218,12 +223,16 @@ async function readApproval(deps: GrantDeps, user: UserProfile, rawToken: string
   if (token.orgId !== user.orgId) throw new ForbiddenError('other_org_link', 'This link belongs to another organization. Sign in with an account of the organization that sent it.');
   const now = deps.clock.now();
   if (token.usedAt) throw new ApprovalLinkGoneError('used', `This approval link was already used (${token.usedAt.replace('T', ' ').slice(0, 19)} UTC). Each link works once.`);
-  const [request, org, named, auditHead] = await together([
-    loadRequest(deps, token.orgId, token.requestId),
-    loadOrg(deps.store, token.orgId),
-    token.caseId ? deps.store.getCase(token.orgId, token.caseId) : Promise.resolve(undefined),
-    deps.store.auditHead(token.orgId),
-  ] as const);
+  const read = await deps.store.readTogether({
+    request: { orgId: token.orgId, requestId: token.requestId },
+    org: token.orgId,
+    ...(token.caseId ? { case: { orgId: token.orgId, caseId: token.caseId } } : {}),
+    auditHead: token.orgId,
+  });
+  const request = found(read.request, 'request', token.requestId);
+  const org = found(read.org, 'org', token.orgId);
+  const { case: named } = read;
+  const auditHead = read.auditHead!;
   if (request.status === 'approved' || request.status === 'denied') throw new ApprovalLinkGoneError('decided', `This request was already ${request.status}.`);
   if (request.status === 'expired' || now.getTime() >= Date.parse(request.expiresAt) || now.getTime() >= Date.parse(token.expiresAt)) {
     throw new ApprovalLinkGoneError('expired', `This request expired at ${request.expiresAt.replace('T', ' ').slice(0, 19)} UTC. Support can ask again.`);

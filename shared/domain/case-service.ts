@@ -3,7 +3,7 @@ import { assertMayChangeCase, assertMayChoose, assertOpen, parseDescription, par
 import { ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { parseEnvironment } from './grant-rules';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
-import { cancelSchedules, endGrantParts, endSessionsOfGrant, loadOrg, together, type GrantDeps } from './grant-service';
+import { cancelSchedules, endGrantParts, endSessionsOfGrant, found, loadOrg, together, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person, RemoteAccess, UserProfile } from './model';
 import type { Notice } from './notices';
 import { grantUpdate, redoOnConflict } from './versions';
@@ -180,7 +180,10 @@ export async function solveCase(deps: GrantDeps, actor: Actor, orgId: string, ca
   const user = actor.type === 'customer' || actor.type === 'impersonated' ? inPerson(actor) : undefined;
   const now = deps.clock.now();
   // One round trip: the org, the case, the active grants and the audit head the first commit writes after.
-  const [org, c, active, head] = await together([loadOrg(deps.store, orgId), loadCase(deps, orgId, caseId), deps.store.listActiveGrants(orgId, now), deps.store.auditHead(orgId)] as const);
+  const [read, active] = await together([deps.store.readTogether({ org: orgId, case: { orgId, caseId }, auditHead: orgId }), deps.store.listActiveGrants(orgId, now)] as const);
+  const org = found(read.org, 'org', orgId);
+  const c = found(read.case, 'case', caseId);
+  const head = read.auditHead!;
   // The head read up front serves the first commit only; a later one reads the head its predecessor moved.
   let auditHead: typeof head | undefined = head;
   const firstHead = () => {

@@ -107,7 +107,9 @@ export async function bestEffort(deps: GrantDeps, what: string, grant: { grantId
 /** A signed-in customer user grants support login access as themselves (Salesforce, Celigo). */
 export async function createUserGrant(deps: GrantDeps, actor: Actor, input: GrantRequest): Promise<Grant> {
   const granter = inPerson(actor);
-  const [org, auditHead] = await together([loadOrg(deps.store, granter.orgId), deps.store.auditHead(granter.orgId)] as const);
+  const read = await deps.store.readTogether({ org: granter.orgId, auditHead: granter.orgId });
+  const org = found(read.org, 'org', granter.orgId);
+  const auditHead = read.auditHead;
   const { seconds, level, workspaces, environment } = validateGrantRequest(org, granter, input, deps.limits);
   const now = deps.clock.now();
   const grant: Grant = {
@@ -210,7 +212,10 @@ export async function changeGrantEnd(deps: GrantDeps, actor: Actor, grantId: str
 }
 
 async function changeEndOnce(deps: GrantDeps, actor: Actor, user: UserProfile, grantId: string, durationHours: unknown): Promise<{ grant: Grant; change: EndTimeChange }> {
-  const [grant, org, auditHead] = await together([loadGrant(deps.store, user.orgId, grantId), loadOrg(deps.store, user.orgId), deps.store.auditHead(user.orgId)] as const);
+  const read = await deps.store.readTogether({ grant: { orgId: user.orgId, grantId }, org: user.orgId, auditHead: user.orgId });
+  const grant = found(read.grant, 'grant', grantId);
+  const org = found(read.org, 'org', user.orgId);
+  const { auditHead } = read;
   assertMayManage(grant, user);
   const now = deps.clock.now();
   const expiresAt = extendedExpiry(grant, durationHours, org, deps.limits, now).toISOString();
@@ -255,8 +260,14 @@ export interface EndingRead {
 }
 
 async function readForEnding(deps: GrantDeps, orgId: string, grantId: string): Promise<EndingRead> {
-  const [grant, org, sessions, auditHead] = await together([deps.store.getGrant(orgId, grantId), deps.store.getOrg(orgId), deps.store.listSessionsOfGrant(orgId, grantId), deps.store.auditHead(orgId)] as const);
-  return { grant, org, sessions, auditHead };
+  const [{ grant, org, auditHead }, sessions] = await together([deps.store.readTogether({ grant: { orgId, grantId }, org: orgId, auditHead: orgId }), deps.store.listSessionsOfGrant(orgId, grantId)] as const);
+  return { grant, org, sessions, auditHead: auditHead! };
+}
+
+/** An item a read together found, or the 404 naming it. */
+export function found<T>(item: T | undefined, what: string, id: string): T {
+  if (!item) throw new NotFoundError(what, id);
+  return item;
 }
 
 /** Sessions are ended after their grant in chunks well under DynamoDB's 100 items per transaction. */

@@ -64,7 +64,10 @@ export async function introspect(deps: ProductDeps, credentials: ProductCredenti
   // The signature is checked in memory; then the client, the session and its grant are read in
   // one round trip. Nothing read is used before the credentials are known to be the client's.
   const claims = await verifySessionToken(deps, token);
-  const read = await deps.store.getClientSessionAndGrant(credentials.clientId, claims && { orgId: claims.org, grantId: claims.grant, sessionId: claims.jti });
+  const read = await deps.store.readTogether({
+    client: credentials.clientId,
+    ...(claims ? { session: { orgId: claims.org, grantId: claims.grant, sessionId: claims.jti }, grant: { orgId: claims.org, grantId: claims.grant } } : {}),
+  });
   const client = credentialsMatch(read.client, credentials);
   if (!claims || claims.org !== client.orgId || !read.session || !isLive(read.session, read.grant, deps.clock.now())) return { active: false };
   return { active: true, token_type: 'Bearer', client_id: client.clientId, username: claims.sub, ...claims };

@@ -2,7 +2,7 @@ import { epochSeconds } from './clock';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors';
 import { assertActive, isActive, mayAgentUse } from './grant-rules';
 import { auditActor, inPerson, type Actor } from './actor';
-import { grantNotice, loadGrant, loadOrg, together, type GrantDeps } from './grant-service';
+import { found, grantNotice, type GrantDeps } from './grant-service';
 import type { Case, Grant, Org, Person, Session, UserProfile } from './model';
 import type { Notice } from './notices';
 import { decideScope, sessionEnd } from './scope-rules';
@@ -37,12 +37,10 @@ export async function startSession(
   const { justification, caseId } = input;
   const requested = input.scope ?? ['read'];
   // One round trip: the org, the grant, the case named and the audit head are read together; the refusals keep their order.
-  const [org, grant, named, auditHead] = await together([
-    loadOrg(deps.store, orgId),
-    loadGrant(deps.store, orgId, grantId),
-    caseId ? deps.store.getCase(orgId, caseId) : Promise.resolve(undefined),
-    deps.store.auditHead(orgId),
-  ] as const);
+  const read = await deps.store.readTogether({ org: orgId, grant: { orgId, grantId }, ...(caseId ? { case: { orgId, caseId } } : {}), auditHead: orgId });
+  const org = found(read.org, 'org', orgId);
+  const grant = found(read.grant, 'grant', grantId);
+  const { case: named, auditHead } = read;
   if (!mayAgentUse(grant, agent)) {
     throw new ForbiddenError('not_personnel', 'This grant is for a case you are not named on.');
   }

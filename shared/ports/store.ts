@@ -32,6 +32,28 @@ export interface Change {
   auditHead?: { seq: number; hash: string };
 }
 
+/** Items read together by their keys — one round trip, one request (BatchGetItem, consistent). */
+export interface ReadTogether {
+  org?: string;
+  grant?: { orgId: string; grantId: string };
+  case?: { orgId: string; caseId: string };
+  request?: { orgId: string; requestId: string };
+  session?: { orgId: string; grantId: string; sessionId: string };
+  client?: string;
+  /** The org whose audit head to read (genesis when it has none yet). */
+  auditHead?: string;
+}
+
+export interface ReadTogetherResult {
+  org?: Org;
+  grant?: Grant;
+  case?: Case;
+  request?: AccessRequest;
+  session?: Session;
+  client?: ProductClient;
+  auditHead?: { seq: number; hash: string };
+}
+
 /** The narrow storage port the domain sees. No SDK types cross it. */
 /** Which page of an org's cases to list. */
 export interface CasePage {
@@ -70,8 +92,8 @@ export interface Store {
   /** A session by its id alone. */
   findSession(sessionId: string): Promise<Session | undefined>;
   getProductClient(clientId: string): Promise<ProductClient | undefined>;
-  /** The product client and, when named, a session and its grant — in one round trip (introspection's hot path). */
-  getClientSessionAndGrant(clientId: string, session?: { orgId: string; grantId: string; sessionId: string }): Promise<{ client?: ProductClient; session?: Session; grant?: Grant }>;
+  /** The items named, in one round trip and one request (however many there are). */
+  readTogether(reads: ReadTogether): Promise<ReadTogetherResult>;
   /** Active grants and pending requests whose expiry has passed (the sparse expiry index). */
   listOverdue(now: Date): Promise<ExpiryTarget[]>;
   getCase(orgId: string, caseId: string): Promise<Case | undefined>;

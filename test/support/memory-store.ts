@@ -3,7 +3,7 @@ import { ConcurrentChangeError } from '../../shared/domain/errors';
 import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../../shared/domain/model';
 import type { Notice } from '../../shared/domain/notices';
 import type { ExpiryTarget } from '../../shared/ports/scheduler';
-import type { CasePage, Change, Expect, Store, Write } from '../../shared/ports/store';
+import type { CasePage, Change, Expect, ReadTogether, ReadTogetherResult, Store, Write } from '../../shared/ports/store';
 import { transactionItems } from '../../shared/adapters/dynamodb/store';
 
 type Versioned = { status?: string; version?: number; usedAt?: string };
@@ -60,8 +60,16 @@ export class MemoryStore implements Store {
   async getSession(orgId: string, grantId: string, sessionId: string) { const s = this.sessions.get(sessionId); return s?.orgId === orgId && s.grantId === grantId ? s : undefined; }
   async findSession(sessionId: string) { return this.sessions.get(sessionId); }
   async getProductClient(clientId: string) { return this.clients.get(clientId); }
-  async getClientSessionAndGrant(clientId: string, of?: { orgId: string; grantId: string; sessionId: string }) {
-    return { client: this.clients.get(clientId), ...(of ? { session: await this.getSession(of.orgId, of.grantId, of.sessionId), grant: await this.getGrant(of.orgId, of.grantId) } : {}) };
+  async readTogether(reads: ReadTogether): Promise<ReadTogetherResult> {
+    return {
+      ...(reads.org ? { org: await this.getOrg(reads.org) } : {}),
+      ...(reads.grant ? { grant: await this.getGrant(reads.grant.orgId, reads.grant.grantId) } : {}),
+      ...(reads.case ? { case: await this.getCase(reads.case.orgId, reads.case.caseId) } : {}),
+      ...(reads.request ? { request: await this.getRequest(reads.request.orgId, reads.request.requestId) } : {}),
+      ...(reads.session ? { session: await this.getSession(reads.session.orgId, reads.session.grantId, reads.session.sessionId) } : {}),
+      ...(reads.client ? { client: await this.getProductClient(reads.client) } : {}),
+      ...(reads.auditHead ? { auditHead: await this.auditHead(reads.auditHead) } : {}),
+    };
   }
   async listOverdue(now: Date): Promise<ExpiryTarget[]> {
     return [

@@ -13,10 +13,8 @@ const HEAD = { seq: 0, hash: GENESIS_HASH };
 function losingStore(after: Grant): Store {
   let lost = false;
   return {
-    getGrant: async () => (lost ? after : due),
-    getOrg: async () => buildOrg('o1'),
+    readTogether: async () => ({ grant: lost ? after : due, org: buildOrg('o1'), auditHead: HEAD }),
     listSessionsOfGrant: async () => [],
-    auditHead: async () => HEAD,
     commit: async () => {
       lost = true;
       throw new ConcurrentChangeError('The audit trail is busy; nothing was written. Try again.');
@@ -48,7 +46,7 @@ describe('an early fire', () => {
     const grant = buildGrant({ expiresAt: '2026-01-01T10:00:30.000Z' });
     const armed: { name: string; at: string }[] = [];
     const deps: GrantDeps = {
-      ...depsWith({ getGrant: async () => grant, getOrg: async () => buildOrg('o1'), listSessionsOfGrant: async () => [], auditHead: async () => HEAD } as unknown as Store),
+      ...depsWith({ getGrant: async () => grant, readTogether: async () => ({ grant, org: buildOrg('o1'), auditHead: HEAD }), listSessionsOfGrant: async () => [] } as unknown as Store),
       scheduler: { scheduleAt: async (name, at) => void armed.push({ name, at: at.toISOString() }), cancel: async () => undefined },
     };
     // Act
@@ -61,7 +59,7 @@ describe('an early fire', () => {
   test('a due grant is expired, not re-armed', async () => {
     const armed: string[] = [];
     let committed = 0;
-    const store = { getGrant: async () => due, getOrg: async () => buildOrg('o1'), listSessionsOfGrant: async () => [], auditHead: async () => HEAD, commit: async () => void committed++ } as unknown as Store;
+    const store = { getGrant: async () => due, readTogether: async () => ({ grant: due, org: buildOrg('o1'), auditHead: HEAD }), listSessionsOfGrant: async () => [], commit: async () => void committed++ } as unknown as Store;
     const deps: GrantDeps = { ...depsWith(store), scheduler: { scheduleAt: async (name) => void armed.push(name), cancel: async () => undefined } };
     expect(await expireTarget(deps, { type: 'grant', orgId: 'o1', id: due.grantId }, 'scheduler')).toBe('expired');
     expect([committed, armed]).toEqual([1, []]);

@@ -6,7 +6,7 @@ import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../domain/audit';
 import { ConcurrentChangeError } from '../../domain/errors';
 import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../../domain/model';
 import { PORTAL_SESSION_PREFIX, portalSessionKey } from './keys/portal-session';
-import type { CasePage, Change, Expect, Store, Write } from '../../ports/store';
+import type { CasePage, Change, Expect, ReadTogether, ReadTogetherResult, Store, Write } from '../../ports/store';
 import { approvalTokenKey } from './keys/approval-token';
 import { CASE_PREFIX, caseKey } from './keys/case';
 import { requestKey } from './keys/request';
@@ -167,11 +167,25 @@ export class DynamoStore implements Store {
     return this.get<ProductClient>(productClientKey(clientId));
   }
 
-  async getClientSessionAndGrant(clientId: string, of?: { orgId: string; grantId: string; sessionId: string }): Promise<{ client?: ProductClient; session?: Session; grant?: Grant }> {
-    const keys = { client: productClientKey(clientId), ...(of ? { session: sessionKey(of.orgId, of.grantId, of.sessionId), grant: grantKey(of.orgId, of.grantId) } : {}) };
+  async readTogether(reads: ReadTogether): Promise<ReadTogetherResult> {
+    const keys = {
+      ...(reads.org ? { org: orgKey(reads.org) } : {}),
+      ...(reads.grant ? { grant: grantKey(reads.grant.orgId, reads.grant.grantId) } : {}),
+      ...(reads.case ? { case: caseKey(reads.case.orgId, reads.case.caseId) } : {}),
+      ...(reads.request ? { request: requestKey(reads.request.orgId, reads.request.requestId) } : {}),
+      ...(reads.session ? { session: sessionKey(reads.session.orgId, reads.session.grantId, reads.session.sessionId) } : {}),
+      ...(reads.client ? { client: productClientKey(reads.client) } : {}),
+      ...(reads.auditHead ? { auditHead: auditHeadKey(reads.auditHead) } : {}),
+    };
     const items = await this.batchGet(Object.values(keys));
-    const find = <T>(key?: { pk: string; sk: string }) => fromItem<T>(key && items.find((i) => i.pk === key.pk && i.sk === key.sk));
-    return { client: find<ProductClient>(keys.client), session: find<Session>(keys.session), grant: find<Grant>(keys.grant) };
+    const found = Object.fromEntries(
+      Object.entries(keys).map(([name, key]) => [name, fromItem(items.find((i) => i.pk === key.pk && i.sk === key.sk))]),
+    ) as Record<string, Record<string, unknown> | undefined>;
+    const head = found.auditHead;
+    return {
+      ...(found as Omit<ReadTogetherResult, 'auditHead'>),
+      ...(reads.auditHead ? { auditHead: head ? { seq: head.seq as number, hash: head.hash as string } : { seq: 0, hash: GENESIS_HASH } } : {}),
+    };
   }
 
   async listOverdue(now: Date): Promise<ExpiryTarget[]> {
