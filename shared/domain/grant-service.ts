@@ -251,7 +251,11 @@ export async function listActiveGrants(deps: GrantDeps, viewer: UserProfile, act
 const liveOf = (sessions: Session[], now: Date) => sessions.filter((s) => s.status === 'active' && now.getTime() < Date.parse(s.expiresAt));
 const liveSessionsOf = async (deps: GrantDeps, grant: Grant, now: Date): Promise<Session[]> => liveOf(await deps.store.listSessionsOfGrant(grant.orgId, grant.grantId), now);
 
-/** What ending a grant reads, in one round trip: the grant, its org, its sessions and the audit head. */
+/**
+ * What ending a grant reads: the grant, its org and the audit head in one request, then its
+ * sessions. Two round trips, one connection at a time: two hundred grants of one second expire at
+ * once, and parallel requests from each would double the connections the store must accept.
+ */
 export interface EndingRead {
   grant?: Grant;
   org?: Org;
@@ -260,7 +264,8 @@ export interface EndingRead {
 }
 
 async function readForEnding(deps: GrantDeps, orgId: string, grantId: string): Promise<EndingRead> {
-  const [{ grant, org, auditHead }, sessions] = await together([deps.store.readTogether({ grant: { orgId, grantId }, org: orgId, auditHead: orgId }), deps.store.listSessionsOfGrant(orgId, grantId)] as const);
+  const { grant, org, auditHead } = await deps.store.readTogether({ grant: { orgId, grantId }, org: orgId, auditHead: orgId });
+  const sessions = grant?.status === 'active' ? await deps.store.listSessionsOfGrant(orgId, grantId) : [];
   return { grant, org, sessions, auditHead: auditHead! };
 }
 
