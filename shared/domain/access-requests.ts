@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { assertOpen, assertPlanAllowsRemoteAccess, mayApprove, parseComment, whoMayApprove } from './case-rules';
 import { assertActive } from './grant-rules';
 import { loadCase } from './case-service';
-import { ConcurrentChangeError, ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { ConcurrentChangeError, ConflictError, DomainError, ForbiddenError, ValidationError } from './errors';
 import { agent as agentPrincipal, auditActor, inPerson, type Actor } from './actor';
 import { bestEffort, found, loadOrg, type GrantDeps } from './grant-service';
 import type { AccessRequest, Approval, ApprovalToken, Case, ChangeScope, Grant, Org, Person, UserProfile } from './model';
@@ -19,12 +19,6 @@ export class ApprovalLinkGoneError extends DomainError {
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 export const requestScheduleName = (requestId: string) => `request-${requestId}`;
-
-export async function loadRequest(deps: GrantDeps, orgId: string, requestId: string): Promise<AccessRequest> {
-  const r = await deps.store.getRequest(orgId, requestId);
-  if (!r) throw new NotFoundError('request', requestId);
-  return r;
-}
 
 const isPending = (r: AccessRequest, now: Date) => r.status === 'pending' && now.getTime() < Date.parse(r.expiresAt);
 

@@ -347,3 +347,27 @@ describe('decisions at the edges', () => {
     expect(() => applyDecision({ ...r, status: 'pending' }, { by: 'a@o.test', at: NOW.toISOString(), decision: 'approve' })).toThrow(expect.objectContaining({ code: 'already_decided' }));
   });
 });
+
+describe('deciding when something else goes wrong', () => {
+  test('a failure that is not a lost race is passed on as it is; a schedule that cannot be cancelled is logged', async () => {
+    const w = world();
+    w.store.commit = async () => {
+      throw new Error('disk on fire');
+    };
+    await expect(decideRequest(w.deps, customer(CONTACT), 'tok-contact', { decision: 'approve' })).rejects.toThrow('disk on fire');
+    const logged = world();
+    const lines: [string, Record<string, unknown>][] = [];
+    logged.deps.log = { error: (message, detail) => void lines.push([message, detail]) };
+    logged.deps.scheduler.cancel = async () => {
+      throw new Error('scheduler down');
+    };
+    await decideRequest(logged.deps, customer(CONTACT), 'tok-contact', { decision: 'approve' });
+    expect(lines).toEqual([['schedule request cancel failed', { requestId: 'r1', error: 'Error: scheduler down' }]]);
+  });
+
+  test('a link of an org that is gone is a 404 naming the org', async () => {
+    const w = world();
+    w.store.orgs.delete('o1');
+    await expect(viewApproval(w.deps, CONTACT, 'tok-contact')).rejects.toThrow(expect.objectContaining({ code: 'org_not_found' }));
+  });
+});

@@ -11,7 +11,6 @@ const CONSENT = ['createUserGrant', 'changeGrantEnd', 'revokeGrant', 'updateSett
 
 /** Every other async export of the domain, and why a "log in as" session cannot reach consent through it. */
 const NOT_CONSENT: Record<string, string> = {
-  loadRequest: 'read',
   loadCase: 'read',
   loadOrg: 'read',
   loadGrant: 'read',

@@ -276,3 +276,16 @@ describe('requests at the edges', () => {
     await expect(expireRequest(busy.deps, 'o1', 'r1', 'scheduler')).resolves.toBe('expired');
   });
 });
+
+describe('what is missing is named', () => {
+  test('asking on a missing org, case or grant is a 404 naming it', async () => {
+    const noOrg = world();
+    noOrg.store.orgs.delete('o1');
+    await expect(requestPermission(noOrg.deps, ALEX, 'o1', 'c1', { justification: 'x' })).rejects.toThrow(expect.objectContaining({ code: 'org_not_found' }));
+    await expect(requestChange(noOrg.deps, ALEX, 'o1', 'c1', { description: 'x', grantId: 'g1', until: '2026-01-01T09:00:00Z' })).rejects.toThrow(expect.objectContaining({ code: 'org_not_found' }));
+    const { deps } = world();
+    await expect(requestPermission(deps, ALEX, 'o1', 'c9', { justification: 'x' })).rejects.toThrow(expect.objectContaining({ code: 'case_not_found' }));
+    await expect(requestChange(deps, ALEX, 'o1', 'c9', { description: 'x', grantId: 'g1', until: '2026-01-01T09:00:00Z' })).rejects.toThrow(expect.objectContaining({ code: 'case_not_found' }));
+    await expect(requestChange(deps, ALEX, 'o1', 'c1', { description: 'x', grantId: 'g9', until: '2026-01-01T09:00:00Z' })).rejects.toThrow(expect.objectContaining({ code: 'grant_not_found' }));
+  });
+});

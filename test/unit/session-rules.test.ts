@@ -263,6 +263,10 @@ describe('reads issued together', () => {
     store.grants.set('o1#g1', buildGrant());
     await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x', caseId: 'missing' })).rejects.toThrow(expect.objectContaining({ code: 'case_not_found' }));
     expect(store.committed).toEqual([]);
+    store.grants.delete('o1#g1');
+    await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x' })).rejects.toThrow(expect.objectContaining({ code: 'grant_not_found' }));
+    store.orgs.delete('o1');
+    await expect(startSession(deps, ALEX, 'o1', 'g1', { justification: 'x' })).rejects.toThrow(expect.objectContaining({ code: 'org_not_found' }));
   });
 });
 
