@@ -14,13 +14,14 @@ export interface ContractRequest<C extends Contract> {
   body: Out<C['body']>;
 }
 
-/**
- * The request as its contract takes it: path parameters, query and body each validated against
- * their schema (a contract without a query takes none). Any problem is one 400 naming every field at fault (the first as `field`); a field
- * the contract does not know is refused (`unknown_field`), so nothing sent is silently dropped.
- */
+/** A contract without a query takes none. */
 const NOTHING = z.strictObject({});
 
+/**
+ * The request as its contract takes it: path parameters, query and body each validated against
+ * their schema. Any problem is one 400 naming every field at fault (the first as `field`); a field
+ * the contract does not know is refused (`unknown_field`), so nothing sent is silently dropped.
+ */
 export function contractRequest<C extends Contract>(contract: C, event: APIGatewayProxyEventV2, invalidCode = 'invalid_input'): ContractRequest<C> {
   const fields: Record<string, string> = {};
   let unknown = false;
