@@ -13,7 +13,9 @@ import { auditPage } from '../shared/http/views/audit';
 import { profileFromClaims } from '../shared/domain/profile-claims';
 import { endSession, liveSessionsFor } from '../shared/domain/session-service';
 import { OidcSignIn } from '../shared/adapters/oidc-client';
-import { exportStoreFromEnv, grantDepsFromEnv } from '../shared/adapters/runtime';
+import { exportStoreFromEnv, grantDepsFromEnv, webhookAdminDepsFromEnv } from '../shared/adapters/runtime';
+import { createEndpoint, deleteEndpoint, endpointWithDeliveries, listEndpoints, redeliver, sendTestEvent, updateEndpoint } from '../shared/domain/webhook-endpoints';
+import { endpointPage, webhooksPage } from '../shared/http/views/webhooks';
 import { sessionSecrets } from '../shared/adapters/secrets';
 import { httpHandler } from '../shared/http/handler';
 import { htmlPage as page, PortalSessions, redirect, renderHtmlError, SESSION_COOKIE, SESSION_SECONDS, type SessionCookie, type Visitor } from '../shared/http/portal-session';
@@ -31,6 +33,7 @@ import { PORTAL_SCRIPT } from '../shared/http/assets/portal-script';
 import { settingsPage } from '../shared/http/views/settings';
 
 const deps = grantDepsFromEnv();
+const webhooks = webhookAdminDepsFromEnv(deps.store);
 const exports = exportStoreFromEnv();
 const exportInlineRows = numberEnv('AUDIT_EXPORT_INLINE_ROWS');
 /** Well under Lambda's 6 MB response, headers and encoding included. */
@@ -232,6 +235,66 @@ const routes = dispatch<'portal'>({
       },
       (errors, formError) => settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, values: form, errors, formError }),
     );
+  },
+
+  'GET /settings/webhooks': async (event) => {
+    const who = await sessions.visitor(event);
+    return page(200, webhooksPage(who.page, { endpoints: await listEndpoints(webhooks, who.user), errors: {}, flash: event.queryStringParameters?.done }));
+  },
+
+  'POST /settings/webhooks': async (event) => {
+    const who = await sessions.visitor(event);
+    const form = await sessions.postedForm(event, who);
+    return formAction(
+      async () => {
+        const { endpoint, secret } = await createEndpoint(webhooks, who.actor, form);
+        // The secret is shown this once, on the page the form answers (never in a URL).
+        return page(201, endpointPage(who.page, { endpoint, deliveries: [], secret, errors: {} }));
+      },
+      async (errors, formError) => webhooksPage(who.page, { endpoints: await listEndpoints(webhooks, who.user), values: form, errors, formError }),
+    );
+  },
+
+  'GET /settings/webhooks/{endpointId}': async (event) => {
+    const who = await sessions.visitor(event);
+    const { endpoint, deliveries } = await endpointWithDeliveries(webhooks, who.user, pathParam(event, 'endpointId'));
+    return page(200, endpointPage(who.page, { endpoint, deliveries, errors: {}, flash: event.queryStringParameters?.done }));
+  },
+
+  'POST /settings/webhooks/{endpointId}': async (event) => {
+    const who = await sessions.visitor(event);
+    const form = await sessions.postedForm(event, who);
+    const endpointId = pathParam(event, 'endpointId');
+    return formAction(
+      async () => {
+        await updateEndpoint(webhooks, who.actor, endpointId, form);
+        return redirect(`/settings/webhooks/${endpointId}?done=saved`);
+      },
+      async (errors, formError) => endpointPage(who.page, { ...(await endpointWithDeliveries(webhooks, who.user, endpointId)), errors, formError }),
+    );
+  },
+
+  'POST /settings/webhooks/{endpointId}/test': async (event) => {
+    const who = await sessions.visitor(event);
+    await sessions.postedForm(event, who);
+    const endpointId = pathParam(event, 'endpointId');
+    await sendTestEvent(webhooks, who.actor, endpointId);
+    return redirect(`/settings/webhooks/${endpointId}?done=test`);
+  },
+
+  'POST /settings/webhooks/{endpointId}/redeliver': async (event) => {
+    const who = await sessions.visitor(event);
+    const form = await sessions.postedForm(event, who);
+    const endpointId = pathParam(event, 'endpointId');
+    await redeliver(webhooks, who.actor, endpointId, form.deliveryId);
+    return redirect(`/settings/webhooks/${endpointId}?done=redeliver`);
+  },
+
+  'POST /settings/webhooks/{endpointId}/delete': async (event) => {
+    const who = await sessions.visitor(event);
+    await sessions.postedForm(event, who);
+    await deleteEndpoint(webhooks, who.actor, pathParam(event, 'endpointId'));
+    return redirect('/settings/webhooks?done=deleted');
   },
 
   'GET /cases': async (event) => {

@@ -8,10 +8,14 @@ import { newId } from '../shared/ports/ids';
 import type { Notice } from '../shared/domain/notices';
 import { fromItem } from '../shared/adapters/dynamodb/items';
 import { isNoticeKey } from '../shared/adapters/dynamodb/keys/notice';
-import { deliveryDepsFromEnv, log } from '../shared/adapters/runtime';
+import { deliveryDepsFromEnv, log, publishDepsFromEnv } from '../shared/adapters/runtime';
+import { publishAuditEvent } from '../shared/domain/webhook-delivery';
+import type { AuditEvent } from '../shared/domain/audit';
+import { isAuditEventKey } from '../shared/adapters/dynamodb/keys/audit';
 import { count, grantMetrics, METRIC, metrics, seconds } from '../shared/adapters/observability';
 
 const deps = deliveryDepsFromEnv();
+const webhooks = publishDepsFromEnv();
 const store = deps.store;
 
 const image = (img: Record<string, StreamAttributeValue> | undefined) =>
@@ -22,7 +26,8 @@ const isTtlRemoval = (record: DynamoDBRecord) =>
   record.eventName === 'REMOVE' && record.userIdentity?.type === 'Service' && record.userIdentity?.principalId === 'dynamodb.amazonaws.com';
 
 /**
- * The table's stream: delivers new outbox notices, records grants only TTL noticed ending, and
+ * The table's stream: delivers new outbox notices, publishes new audit events to the org's
+ * webhooks (queues their deliveries), records grants only TTL noticed ending, and
  * counts grants created and ended (with the expiry lag). Reports the first failed record so the
  * event source retries from there; notices already sent are skipped by their claim.
  */
@@ -39,6 +44,18 @@ async function onRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespo
     }
     const item = image(record.dynamodb?.NewImage);
     for (const m of grantMetrics(record.eventName, image(record.dynamodb?.OldImage), item)) (m.unit === 'seconds' ? seconds : count)(m.name, m.value);
+    if (record.eventName === 'INSERT' && item && isAuditEventKey(item.pk, item.sk)) {
+      const audit = fromItem<AuditEvent>(item)!;
+      try {
+        const queued = await publishAuditEvent(webhooks, audit);
+        if (queued) log.info('webhook deliveries queued', { orgId: audit.orgId, seq: audit.seq, action: audit.action, queued });
+      } catch (error) {
+        // The queue or the table refused for now: the stream retries from here (publishing is idempotent).
+        log.error('webhook publishing failed; will retry', { orgId: audit.orgId, seq: audit.seq, error: String(error) });
+        return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+      }
+      continue;
+    }
     if (record.eventName !== 'INSERT' || !item || !isNoticeKey(item.pk)) continue;
     const notice = fromItem<Notice>(item)!;
     try {

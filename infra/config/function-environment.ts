@@ -25,6 +25,8 @@ const BINDINGS: Record<string, (p: FunctionPermissions) => Names | undefined> = 
     p.signingKeys ? { deployed: ['SIGNING_KEY_ID', 'RETIRED_SIGNING_KEY_IDS', 'TOKEN_ISSUER', 'TOKEN_AUDIENCE'], local: ['SIGNING_KEY_FILE', 'TOKEN_ISSUER', 'TOKEN_AUDIENCE'] } : undefined,
   sendsMail: (p) => (p.sendsMail ? { deployed: ['MAIL_FROM', 'MAIL_FROM_NAME', 'MAIL_CONFIGURATION_SET', 'PORTAL_URL'], local: ['MAIL_FROM', 'MAIL_FROM_NAME', 'PORTAL_URL'] } : undefined),
   auditArchive: (p) => (p.auditArchive ? { deployed: ['AUDIT_ARCHIVE_BUCKET'], local: ['AUDIT_ARCHIVE_DIR'] } : undefined),
+  webhookSecrets: (p) => (p.webhookSecrets ? { deployed: ['WEBHOOK_KEY_ID'], local: ['WEBHOOK_SEAL_KEY'] } : undefined),
+  webhookQueue: (p) => (p.webhookQueue ? { deployed: ['WEBHOOK_QUEUE_URL'] } : undefined),
   auditExports: (p) => (p.auditExports ? { deployed: ['AUDIT_EXPORT_BUCKET', 'AUDIT_EXPORT_INLINE_ROWS'], local: ['AUDIT_EXPORT_DIR', 'EXPORT_LINK_SECRET', 'AUDIT_EXPORT_INLINE_ROWS'] } : undefined),
 };
 
@@ -32,7 +34,7 @@ const LIMITS = ['PLATFORM_MAX_GRANT_HOURS', 'MIN_GRANT_SECONDS', 'SESSION_MINUTE
 
 /** Plain configuration, per function (optional ones only where the stage sets them). */
 const CONFIG: Record<FunctionName, Names & { optional?: string[] }> = {
-  portal: { deployed: [...LIMITS, 'PORTAL_URL', 'CUSTOMER_ISSUER', 'CUSTOMER_CLIENT_ID'], optional: ['PROFILE_LEVEL_CLAIM', 'PROFILE_WORKSPACES_CLAIM'], local: ['COOKIE_SECURE'] },
+  portal: { deployed: [...LIMITS, 'PORTAL_URL', 'CUSTOMER_ISSUER', 'CUSTOMER_CLIENT_ID'], optional: ['PROFILE_LEVEL_CLAIM', 'PROFILE_WORKSPACES_CLAIM'], local: ['COOKIE_SECURE', 'WEBHOOK_ALLOW_LOCAL'] },
   approvals: { deployed: [...LIMITS], local: ['COOKIE_SECURE'] },
   'support-api': { deployed: [...LIMITS, 'STAFF_EMAIL_CLAIM'] },
   'product-api': { deployed: [...LIMITS, 'STAFF_SCOPE'] },
@@ -40,6 +42,8 @@ const CONFIG: Record<FunctionName, Names & { optional?: string[] }> = {
   expire: { deployed: [...LIMITS] },
   sweep: { deployed: [...LIMITS] },
   stream: { deployed: [] },
+  // The local stage only: plain http and loopback receivers (the local webhook receiver).
+  webhooks: { deployed: [], local: ['WEBHOOK_ALLOW_LOCAL'] },
   'mail-feedback': { deployed: [] },
   'staff-token': { deployed: ['STAFF_EMAIL_CLAIM'] },
 };

@@ -57,6 +57,15 @@ export interface FunctionPermissions {
   streamSource?: boolean;
   /** Subscribed to SES's bounce and complaint notifications. */
   mailFeedback?: boolean;
+  /** Webhook signing secrets under their KMS key: `seal` (Encrypt) when endpoints are added, `open` (Decrypt) to sign. */
+  webhookSecrets?: 'seal' | 'open';
+  /** The webhook delivery queue: `send` messages to it, or `consume` it as the event source (and hide a message for its backoff). */
+  webhookQueue?: 'send' | 'consume';
+  /**
+   * Services that different routes use, never one request together (the time budget counts only
+   * the slowest of them once).
+   */
+  oneRequestUsesOneOf?: AwsService[];
 }
 
 /** The partitions an item's key can start with (see `shared/adapters/dynamodb/keys/`). */
@@ -64,9 +73,12 @@ const AUDIT = 'AUDIT#*';
 const NOTICE = 'NOTICE#*';
 const TOKEN = 'TOKEN#*';
 const SUPPRESSED = 'SUPPRESSED#*';
+const DELIVERIES = 'DELIVERIES#*';
+const ORG = 'ORG#*';
 
 export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
-  portal: { timeoutSeconds: 28, table: ['read', 'write'], schedules: true, sessionSecret: true, auditExports: true },
+  // Grants schedule, large exports write to S3, adding a webhook seals its secret: never two in one request.
+  portal: { timeoutSeconds: 28, table: ['read', 'write'], schedules: true, sessionSecret: true, auditExports: true, webhookSecrets: 'seal', oneRequestUsesOneOf: ['scheduler', 's3', 'kms'] },
   approvals: { timeoutSeconds: 20, table: ['read', 'write'], schedules: true, sessionSecret: true },
   'support-api': { timeoutSeconds: 20, table: ['read', 'write'], schedules: true, signingKeys: 'sign' },
   // Public-facing: it only appends activity to the audit trail.
@@ -79,7 +91,10 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
   // away (removes their data, archives their trail); a run covers many items.
   sweep: { timeoutSeconds: 60, table: ['read', 'write', 'delete'], schedules: true, sendsMail: true, auditArchive: true },
   // Claims and marks notices, mints approval tokens, records TTL expiries in the audit trail.
-  stream: { timeoutSeconds: 30, table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, TOKEN], sendsMail: true, streamSource: true },
+  // Also turns published audit events into webhook deliveries and queues them (never posts them).
+  stream: { timeoutSeconds: 30, table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, TOKEN, DELIVERIES], sendsMail: true, streamSource: true, webhookQueue: 'send' },
+  // Posts queued webhook deliveries (5 s each, a batch of 5), records them, disables an endpoint failing for 3 days.
+  webhooks: { timeoutSeconds: 60, table: ['read', 'write'], writePartitions: [AUDIT, NOTICE, DELIVERIES, ORG], webhookSecrets: 'open', webhookQueue: 'consume' },
   // Records addresses SES reported bouncing or complaining; nothing else.
   'mail-feedback': { timeoutSeconds: 10, table: ['read', 'write'], writePartitions: [SUPPRESSED], mailFeedback: true },
   // The staff pool's pre-token-generation trigger: adds the agent's email to access tokens from
@@ -92,10 +107,11 @@ export function servicesOf(p: FunctionPermissions): AwsService[] {
   return [
     ...(p.table.length ? ['dynamodb' as const] : []),
     ...(p.schedules ? ['scheduler' as const] : []),
-    ...(p.signingKeys ? ['kms' as const] : []),
+    ...(p.signingKeys || p.webhookSecrets ? ['kms' as const] : []),
     ...(p.sessionSecret ? ['secrets' as const] : []),
     ...(p.sendsMail ? ['ses' as const] : []),
     ...(p.auditArchive || p.auditExports ? ['s3' as const] : []),
+    ...(p.webhookQueue ? ['sqs' as const] : []),
   ];
 }
 

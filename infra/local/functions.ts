@@ -9,6 +9,7 @@ export const FUNCTION_ENTRIES = {
   'admin-api': 'functions/admin-api.ts',
   expire: 'functions/expire.ts',
   stream: 'functions/stream.ts',
+  webhooks: 'functions/webhooks.ts',
   sweep: 'functions/sweep.ts',
   'mail-feedback': 'functions/mail-feedback.ts',
   'staff-token': 'functions/staff-token.ts',

@@ -7,8 +7,8 @@ export interface LocalLayout {
   stage: StageConfig;
   dataDir: string;
   host: string;
-  ports: { gateway: number; customerIdp: number; staffIdp: number; mailbox: number; dynamodb: number; scheduler: number; sesApi: number };
-  urls: { portal: string; customerIssuer: string; staffIssuer: string; mailbox: string; dynamodb: string; scheduler: string; sesApi: string };
+  ports: { gateway: number; customerIdp: number; staffIdp: number; mailbox: number; dynamodb: number; scheduler: number; sesApi: number; sqs: number; webhooks: number };
+  urls: { portal: string; customerIssuer: string; staffIssuer: string; mailbox: string; dynamodb: string; scheduler: string; sesApi: string; sqs: string; webhooks: string };
   tableName: string;
 }
 
@@ -17,6 +17,12 @@ export const STAFF_CLIENT_ID = 'support-cli';
 export const DEMO_PASSWORD = 'demo';
 /** Signs the local stand-in's download links for large exports (the gateway checks them); local only. */
 export const LOCAL_EXPORT_LINK_SECRET = 'local-export-link-secret-0123456789abcdef';
+
+/** Seals webhook secrets on the local stack (KMS's stand-in); local only. */
+export const LOCAL_WEBHOOK_SEAL_KEY = '6c6f63616c2d776562686f6f6b2d7365616c2d6b65792d303132333435363738';
+export const WEBHOOK_QUEUE_NAME = 'webhook-deliveries.fifo';
+/** The demo endpoint's secret (Acme's, on the local receiver), printed in the banner; local only. */
+export const DEMO_WEBHOOK_SECRET = 'whsec_bG9jYWwtZGVtby13ZWJob29rLXNlY3JldC0x';
 
 /** From the environment: SA_STAGE (dev), SA_PORT_BASE (4000), SA_DATA_DIR (.data). */
 export function localLayout(env: NodeJS.ProcessEnv = process.env): LocalLayout {
@@ -31,6 +37,8 @@ export function localLayout(env: NodeJS.ProcessEnv = process.env): LocalLayout {
     scheduler: base + 4,
     staffIdp: base + 5,
     sesApi: base + 6,
+    sqs: base + 7,
+    webhooks: base + 8,
   };
   const url = (port: number) => `http://${host}:${port}`;
   return {
@@ -46,6 +54,8 @@ export function localLayout(env: NodeJS.ProcessEnv = process.env): LocalLayout {
       dynamodb: url(ports.dynamodb),
       scheduler: url(ports.scheduler),
       sesApi: url(ports.sesApi),
+      sqs: url(ports.sqs),
+      webhooks: url(ports.webhooks),
     },
     tableName: 'support-access',
   };
@@ -62,6 +72,7 @@ export function platformEnvironment(layout: LocalLayout): Record<string, string>
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: urls.dynamodb,
     AWS_ENDPOINT_URL_SESV2: urls.sesApi,
     AWS_ENDPOINT_URL_SCHEDULER: urls.scheduler,
+    AWS_ENDPOINT_URL_SQS: urls.sqs,
   };
 }
 
@@ -102,6 +113,9 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     AUDIT_EXPORT_DIR: resolve(layout.dataDir, 'audit-archive'),
     AUDIT_EXPORT_INLINE_ROWS: String(stage.auditExportInlineRows),
     EXPORT_LINK_SECRET: LOCAL_EXPORT_LINK_SECRET,
+    WEBHOOK_QUEUE_URL: `${urls.sqs}/000000000000/${WEBHOOK_QUEUE_NAME}`,
+    WEBHOOK_SEAL_KEY: LOCAL_WEBHOOK_SEAL_KEY,
+    WEBHOOK_ALLOW_LOCAL: 'true',
     // Powertools: JSON logs from warnings up (the stack's own progress lines stay readable);
     // no metrics locally, there is no CloudWatch to read them.
     POWERTOOLS_SERVICE_NAME: 'support-access',

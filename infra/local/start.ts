@@ -10,7 +10,9 @@ import { ensureLocalKey } from '../../shared/adapters/local-key-signer';
 import { checkDataDir, ensureTable, startDynamoDb } from './dynamodb';
 import { FUNCTION_ENTRIES, loadHandler, type FunctionName, type Handler } from './functions';
 import { createGateway } from './gateway';
-import { functionEnvironment, localLayout, platformEnvironment, STAFF_CLIENT_ID } from './layout';
+import { DEMO_WEBHOOK_SECRET, functionEnvironment, localLayout, platformEnvironment, STAFF_CLIENT_ID, WEBHOOK_QUEUE_NAME } from './layout';
+import { LocalFifoQueue } from './queue';
+import { WebhookReceiver } from './webhook-receiver';
 import { localEnvironment } from '../config/function-environment';
 import { startIdentityProviders } from './oidc';
 import { checkJava, checkPorts, StartupError } from './preflight';
@@ -19,7 +21,7 @@ import { AsyncInvoker } from './async-invoke';
 import { LocalScheduler, type FireMode } from './scheduler';
 import { periodic, StackTime } from './stack-time';
 import { stackClock } from '../../shared/domain/clock';
-import { seedDemoData } from './seed';
+import { DEMO_WEBHOOK, seedDemoData } from './seed';
 import { DEMO_AGENTS, DEMO_PRODUCT_CLIENTS, DEMO_USERS } from './seed-data';
 import { startSesEmulator } from './ses';
 import { createSesGate } from './ses-gate';
@@ -111,6 +113,11 @@ async function main() {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ attempts: expire.attempts, failures: expire.failures(), waiting: expire.waiting() }));
         return true;
       }
+      if (clockControl && url.pathname === '/__queue/webhooks') {
+        if (req.method === 'POST') await queue.settle();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ depth: queue.depth(), invocations: queue.invocations.slice(-50) }));
+        return true;
+      }
       if (clockControl && url.pathname === '/__lambda/stream') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ failures: poller?.failures() ?? [] }));
         return true;
@@ -122,6 +129,17 @@ async function main() {
     time.onTick('scheduler', () => scheduler.tick());
     time.onFireMode((mode) => scheduler.setFireMode(mode));
     step(`Local scheduler on port ${layout.ports.scheduler} (${scheduler.list().length} schedule(s); fires within the minute${fireMode === 'exact' ? ', exactly at the at-time' : ''}${clockControl ? '; stack clock under test control' : ''})`);
+
+    const queue = new LocalFifoQueue(layout.dataDir, WEBHOOK_QUEUE_NAME, handlers.webhooks, stackClock, trace);
+    const queueServer = queue.createServer();
+    await listen(queueServer, layout.ports.sqs);
+    servers.push(queueServer);
+    time.onTick('webhook-queue', () => queue.tick());
+    const receiver = new WebhookReceiver({ [DEMO_WEBHOOK.path]: DEMO_WEBHOOK_SECRET });
+    const receiverServer = receiver.createServer();
+    await listen(receiverServer, layout.ports.webhooks);
+    servers.push(receiverServer);
+    step(`Webhook queue (SQS FIFO stand-in) on port ${layout.ports.sqs}, ${queue.depth().visible + queue.depth().invisible} message(s) waiting; webhook receiver on port ${layout.ports.webhooks}`);
 
     poller = new StreamPoller(db, layout.tableName, layout.dataDir, handlers.stream, trace);
     await poller.start();
@@ -151,6 +169,7 @@ Support Access is running (started in ${((Date.now() - started) / 1000).toFixed(
 
   Customer portal   ${layout.urls.portal}/        sign in as ${DEMO_USERS.map((u) => u.email).join(', ')} (password: demo)
   Mailbox           ${layout.urls.mailbox}/        every email the product sends
+  Webhooks          ${layout.urls.webhooks}/        every webhook posted locally (Acme's demo endpoint: ${layout.urls.webhooks}${DEMO_WEBHOOK.path}, secret ${DEMO_WEBHOOK_SECRET})
   Support API       ${layout.urls.portal}/support/orgs/acme/grants
   JWKS              ${layout.urls.portal}/.well-known/jwks.json
   Introspection     POST ${layout.urls.portal}/oauth/introspect   (product credentials for acme: ${DEMO_PRODUCT_CLIENTS[0]!.clientId} / ${DEMO_PRODUCT_CLIENTS[0]!.secret})

@@ -14,6 +14,7 @@ import { SupportHttpApi } from '../constructs/http-api';
 import { Issuer } from '../constructs/identity';
 import { Operations } from '../constructs/operations';
 import { OutboxMailer } from '../constructs/outbox-mailer';
+import { WebhookDelivery } from '../constructs/webhook-delivery';
 import { SupportFunction } from '../constructs/support-function';
 import { FUNCTION_PERMISSIONS } from '../config/function-permissions';
 import { WebFirewall } from '../constructs/web-firewall';
@@ -149,6 +150,8 @@ export class SupportAccessStack extends Stack {
     });
     const outbox = new OutboxMailer(this, 'Outbox', { table, mailFrom, mailDomain: config.mailDomain });
     const mailFeedback = new SupportFunction(this, 'MailFeedback', { name: 'mail-feedback', logRetention, environment: {} });
+    const webhookDelivery = new WebhookDelivery(this, 'WebhookDelivery');
+    const webhooks = new SupportFunction(this, 'Webhooks', { name: 'webhooks', logRetention, environment: {} });
 
     // Platform admins: org provisioning behind IAM authorization; deleted orgs' trails are archived.
     const archive = new AuditArchive(this, 'AuditArchive', { retentionDays: config.auditRetentionDays, key: dataKey });
@@ -164,7 +167,7 @@ export class SupportAccessStack extends Stack {
     });
 
     // Every grant comes from the one declaration of each function's permissions.
-    const functionsByName = { portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi, expire, sweep, stream, 'mail-feedback': mailFeedback };
+    const functionsByName = { portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi, expire, sweep, stream, 'mail-feedback': mailFeedback, webhooks };
     for (const fn of Object.values(functionsByName)) {
       const declared = FUNCTION_PERMISSIONS[fn.supportName];
       fn.bindTable(table, dataKey);
@@ -184,6 +187,10 @@ export class SupportAccessStack extends Stack {
       if (declared.streamSource) outbox.feed(fn);
       if (declared.sendsMail) outbox.grantSend(fn);
       if (declared.mailFeedback) outbox.subscribe(fn);
+      if (declared.webhookSecrets === 'seal') webhookDelivery.grantSeal(fn);
+      if (declared.webhookSecrets === 'open') webhookDelivery.grantOpen(fn);
+      if (declared.webhookQueue === 'send') webhookDelivery.grantSend(fn);
+      if (declared.webhookQueue === 'consume') webhookDelivery.feed(fn);
     }
 
     http.addRoutes({ portal, approvals, 'support-api': supportApi, 'product-api': productApi, 'admin-api': adminApi }, { issuer: staff.url, audience: staff.clientId, scopes: [config.staffScope] });
@@ -192,12 +199,12 @@ export class SupportAccessStack extends Stack {
       statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['execute-api:Invoke'], resources: http.routeArns('iam') })],
     });
 
-    const functions = { Portal: portal, Approvals: approvals, SupportApi: supportApi, ProductApi: productApi, AdminApi: adminApi, Expire: expire, Sweep: sweep, Stream: stream, MailFeedback: mailFeedback, ...(staffToken ? { StaffToken: staffToken } : {}) };
+    const functions = { Portal: portal, Approvals: approvals, SupportApi: supportApi, ProductApi: productApi, AdminApi: adminApi, Expire: expire, Sweep: sweep, Stream: stream, MailFeedback: mailFeedback, Webhooks: webhooks, ...(staffToken ? { StaffToken: staffToken } : {}) };
     new Operations(this, 'Operations', {
       stage: config.stage,
       alarmEmail: config.alarmEmail,
       functions,
-      deadLetterQueues: { ExpirySchedules: scheduler.deadLetterQueue, ExpireFailures: scheduler.expireFailures, StreamRecords: outbox.failures },
+      deadLetterQueues: { ExpirySchedules: scheduler.deadLetterQueue, ExpireFailures: scheduler.expireFailures, StreamRecords: outbox.failures, WebhookDeliveries: webhookDelivery.deadLetters },
       api: http.api,
       expiryLagAlarmSeconds: config.expiryLagAlarmSeconds,
     });

@@ -22,6 +22,15 @@ import type { ExportStore } from '../ports/export-store';
 import { FileExportStore } from './file-export-store';
 import { S3ExportStore } from './s3-export-store';
 import { logger } from './observability';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Store } from '../ports/store';
+import type { SecretBox, WebhookStore } from '../ports/webhooks';
+import type { WebhookAdminDeps } from '../domain/webhook-endpoints';
+import type { PublishDeps, SendDeps } from '../domain/webhook-delivery';
+import { DynamoWebhookStore } from './dynamodb/webhooks';
+import { KmsSecretBox, LocalSecretBox } from './secret-box';
+import { SqsWebhookQueue } from './sqs-queue';
+import { SafeWebhookSender } from './webhook-sender';
 
 /** Structured JSON log lines (Powertools); never whole events (they carry personal data). */
 export const log = {
@@ -96,4 +105,40 @@ export function signerFromEnv(): TokenSigner {
   const keyId = optionalEnv('SIGNING_KEY_ID');
   const retired = (optionalEnv('RETIRED_SIGNING_KEY_IDS') ?? '').split(',').filter(Boolean);
   return keyId ? new KmsSigner(new KMSClient(clientConfig('kms')), keyId, retired) : new LocalKeySigner(requireEnv('SIGNING_KEY_FILE'));
+}
+
+/** Plain http and loopback webhook receivers: set only by the local stack (never by CDK). */
+const allowLocalReceivers = () => optionalEnv('WEBHOOK_ALLOW_LOCAL') === 'true';
+
+export const webhookStoreFromEnv = (): WebhookStore => new DynamoWebhookStore(documentClient, requireEnv('TABLE_NAME'));
+
+/** Webhook secrets: sealed by KMS in AWS (`WEBHOOK_KEY_ID`), by the local stack's key locally. */
+export function secretBoxFromEnv(): SecretBox {
+  const keyId = optionalEnv('WEBHOOK_KEY_ID');
+  return keyId ? new KmsSecretBox(new KMSClient(clientConfig('kms')), keyId) : new LocalSecretBox(requireEnv('WEBHOOK_SEAL_KEY'));
+}
+
+/** What the settings page's webhook forms need (the portal). */
+export function webhookAdminDepsFromEnv(store: Store): WebhookAdminDeps {
+  return { store, webhooks: webhookStoreFromEnv(), secrets: secretBoxFromEnv(), clock: clockFromEnv(), ids: newId, allowLocalReceivers: allowLocalReceivers() };
+}
+
+/** The delivery queue (SQS FIFO; the local stand-in behind the same API locally). */
+export const webhookQueueFromEnv = (): SqsWebhookQueue => new SqsWebhookQueue(new SQSClient(clientConfig('sqs')), requireEnv('WEBHOOK_QUEUE_URL'));
+
+/** What publishing audit events as webhook deliveries needs (the stream). */
+export function publishDepsFromEnv(): PublishDeps {
+  return { webhooks: webhookStoreFromEnv(), queue: webhookQueueFromEnv(), clock: clockFromEnv() };
+}
+
+/** What posting deliveries needs (the webhooks function). */
+export function sendDepsFromEnv(): SendDeps {
+  return {
+    webhooks: webhookStoreFromEnv(),
+    sender: new SafeWebhookSender({ allowLocalReceivers: allowLocalReceivers() }),
+    secrets: secretBoxFromEnv(),
+    store: storeFromEnv(),
+    clock: clockFromEnv(),
+    ids: newId,
+  };
 }

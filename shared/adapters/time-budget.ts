@@ -11,6 +11,7 @@ export const CLIENT_SETTINGS = {
   scheduler: { connectionTimeoutMs: 500, requestTimeoutMs: 1500, maxAttempts: 2 },
   secrets: { connectionTimeoutMs: 500, requestTimeoutMs: 1500, maxAttempts: 2 },
   s3: { connectionTimeoutMs: 500, requestTimeoutMs: 4000, maxAttempts: 2 },
+  sqs: { connectionTimeoutMs: 500, requestTimeoutMs: 1500, maxAttempts: 3 },
 } as const;
 
 export type AwsService = keyof typeof CLIENT_SETTINGS;

@@ -21,7 +21,8 @@ export type NoticeTemplate =
   | 'change-requested'
   | 'session-started'
   | 'grant-ending-soon'
-  | 'org-welcome';
+  | 'org-welcome'
+  | 'webhook-disabled';
 
 /** Templates whose email carries a single-use approval link, issued when it is sent. */
 export const LINKED_TEMPLATES: ReadonlySet<NoticeTemplate> = new Set(['permission-requested', 'change-requested']);

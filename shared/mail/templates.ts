@@ -138,6 +138,14 @@ const TEMPLATES: Record<Notice['template'], (d: Record<string, string>) => Rende
     ],
     action: { label: 'Open Support Access', url: (c) => `${c.portalUrl}/settings` },
   }),
+  'webhook-disabled': (d) => ({
+    subject: 'A Support Access webhook was turned off: it kept failing',
+    lines: [
+      `Every delivery to the webhook ${d.url} failed since ${when(d.failingSince)}, so Support Access turned it off. Events are no longer sent there.`,
+      'Fix the receiver, turn the webhook on again on the settings page, and redeliver the events it missed from its delivery log.',
+    ],
+    action: { label: 'Open the webhook', url: (c) => `${c.portalUrl}/settings/webhooks/${encodeURIComponent(d.endpointId ?? '')}` },
+  }),
   'grant-ending-soon': (d) => ({
     subject: `Support login access to ${d.orgName} ends in 24 hours`,
     lines: [

@@ -2,6 +2,7 @@ import type { AuditEntry, AuditEvent } from '../domain/audit';
 import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../domain/model';
 import type { Notice } from '../domain/notices';
 import type { ExpiryTarget } from './scheduler';
+import type { WebhookEndpoint } from './webhooks';
 
 /** The condition an entity is written under: new, in a given status, or at a given version. */
 export type Expect = 'new' | { status: string } | { version: number } | { unused: true };
@@ -17,7 +18,9 @@ export type Write =
   | { kind: 'client'; client: ProductClient; expect: Expect }
   | { kind: 'user'; user: UserProfile; expect: Expect }
   | { kind: 'portalSession'; portalSession: PortalSession; expect: Expect }
-  | { kind: 'deletion'; deletion: OrgDeletion; expect: Expect };
+  | { kind: 'deletion'; deletion: OrgDeletion; expect: Expect }
+  /** A webhook endpoint; `remove` deletes it (under the same condition). */
+  | { kind: 'webhook'; endpoint: WebhookEndpoint; expect: Expect; remove?: boolean };
 
 /** A state change: entity writes, their audit events and notices, all or nothing. */
 export interface Change {

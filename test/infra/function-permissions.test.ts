@@ -26,6 +26,8 @@ function labelOf(resource: unknown): string {
     [/ExpireFailures/, 'expire failures queue'],
     [/OutboxFeedback(?!Key)/, 'feedback topic'],
     [/:identity\//, 'SES identity'],
+    [/WebhookDeliverySecretsKey/, 'webhook secrets key'],
+    [/WebhookDeliveryDeliveries/, 'webhook queue'],
   ];
   const found = rules.find(([pattern]) => pattern.test(text));
   if (!found) throw new Error(`unlabelled resource ${text}`);
@@ -59,7 +61,8 @@ const partitions = (...keys: string[]) => ({ 'ForAllValues:StringLike': { 'dynam
 
 /** Each function's exact permissions: anything more fails. */
 const EXPECTED: Record<string, string[]> = {
-  Portal: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], 'cookie secret'), ...lines(['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject'], 'archive exports/*')],
+  // Seals a new webhook's secret: Encrypt only, it never opens one.
+  Portal: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], 'cookie secret'), ...lines(['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject'], 'archive exports/*'), ...lines(['kms:Encrypt'], 'webhook secrets key')],
   Approvals: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], 'cookie secret')],
   SupportApi: [...XRAY, ...READ, ...WRITE, ...KEY, ...SCHEDULES, ...lines(['kms:Sign', 'kms:GetPublicKey'], 'signing key')],
   ProductApi: [...XRAY, ...READ, ...lines(WRITE_ACTIONS, 'table', partitions('AUDIT#*', 'NOTICE#*')), ...KEY, ...lines(['kms:GetPublicKey'], 'signing key')],
@@ -74,13 +77,24 @@ const EXPECTED: Record<string, string[]> = {
   Stream: [
     ...XRAY,
     ...READ,
-    ...lines(WRITE_ACTIONS, 'table', partitions('AUDIT#*', 'NOTICE#*', 'TOKEN#*')),
+    ...lines(WRITE_ACTIONS, 'table', partitions('AUDIT#*', 'NOTICE#*', 'TOKEN#*', 'DELIVERIES#*')),
     ...KEY,
     // The stream event source mapping's own grant: read the stream, find it (ListStreams takes only *), send failures to the queue.
     ...lines(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], 'table stream'),
     ...lines(['dynamodb:ListStreams'], '*'),
     ...lines(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], 'stream failures queue'),
     ...lines(['ses:SendEmail', 'ses:SendRawEmail'], 'SES identity'),
+    // Queues webhook deliveries (never posts them).
+    ...lines(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], 'webhook queue'),
+  ],
+  // Posts webhooks: opens their secrets, consumes the queue (and hides a failed message for its backoff), records deliveries.
+  Webhooks: [
+    ...XRAY,
+    ...READ,
+    ...lines(WRITE_ACTIONS, 'table', partitions('AUDIT#*', 'NOTICE#*', 'DELIVERIES#*', 'ORG#*')),
+    ...KEY,
+    ...lines(['kms:Decrypt'], 'webhook secrets key'),
+    ...lines(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], 'webhook queue'),
   ],
 };
 

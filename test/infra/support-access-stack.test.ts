@@ -5,6 +5,7 @@ import { SupportAccessStack } from '../../infra/stacks/support-access-stack';
 import { TABLE } from '../../shared/adapters/dynamodb/table-definition';
 import { ROUTES } from '../../shared/http/routes';
 import { FUNCTION_ENTRIES } from '../../infra/local/functions';
+import { WEBHOOK_QUEUE } from '../../infra/config/webhook-queue';
 
 /** Synthesizes the stack without bundling (esbuild is exercised by `npm run synth`). */
 function synth(overrides: Record<string, unknown> = {}): Template {
@@ -172,6 +173,30 @@ describe('SupportAccessStack', () => {
     });
   });
 
+  test('webhooks: a FIFO queue with its backoff window, a FIFO dead-letter queue, partial batch failures, and a rotating secrets key', () => {
+    const queues = Object.entries(template.findResources('AWS::SQS::Queue')).filter(([id]) => id.startsWith('WebhookDelivery'));
+    const deliveries = queues.find(([id]) => id.startsWith('WebhookDeliveryDeliveries'))![1].Properties;
+    expect(deliveries).toMatchObject({
+      FifoQueue: true,
+      VisibilityTimeout: WEBHOOK_QUEUE.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: WEBHOOK_QUEUE.retentionSeconds,
+      RedrivePolicy: { maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount },
+    });
+    expect(deliveries.ContentBasedDeduplication).not.toBe(true);
+    // Longer than the 24 hours of retries, and six times the consumer's timeout.
+    expect(WEBHOOK_QUEUE.retentionSeconds).toBeGreaterThan(24 * 3600);
+    expect(queues.find(([id]) => id.startsWith('WebhookDeliveryDeadLetters'))![1].Properties.FifoQueue).toBe(true);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebhookDeliveryDeliveries'), 'Arn'] },
+      BatchSize: WEBHOOK_QUEUE.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const keys = Object.entries(template.findResources('AWS::KMS::Key')).filter(([id]) => id.startsWith('WebhookDeliverySecretsKey'));
+    expect(keys.map(([, k]) => k.Properties.EnableKeyRotation)).toEqual([true]);
+    // Loopback and plain-http receivers are the local stack's alone.
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) expect(fn.Properties.Environment.Variables.WEBHOOK_ALLOW_LOCAL).toBeUndefined();
+  });
+
   test('expire, invoked asynchronously by Scheduler, has Lambda\'s two retries and an on-failure queue with an alarm; the expiry-lag alarm fits one-minute precision', () => {
     const [expireId] = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('Expire'));
     const queues = template.findResources('AWS::SQS::Queue');
@@ -199,7 +224,7 @@ describe('SupportAccessStack', () => {
     const t = synth({ alarmEmail: 'oncall@vendor.example', mailFrom: 'support-access@vendor.example', expiryLagAlarmSeconds: 90 });
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
-    expect(named('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(named('ApproximateNumberOfMessagesVisible')).toHaveLength(4);
     expect(named('Errors')).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
     expect(named('Throttles')).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
     expect(named('5xx')).toHaveLength(1);

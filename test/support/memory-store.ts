@@ -4,6 +4,7 @@ import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, Porta
 import type { Notice } from '../../shared/domain/notices';
 import type { ExpiryTarget } from '../../shared/ports/scheduler';
 import type { CasePage, Change, Expect, ReadTogether, ReadTogetherResult, Store, Write } from '../../shared/ports/store';
+import type { WebhookEndpoint } from '../../shared/ports/webhooks';
 import { transactionItems } from '../../shared/adapters/dynamodb/store';
 
 type Versioned = { status?: string; version?: number; usedAt?: string };
@@ -34,6 +35,8 @@ export class MemoryStore implements Store {
   async findOrgByName(name: string) { return [...this.orgs.values()].find((o) => o.name.toLowerCase() === name.toLowerCase())?.orgId; }
   async listOrgs() { return [...this.orgs.values()]; }
   readonly deletions = new Map<string, OrgDeletion>();
+  /** Webhook endpoints by `orgId#endpointId` (written through commit, like in DynamoDB). */
+  readonly webhookEndpoints = new Map<string, WebhookEndpoint>();
   async removeOrgData(orgId: string, maxItems: number) {
     const mine = [...this.grants.entries(), ...this.cases.entries()].filter(([k]) => k.startsWith(`${orgId}#`)).slice(0, maxItems);
     for (const [k] of mine) { this.grants.delete(k); this.cases.delete(k); }
@@ -126,6 +129,10 @@ export class MemoryStore implements Store {
       case 'user': return this.entry(this.users, w.user.email.toLowerCase(), w.user);
       case 'portalSession': return this.entry(this.portalSessions, `${w.portalSession.email}#${w.portalSession.sid}`, w.portalSession);
       case 'deletion': return this.entry(this.deletions, w.deletion.orgId, w.deletion);
+      case 'webhook': {
+        const key = `${w.endpoint.orgId}#${w.endpoint.endpointId}`;
+        return { current: this.webhookEndpoints.get(key), put: () => void (w.remove ? this.webhookEndpoints.delete(key) : this.webhookEndpoints.set(key, w.endpoint)) };
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import type { UserProfile } from '../../shared/domain/model';
 const DOMAIN = join(process.cwd(), 'shared/domain');
 
 /** Every consent-changing service: a customer in person only. */
-const CONSENT = ['createUserGrant', 'changeGrantEnd', 'revokeGrant', 'updateSettings', 'openCase', 'setRemoteAccess', 'solveCase', 'endSession', 'decideRequest', 'signOutEverywhere'];
+const CONSENT = ['createUserGrant', 'changeGrantEnd', 'revokeGrant', 'updateSettings', 'openCase', 'setRemoteAccess', 'solveCase', 'endSession', 'decideRequest', 'signOutEverywhere', 'createEndpoint', 'updateEndpoint', 'deleteEndpoint', 'sendTestEvent', 'redeliver'];
 
 /** Every other async export of the domain, and why a "log in as" session cannot reach consent through it. */
 const NOT_CONSENT: Record<string, string> = {
@@ -55,6 +55,10 @@ const NOT_CONSENT: Record<string, string> = {
   deleteOrg: 'platform admins (IAM)',
   deletionOf: 'platform admins (IAM)',
   listCasesOf: 'read',
+  listEndpoints: 'read (admins)',
+  endpointWithDeliveries: 'read (admins)',
+  publishAuditEvent: 'system: the stream (publishes what a checked change recorded)',
+  sendDelivery: 'system: the webhook queue',
 };
 
 const ada: UserProfile = { email: 'ada@acme.test', orgId: 'acme', name: 'Ada', role: 'admin', level: 'admin', workspaces: 'all' };

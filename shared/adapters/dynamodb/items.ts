@@ -13,6 +13,8 @@ import { caseKey } from './keys/case';
 import { deletionKey, orgKey, orgNameKey } from './keys/org';
 import { memberKey, userKey } from './keys/user';
 import { pendingRequestIndexKeys, requestKey } from './keys/request';
+import { webhookDeliveryKey, webhookEndpointKey } from './keys/webhook';
+import type { WebhookDelivery, WebhookEndpoint } from '../../ports/webhooks';
 
 /** How long a sent notice is kept for idempotency before TTL removes it. */
 const NOTICE_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -147,6 +149,17 @@ export function requestItem(r: AccessRequest): Record<string, unknown> {
 
 export function tokenItem(t: ApprovalToken): Record<string, unknown> {
   return { ...approvalTokenKey(t.tokenHash), type: 'approval-token', ...t, ttl: epochSeconds(t.expiresAt) + REQUEST_RETENTION_SECONDS };
+}
+
+export function webhookEndpointItem(endpoint: WebhookEndpoint): Record<string, unknown> {
+  return { ...webhookEndpointKey(endpoint.orgId, endpoint.endpointId), type: 'webhook', ...endpoint };
+}
+
+/** How long a delivery (and its log line on the settings page) is kept. */
+export const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
+
+export function webhookDeliveryItem(delivery: WebhookDelivery): Record<string, unknown> {
+  return { ...webhookDeliveryKey(delivery.endpointId, delivery.deliveryId), type: 'webhook-delivery', ...delivery, ttl: epochSeconds(delivery.createdAt) + DELIVERY_RETENTION_SECONDS };
 }
 
 export function auditItem(event: AuditEvent): Record<string, unknown> {

@@ -16,7 +16,8 @@ import { deletionKey, ORG_DIRECTORY, orgKey, orgNameKey, orgPartition } from './
 import { SESSION_PREFIX, sessionKey, sessionRefKey, sessionsOfGrantPrefix } from './keys/session';
 import { productClientKey } from './keys/product-client';
 import { userKey } from './keys/user';
-import { auditItem, caseItem, deletionItem, fromItem, grantItem, newOrgItems, noticeItem, orgItem, ownedKeys, portalSessionItem, productClientItems, requestItem, sessionItem, sessionRefItem, tokenItem, userItems } from './items';
+import { auditItem, caseItem, deletionItem, fromItem, grantItem, newOrgItems, noticeItem, orgItem, ownedKeys, portalSessionItem, productClientItems, requestItem, sessionItem, sessionRefItem, tokenItem, userItems, webhookEndpointItem } from './items';
+import { webhookEndpointKey } from './keys/webhook';
 import { EXPIRY_SHARDS, TABLE } from './table-definition';
 import type { ExpiryTarget } from '../../ports/scheduler';
 
@@ -268,7 +269,7 @@ export class DynamoStore implements Store {
       const head = attempt === 1 && change.auditHead ? change.auditHead : await this.auditHead(change.orgId);
       let link = head;
       const events = change.audit.map((entry) => (link = chainEvent(change.orgId, entry, link)));
-      const entities = change.writes.flatMap((w) => entityItems(w).map((item) => this.put(item, w.expect)));
+      const entities = change.writes.flatMap((w) => (w.kind === 'webhook' && w.remove ? [this.remove(webhookEndpointKey(w.endpoint.orgId, w.endpoint.endpointId), w.expect)] : entityItems(w).map((item) => this.put(item, w.expect))));
       const items: TransactItem[] = [
         ...entities,
         this.headWrite(change.orgId, head, link),
@@ -315,6 +316,10 @@ export class DynamoStore implements Store {
 
   private put(item: Record<string, unknown>, expect: Expect): TransactItem {
     return { Put: { TableName: this.tableName, Item: item, ...condition(expect) } };
+  }
+
+  private remove(key: { pk: string; sk: string }, expect: Expect): TransactItem {
+    return { Delete: { TableName: this.tableName, Key: key, ...condition(expect) } };
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
@@ -389,6 +394,8 @@ function entityItems(write: Write): Record<string, unknown>[] {
       return [portalSessionItem(write.portalSession)];
     case 'deletion':
       return [deletionItem(write.deletion)];
+    case 'webhook':
+      return [webhookEndpointItem(write.endpoint)];
   }
 }
 

@@ -67,6 +67,7 @@ ${fieldError(e, 'supportLevel')}<select id="supportLevel" name="supportLevel"${d
 ${model.org.workspaces.map((w) => html`<label class="choice"><input type="checkbox" name="supportWorkspaces" value="${w}"${checked(chosen.has(w))}><span>${w}</span></label>`)}</div>
 </fieldset>
 <p><button type="submit" class="primary">Save settings</button></p></form>
+<section class="card"><h2>Webhooks</h2><p class="muted">Send access events to your SIEM, Slack or ticketing as they happen.</p><p><a href="/settings/webhooks">Manage webhooks</a></p></section>
 <form class="card" method="post" action="/sign-out-everywhere">${csrfField(user.csrf)}
 <h2>Sign a user out everywhere</h2><p class="muted">Ends every portal sign-in of a user of ${model.org.name} at once (a lost laptop, someone leaving).</p>
 <label for="signout-email">Email</label><input id="signout-email" name="email" type="email" autocomplete="off">

@@ -6,3 +6,6 @@ export const auditEventKey = (orgId: string, seq: number) => ({
   sk: `EVENT#${String(seq).padStart(12, '0')}`,
 });
 export const AUDIT_EVENT_PREFIX = 'EVENT#';
+
+/** An audit event's item (not the head), as the stream sees its keys. */
+export const isAuditEventKey = (pk: unknown, sk: unknown): boolean => typeof pk === 'string' && pk.startsWith('AUDIT#') && typeof sk === 'string' && sk.startsWith(AUDIT_EVENT_PREFIX);
