@@ -152,8 +152,7 @@ export class LocalFifoQueue {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       await this.tick();
-      const now = this.clock.now().getTime();
-      if (!this.inFlight && !this.messages.some((m) => m.visibleAt <= now)) return;
+      if (!this.inFlight && !this.receivable().length) return;
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -167,19 +166,23 @@ export class LocalFifoQueue {
     this.persist();
   }
 
-  /** The heads of groups with nothing invisible, in order, up to a batch. */
-  private receive(): StoredMessage[] {
+  /** The head of each group with nothing invisible, in order. */
+  private receivable(): StoredMessage[] {
     const now = this.clock.now().getTime();
     const held = new Set(this.messages.filter((m) => m.visibleAt > now).map((m) => m.groupId));
+    return this.messages.filter((m) => !held.has(m.groupId) && (held.add(m.groupId), true));
+  }
+
+  /** Up to a batch of group heads, now in flight (a message received too often goes to the dead letters instead). */
+  private receive(): StoredMessage[] {
+    const now = this.clock.now().getTime();
     const batch: StoredMessage[] = [];
-    for (const m of this.messages) {
+    for (const m of this.receivable()) {
       if (batch.length >= WEBHOOK_QUEUE.batchSize) break;
-      if (held.has(m.groupId)) continue;
       if (m.receiveCount >= WEBHOOK_QUEUE.maxReceiveCount) {
         appendFileSync(this.deadLetters, `${JSON.stringify({ ...m, deadLetteredAt: new Date(now).toISOString() })}\n`);
         this.messages = this.messages.filter((x) => x !== m);
         this.log(`queue ${this.name}: ${m.messageId} received ${m.receiveCount} times, moved to the dead-letter queue`);
-        held.add(m.groupId);
         continue;
       }
       m.receiveCount++;
@@ -187,8 +190,6 @@ export class LocalFifoQueue {
       m.receiptHandle = randomUUID();
       m.visibleAt = now + WEBHOOK_QUEUE.visibilityTimeoutSeconds * 1000;
       batch.push(m);
-      // Later messages of the group wait: the group is in flight now.
-      held.add(m.groupId);
     }
     if (batch.length) this.persist();
     return batch;

@@ -1,0 +1,92 @@
+import { chainEvent, GENESIS_HASH, type AuditEntry } from '../../shared/domain/audit';
+import { eventFromAudit, eventTypeOf, orderKeyOf, slackMessage, WEBHOOK_EVENT_TYPES } from '../../shared/domain/webhook-events';
+
+const entry = (action: string, more: Partial<AuditEntry> = {}): AuditEntry => ({
+  at: '2026-05-04T09:00:00.000Z',
+  actor: { type: 'agent', id: 'alex@vendor.test', email: 'alex@vendor.test', actingAs: 'uma@acme.test' },
+  action,
+  target: { type: 'grant', id: 'g1' },
+  ...more,
+});
+const audit = (e: AuditEntry, seq = 0) => chainEvent('acme', e, { seq, hash: GENESIS_HASH });
+
+describe('the webhook event catalogue', () => {
+  test.each([
+    ['grant.created', {}, 'grant.created'],
+    ['grant.case_activated', {}, 'grant.created'],
+    ['grant.extended', {}, 'grant.end_changed'],
+    ['grant.shortened', {}, 'grant.end_changed'],
+    ['grant.revoked', {}, 'grant.revoked'],
+    ['grant.expired', {}, 'grant.expired'],
+    ['grant.consent_withdrawn', {}, 'grant.consent_withdrawn'],
+    ['grant.case_solved', {}, 'grant.ended'],
+    ['grant.org_suspended', {}, 'grant.ended'],
+    ['grant.plan_changed', {}, 'grant.ended'],
+    ['session.started', {}, 'session.started'],
+    ['session.ended', {}, 'session.ended'],
+    ['request.created', {}, 'access_request.created'],
+    ['request.approved_by', { status: 'approved' }, 'access_request.decided'],
+    ['request.denied_by', { status: 'denied' }, 'access_request.decided'],
+    ['request.approved_by', { status: 'pending' }, undefined],
+    ['change.approved_by', { status: 'approved' }, 'change_request.decided'],
+    ['change.denied_by', { status: 'denied' }, 'change_request.decided'],
+    ['change.created', {}, undefined],
+    ['case.remote_access_changed', {}, 'case.access_changed'],
+    ['support.activity', {}, 'support.activity'],
+    ['webhook.test_requested', {}, 'webhook.test'],
+    ['user.signed_in', {}, undefined],
+    ['webhook.created', {}, undefined],
+    ['org.settings_changed', {}, undefined],
+  ])('%s (%j) is published as %s', (action, after, type) => {
+    expect(eventTypeOf({ action, after })).toBe(type);
+  });
+
+  test('every type in the catalogue is published by some action', () => {
+    const actions = ['grant.created', 'grant.extended', 'grant.revoked', 'grant.expired', 'grant.consent_withdrawn', 'grant.case_solved', 'session.started', 'session.ended', 'request.created', 'case.remote_access_changed', 'support.activity'];
+    const published = new Set([...actions.map((a) => eventTypeOf({ action: a })), eventTypeOf({ action: 'request.approved_by', after: { status: 'approved' } }), eventTypeOf({ action: 'change.denied_by', after: { status: 'denied' } })]);
+    expect([...WEBHOOK_EVENT_TYPES].filter((t) => !published.has(t))).toEqual([]);
+  });
+
+  test('an event has a stable id from its audit hash, its type, time, org, place in the trail, and the facts', () => {
+    const a = audit(entry('session.started', { target: { type: 'session', id: 's1' }, caseId: 'c1', justification: 'Ticket 42', after: { grantId: 'g1', scope: ['read'] } }), 6);
+    const event = eventFromAudit(a)!;
+    expect(event).toEqual({
+      id: `evt_${a.hash.slice(0, 32)}`,
+      type: 'session.started',
+      time: '2026-05-04T09:00:00.000Z',
+      orgId: 'acme',
+      auditSeq: 7,
+      data: {
+        action: 'session.started',
+        actor: { type: 'agent', id: 'alex@vendor.test', email: 'alex@vendor.test', actingAs: 'uma@acme.test' },
+        target: { type: 'session', id: 's1' },
+        caseId: 'c1',
+        justification: 'Ticket 42',
+        after: { grantId: 'g1', scope: ['read'] },
+      },
+    });
+    expect(eventFromAudit(a)!.id).toBe(event.id);
+    expect(eventFromAudit(audit(entry('user.signed_in')))).toBeUndefined();
+  });
+
+  test('no token, secret, password, hash or credential reaches an event, at any depth', () => {
+    const event = eventFromAudit(audit(entry('grant.created', { after: { token: 't', tokenHash: 'h', nested: { clientSecret: 's', password: 'p', ok: 1, list: [{ credentialId: 'c', keep: 2 }] } } })))!;
+    expect(event.data.after).toEqual({ nested: { ok: 1, list: [{ keep: 2 }] } });
+  });
+
+  test('events of one grant share an order key; others are ordered by their subject', () => {
+    expect(orderKeyOf({ target: { type: 'grant', id: 'g1' } })).toBe('grant-g1');
+    expect(orderKeyOf({ target: { type: 'session', id: 's1' }, after: { grantId: 'g1' } })).toBe('grant-g1');
+    expect(orderKeyOf({ target: { type: 'request', id: 'r1' } })).toBe('request-r1');
+  });
+
+  test('the Slack format: a title, the facts, the ids, and Slack\'s control characters escaped', () => {
+    const event = eventFromAudit(audit(entry('grant.revoked', { justification: '<!channel> & done', after: { status: 'revoked' } })))!;
+    const message = slackMessage(event);
+    expect(message.text).toBe(':no_entry: Support login access revoked (acme)');
+    expect(message.blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: '*:no_entry: Support login access revoked*\n*By:* alex@vendor.test (acting as uma@acme.test)\n*grant:* `g1`\n*Why:* &lt;!channel&gt; &amp; done\n*Status:* revoked' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `acme · 2026-05-04T09:00:00.000Z · ${event.id}` }] },
+    ]);
+  });
+});
