@@ -25,6 +25,13 @@ const FIELDS: Record<string, string[]> = {
   'POST /grants/{grantId}/revoke': ['csrf'],
   'POST /grants/{grantId}/extend': ['csrf', 'durationHours'],
   'GET /settings': ['done', 'n'],
+  'GET /settings/webhooks': ['done'],
+  'POST /settings/webhooks': ['csrf', 'url', 'kind', 'events'],
+  'GET /settings/webhooks/{endpointId}': ['done'],
+  'POST /settings/webhooks/{endpointId}': ['csrf', 'events', 'enabled'],
+  'POST /settings/webhooks/{endpointId}/test': ['csrf'],
+  'POST /settings/webhooks/{endpointId}/redeliver': ['csrf', 'deliveryId'],
+  'POST /settings/webhooks/{endpointId}/delete': ['csrf'],
   'POST /settings': ['csrf', 'remoteAccessPolicy', 'allowNonAdminGrants', 'defaultGrantHours', 'maxGrantHours', 'authorizedContacts', 'supportLevel', 'supportScope', 'supportWorkspaces', 'requiredApprovals', 'confirmNoContacts'],
   'GET /cases': ['done'],
   'GET /cases/new': [],
@@ -90,6 +97,7 @@ beforeAll(async () => {
   await alex.call('POST', `/support/orgs/${a.org.orgId}/cases/${ids.caseId}/access-requests`, { justification: 'fuzz' });
   ids.token = (await approvalLinkFor(a.admin.email, 'Fuzz me')).split('/').pop()!;
   ids.sessionId = (await alex.call('POST', `/support/orgs/${a.org.orgId}/grants/${ids.grantId}/sessions`, { justification: 'fuzz' })).body.sessionId;
+  ids.endpointId = /\/settings\/webhooks\/(wh_[a-z0-9]+)/.exec((await admin.post('/settings/webhooks', { url: 'https://siem.example.com/fuzz', events: 'grant.created' })).html)![1]!;
 });
 
 async function orgState(orgId: string): Promise<unknown[]> {
@@ -98,7 +106,7 @@ async function orgState(orgId: string): Promise<unknown[]> {
 }
 
 const pathOf = (route: Route) =>
-  route.path.replace('{orgId}', a.org.orgId).replace('{grantId}', ids.grantId!).replace('{caseId}', ids.caseId!).replace('{sessionId}', ids.sessionId!).replace('{token}', ids.token!);
+  route.path.replace('{orgId}', a.org.orgId).replace('{grantId}', ids.grantId!).replace('{caseId}', ids.caseId!).replace('{sessionId}', ids.sessionId!).replace('{token}', ids.token!).replace('{endpointId}', ids.endpointId!);
 
 /** Sends the route with `field` set to `value`, as the caller the route is meant for; returns the status. */
 async function send(admin: PortalClient, route: Route, field: string, value: unknown): Promise<number> {

@@ -23,7 +23,7 @@ async function orgState(orgId: string): Promise<Record<string, unknown>[]> {
 interface World {
   a: GivenOrg;
   b: GivenOrg;
-  ids: { grantId: string; caseGrantId: string; caseId: string; sessionId: string; sessionToken: string; token: string };
+  ids: { grantId: string; caseGrantId: string; caseId: string; sessionId: string; sessionToken: string; token: string; endpointId: string };
   adminA: PortalClient;
   userA: PortalClient;
   adminB: PortalClient;
@@ -58,10 +58,13 @@ beforeAll(async () => {
   expect(activated.status).toBe(201);
   const session = await alex.call('POST', `/support/orgs/${a.org.orgId}/grants/${grantId}/sessions`, { justification: 'matrix' });
   expect(session.status).toBe(201);
+  const webhook = await adminA.post('/settings/webhooks', { url: 'https://siem.example.com/hooks/matrix', kind: 'standard', events: 'grant.revoked' });
+  expect(webhook.status).toBe(201);
+  const endpointId = /\/settings\/webhooks\/(wh_[a-z0-9]+)/.exec(webhook.html)![1]!;
   world = {
     a,
     b,
-    ids: { grantId, caseGrantId: activated.body.grantId, caseId, sessionId: session.body.sessionId, sessionToken: session.body.token, token },
+    ids: { grantId, caseGrantId: activated.body.grantId, caseId, sessionId: session.body.sessionId, sessionToken: session.body.token, token, endpointId },
     adminA,
     userA,
     adminB,
@@ -79,7 +82,8 @@ function pathOf(route: Route, orgId: string): string {
     .replace('{grantId}', route.path.includes('/personnel') ? ids.caseGrantId : ids.grantId)
     .replace('{caseId}', ids.caseId)
     .replace('{sessionId}', ids.sessionId)
-    .replace('{token}', ids.token);
+    .replace('{token}', ids.token)
+    .replace('{endpointId}', ids.endpointId);
 }
 
 /** A body that would be valid for the route, so only the caller can be the reason for a refusal. */
@@ -90,6 +94,9 @@ function bodyOf(route: Route): Record<string, string> | undefined {
     'POST /grants': { durationHours: '1', level: 'monitor', scope: 'all', environment: 'production' },
     'POST /grants/{grantId}/extend': { durationHours: '2' },
     'POST /settings': { remoteAccessPolicy: 'all_cases', maxGrantHours: '336', defaultGrantHours: '120', authorizedContacts: '', supportLevel: 'admin', supportScope: 'all', requiredApprovals: '1', allowNonAdminGrants: 'on' },
+    'POST /settings/webhooks': { url: 'https://siem.example.com/hooks/other', kind: 'slack', events: 'grant.created' },
+    'POST /settings/webhooks/{endpointId}': { events: 'grant.created', enabled: 'on' },
+    'POST /settings/webhooks/{endpointId}/redeliver': { deliveryId: '000000000001' },
     'POST /cases': { subject: 'Matrix case', description: 'x', environment: 'production', remoteAccess: 'allowed' },
     'POST /cases/{caseId}/remote-access': { remoteAccess: 'allowed' },
     'POST /approvals/{token}': { decision: 'approve', comment: 'ok' },

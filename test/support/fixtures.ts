@@ -3,8 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { orgKey } from '../../shared/adapters/dynamodb/keys/org';
-import { userKey } from '../../shared/adapters/dynamodb/keys/user';
-import { productClientItem } from '../../shared/adapters/dynamodb/items';
+import { productClientItem, userItems } from '../../shared/adapters/dynamodb/items';
 import { newProductClient } from '../../shared/domain/product-clients';
 import { buildOrg } from './org-builder';
 import type { Org, UserProfile } from '../../shared/domain/model';
@@ -41,7 +40,8 @@ export async function givenOrg(overrides: Partial<Org> = {}, settings: Partial<O
   const admin: UserProfile = { email: `admin@${orgId}.test`, orgId, name: 'Test Admin', role: 'admin', level: 'admin', workspaces: 'all' };
   const user: UserProfile = { email: `user@${orgId}.test`, orgId, name: 'Test User', role: 'user', level: 'manage', workspaces: ['sales'] };
   await db.send(new PutCommand({ TableName: layout.tableName, Item: { ...orgKey(orgId), type: 'org', ...org } }));
-  for (const u of [admin, user]) await db.send(new PutCommand({ TableName: layout.tableName, Item: { ...userKey(u.email), type: 'user', ...u } }));
+  // As provisioning stores them: the profile and the membership in the org's partition.
+  for (const item of [admin, user].flatMap(userItems)) await db.send(new PutCommand({ TableName: layout.tableName, Item: item }));
   const secret = randomBytes(32).toString('base64url');
   const client = newProductClient(orgId, secret, new Date(), 'test');
   await db.send(new PutCommand({ TableName: layout.tableName, Item: productClientItem(client) }));
@@ -51,7 +51,7 @@ export async function givenOrg(overrides: Partial<Org> = {}, settings: Partial<O
 /** One more user of an org (its admin and user come with `givenOrg`). */
 export async function givenUser(orgId: string, name: string, role: UserProfile['role'] = 'user'): Promise<UserProfile> {
   const user: UserProfile = { email: `${name}@${orgId}.test`, orgId, name, role, level: 'manage', workspaces: 'all' };
-  await db.send(new PutCommand({ TableName: layout.tableName, Item: { ...userKey(user.email), type: 'user', ...user } }));
+  for (const item of userItems(user)) await db.send(new PutCommand({ TableName: layout.tableName, Item: item }));
   return user;
 }
 
