@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, pageWidths, signIn } from '../support/browser';
 import { AgentClient, PortalClient } from '../support/clients';
-import { givenOrg, layout, type GivenOrg, uniqueAgent } from '../support/fixtures';
+import { eventually, givenOrg, layout, type GivenOrg, uniqueAgent, uniqueId } from '../support/fixtures';
 import { approvalLinkFor } from '../support/mailbox';
 
 const ALEX = uniqueAgent('alex');
@@ -83,6 +83,28 @@ describe('accessibility and layout of every page', () => {
         await page.getByLabel(/^Longest grant/).fill('99999');
         await page.getByLabel(/^Approvers needed/).fill('9');
         await page.getByRole('button', { name: 'Save settings' }).click();
+      },
+    },
+    { who: 'admin', page: 'webhooks', open: go('/settings/webhooks') },
+    {
+      who: 'admin',
+      page: 'webhooks with errors',
+      open: async (page) => {
+        await go('/settings/webhooks')(page);
+        await page.getByLabel(/^URL/).fill('http://10.0.0.1/');
+        await page.getByRole('button', { name: 'Add webhook' }).click();
+      },
+    },
+    {
+      who: 'admin',
+      page: 'webhook with its secret, then its delivery log',
+      open: async (page) => {
+        await go('/settings/webhooks')(page);
+        await page.getByLabel(/^URL/).fill(`${layout.urls.webhooks}/hooks/${uniqueId('axe')}`);
+        await page.getByRole('button', { name: 'Add webhook' }).click();
+        await page.locator('#webhook-secret').waitFor();
+        await page.getByRole('button', { name: 'Send test event' }).click();
+        await eventually('the delivery log', async () => (await page.reload(), await page.locator('#deliveries').count()));
       },
     },
     { who: 'admin', page: 'audit', open: go('/audit') },

@@ -40,7 +40,7 @@ async function addWebhook(path: string, fields: Record<string, string> = {}): Pr
   expect(res.status).toBe(201);
   return {
     endpointId: /\/settings\/webhooks\/(wh_[a-z0-9]+)/.exec(res.html)![1]!,
-    secret: /<code>(whsec_[A-Za-z0-9+/=]+)<\/code>/.exec(res.html)![1]!,
+    secret: /<code id="webhook-secret" class="secret">(whsec_[A-Za-z0-9+/=]+)<\/code>/.exec(res.html)![1]!,
     html: res.html,
   };
 }

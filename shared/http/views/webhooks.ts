@@ -89,7 +89,7 @@ export function endpointPage(user: PageUser, model: EndpointModel): string {
     html`<p><a href="/settings/webhooks">← Webhooks</a></p><h1>Webhook</h1>
 ${model.flash && FLASH[model.flash] ? html`<p class="notice" role="status">${FLASH[model.flash]}</p>` : ''}
 ${model.secret
-  ? html`<div class="card" id="secret" role="status"><h2>Signing secret</h2><p>Copy it now into your receiver: it is shown only this once. Verify each request's <code>webhook-signature</code> with it (any Standard Webhooks library).</p><p><code>${model.secret}</code></p></div>`
+  ? html`<div class="card" id="secret" role="status"><h2>Signing secret</h2><p>Copy it now into your receiver: it is shown only this once. Verify each request's <code>webhook-signature</code> with it (any Standard Webhooks library).</p><p><code id="webhook-secret" class="secret">${model.secret}</code></p></div>`
   : ''}
 <dl><dt>URL</dt><dd><code>${x.url}</code></dd><dt>Format</dt><dd>${KIND_TEXT[x.kind]}</dd><dt>Secret</dt><dd>ends in <code>${x.secretHint}</code></dd><dt>Status</dt><dd id="endpoint-status">${status(x)}</dd><dt>Added</dt><dd>${timeElement(x.createdAt)} by ${x.createdBy}</dd></dl>
 ${errorSummary(e, model.formError)}
@@ -99,12 +99,12 @@ ${errorSummary(e, model.formError)}
 ${eventChoices(e, new Set(x.events))}
 <p><button type="submit" class="primary">Save</button></p></form>
 <form class="inline" method="post" action="${base}/test">${csrfField(user.csrf)}<button type="submit">Send test event</button></form>
-<form class="inline" method="post" action="${base}/delete">${csrfField(user.csrf)}<button type="submit" class="danger">Delete webhook</button></form>
+<details class="inline"><summary>Delete webhook</summary><form method="post" action="${base}/delete">${csrfField(user.csrf)}<p>Nothing more is sent to ${x.url}; deliveries on their way are dropped.</p><button type="submit" class="danger">Yes, delete this webhook</button></form></details>
 <h2>Delivery log</h2>
 ${model.deliveries.length
   ? html`<table id="deliveries" class="stack"><thead><tr><th>Event</th><th>Status</th><th>Attempts</th><th>Last answer</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
 ${model.deliveries.map(
-  (d) => html`<tr><td data-label="Event"><code>${d.event.type}</code><br><span class="muted">${timeElement(d.event.time)} · ${d.event.id}</span></td>
+  (d) => html`<tr><td data-label="Event"><code>${d.event.type}</code><br><span class="muted">${timeElement(d.event.time)} · <code>${d.event.id}</code></span></td>
 <td data-label="Status">${d.status}${d.nextAttemptAt && d.status === 'retrying' ? html`<br><span class="muted">next try ${timeElement(d.nextAttemptAt)}</span>` : ''}${d.note && !d.note.startsWith('redelivery') ? html`<br><span class="muted">${d.note}</span>` : ''}</td>
 <td data-label="Attempts">${String(d.attemptCount)}</td><td data-label="Last answer">${lastAttempt(d)}</td>
 <td><form class="inline" method="post" action="${base}/redeliver">${csrfField(user.csrf)}<input type="hidden" name="deliveryId" value="${d.deliveryId}"><button type="submit">Redeliver</button></form></td></tr>`,
