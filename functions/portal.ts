@@ -12,7 +12,8 @@ import { auditCsv, parseAuditFilter, readAudit, verifyAudit } from '../shared/do
 import { auditPage } from '../shared/http/views/audit';
 import { profileFromClaims } from '../shared/domain/profile-claims';
 import { endSession, liveSessionsFor } from '../shared/domain/session-service';
-import { OidcSignIn } from '../shared/adapters/oidc-client';
+import type { OidcSignIn } from '../shared/adapters/oidc-client';
+import { loadedOnFirstUse } from '../shared/adapters/lazy';
 import { exportStoreFromEnv, grantDepsFromEnv, webhookAdminDepsFromEnv } from '../shared/adapters/runtime';
 import { createEndpoint, deleteEndpoint, endpointWithDeliveries, listEndpoints, redeliver, sendTestEvent, updateEndpoint } from '../shared/domain/webhook-endpoints';
 import { endpointPage, webhooksPage } from '../shared/http/views/webhooks';
@@ -39,7 +40,9 @@ const exportInlineRows = numberEnv('AUDIT_EXPORT_INLINE_ROWS');
 /** Well under Lambda's 6 MB response, headers and encoding included. */
 const EXPORT_INLINE_MAX_BYTES = 4 * 1024 * 1024;
 const portalUrl = requireEnv('PORTAL_URL');
-const oidc = new OidcSignIn(requireEnv('CUSTOMER_ISSUER'), requireEnv('CUSTOMER_CLIENT_ID'), `${portalUrl}/auth/callback`);
+const issuer = { url: requireEnv('CUSTOMER_ISSUER'), clientId: requireEnv('CUSTOMER_CLIENT_ID') };
+/** The OIDC client (openid-client) loads with the first sign-in, not for every cold start. */
+const oidc = loadedOnFirstUse<OidcSignIn>(async () => new (await import('../shared/adapters/oidc-client')).OidcSignIn(issuer.url, issuer.clientId, `${portalUrl}/auth/callback`));
 const sessions = new PortalSessions(deps, sessionSecrets(), optionalEnv('COOKIE_SECURE') !== 'false');
 /** In AWS the user's level and workspaces may come from the customer issuer's claims. */
 const profileClaimNames = { level: optionalEnv('PROFILE_LEVEL_CLAIM'), workspaces: optionalEnv('PROFILE_WORKSPACES_CLAIM') };

@@ -13,6 +13,15 @@ import { lambdaContext } from './lambda-context';
  */
 export const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
 
+/**
+ * At most this many attempts run at once; later events wait their turn, as Lambda queues async
+ * events beyond a function's concurrency. Here one process stands in for every instance and they
+ * share one SDK connection pool (50 sockets): 200 expiries fired in one second would otherwise
+ * queue for sockets past the client's connection timeout and fail into the 1-minute retry — a
+ * failure of the stand-in, not one AWS would show.
+ */
+export const LOCAL_ASYNC_CONCURRENCY = 20;
+
 interface Pending {
   requestId: string;
   payload: unknown;
@@ -32,6 +41,9 @@ export interface OnFailureRecord {
 export class AsyncInvoker {
   private readonly pending: Pending[] = [];
   private readonly running = new Set<Promise<void>>();
+  /** Attempts waiting for a free slot (Lambda's internal event queue). */
+  private readonly queued: (() => void)[] = [];
+  private active = 0;
   private readonly failuresFile: string;
   /** Every attempt, for tests and the stack log: request id, attempt number, outcome. */
   readonly attempts: { requestId: string; attempt: number; at: string; outcome: 'ok' | 'error' }[] = [];
@@ -42,6 +54,7 @@ export class AsyncInvoker {
     private readonly clock: Clock,
     dataDir: string,
     private readonly log: (line: string) => void = () => undefined,
+    private readonly concurrency = LOCAL_ASYNC_CONCURRENCY,
   ) {
     const dir = join(dataDir, 'lambda');
     mkdirSync(dir, { recursive: true });
@@ -83,7 +96,19 @@ export class AsyncInvoker {
     return run.finally(() => this.running.delete(run));
   }
 
+  /** Waits for a free slot, runs the attempt, frees the slot for the next waiting one. */
   private async attempt(item: Pending): Promise<void> {
+    if (this.active >= this.concurrency) await new Promise<void>((start) => this.queued.push(start));
+    this.active++;
+    try {
+      await this.run(item);
+    } finally {
+      this.active--;
+      this.queued.shift()?.();
+    }
+  }
+
+  private async run(item: Pending): Promise<void> {
     item.attempts++;
     try {
       await this.handler(item.payload, lambdaContext(this.name));

@@ -1,35 +1,25 @@
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { stackClock, systemClock, type Clock } from '../domain/clock';
 import type { GrantDeps } from '../domain/grant-service';
 import { limitsFromEnv, optionalEnv, requireEnv } from '../config';
 import type { TokenSigner } from '../ports/token-signer';
-import { KmsSigner } from './kms-signer';
-import { LocalKeySigner } from './local-key-signer';
 import { newId } from '../ports/ids';
 import { createDocumentClient } from './dynamodb/client';
 import { DynamoStore } from './dynamodb/store';
-import { EventBridgeScheduler } from './scheduler';
 import type { Scheduler } from '../ports/scheduler';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DeliveryDeps } from '../domain/notice-delivery';
 import { renderNotice } from '../mail/templates';
 import { DynamoOutbox } from './dynamodb/outbox';
-import { fromHeader, SesMailer } from './ses-mailer';
 import { clientConfig } from './time-budget';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { ExportStore } from '../ports/export-store';
-import { FileExportStore } from './file-export-store';
-import { S3ExportStore } from './s3-export-store';
 import { logger } from './observability';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { loadedOnFirstUse } from './lazy';
+import type { Mailer } from '../ports/mailer';
+import type { SqsWebhookQueue } from './sqs-queue';
 import type { Store } from '../ports/store';
 import type { SecretBox, WebhookStore } from '../ports/webhooks';
 import type { WebhookAdminDeps } from '../domain/webhook-endpoints';
 import type { PublishDeps, SendDeps } from '../domain/webhook-delivery';
 import { DynamoWebhookStore } from './dynamodb/webhooks';
-import { KmsSecretBox, LocalSecretBox } from './secret-box';
-import { SqsWebhookQueue } from './sqs-queue';
 import { SafeWebhookSender } from './webhook-sender';
 
 /** Structured JSON log lines (Powertools); never whole events (they carry personal data). */
@@ -60,15 +50,23 @@ const NO_SCHEDULER: Scheduler = {
   },
 };
 
-/** The dependencies of grant operations, wired from the environment once per cold start. */
+/**
+ * The dependencies of grant operations, wired from the environment once per cold start. The
+ * scheduler's client loads on the first change that schedules (reads never do); every variable
+ * is still read here, at cold start.
+ */
 export function grantDepsFromEnv(): GrantDeps {
+  const config = {
+    groupName: requireEnv('SCHEDULE_GROUP'),
+    targetArn: requireEnv('EXPIRE_FUNCTION_ARN'),
+    roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
+    deadLetterArn: requireEnv('SCHEDULER_DLQ_ARN'),
+  };
   return {
     ...readDepsFromEnv(),
-    scheduler: new EventBridgeScheduler(new SchedulerClient(clientConfig('scheduler')), {
-      groupName: requireEnv('SCHEDULE_GROUP'),
-      targetArn: requireEnv('EXPIRE_FUNCTION_ARN'),
-      roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
-      deadLetterArn: requireEnv('SCHEDULER_DLQ_ARN'),
+    scheduler: loadedOnFirstUse(async () => {
+      const [{ SchedulerClient }, { EventBridgeScheduler }] = await Promise.all([import('@aws-sdk/client-scheduler'), import('./scheduler')]);
+      return new EventBridgeScheduler(new SchedulerClient(clientConfig('scheduler')), config);
     }),
   };
 }
@@ -81,9 +79,14 @@ export function readDepsFromEnv(): GrantDeps {
 /** What delivering a notice needs (the stream's mailer and the sweep's re-drive), wired from the environment. */
 export function deliveryDepsFromEnv(): DeliveryDeps {
   const portalUrl = requireEnv('PORTAL_URL');
+  const from = { name: requireEnv('MAIL_FROM_NAME'), address: requireEnv('MAIL_FROM'), configurationSet: optionalEnv('MAIL_CONFIGURATION_SET') };
   return {
     outbox: new DynamoOutbox(documentClient, requireEnv('TABLE_NAME')),
-    mailer: new SesMailer(new SESv2Client(clientConfig('ses')), fromHeader(requireEnv('MAIL_FROM_NAME'), requireEnv('MAIL_FROM')), optionalEnv('MAIL_CONFIGURATION_SET')),
+    // SES loads with the first notice (the sweep mostly has none to re-drive).
+    mailer: loadedOnFirstUse<Mailer>(async () => {
+      const [{ SESv2Client }, { fromHeader, SesMailer }] = await Promise.all([import('@aws-sdk/client-sesv2'), import('./ses-mailer')]);
+      return new SesMailer(new SESv2Client(clientConfig('ses')), fromHeader(from.name, from.address), from.configurationSet);
+    }),
     clock: clockFromEnv(),
     store: storeFromEnv(),
     render: (notice, link) => renderNotice(notice, { portalUrl, link }),
@@ -91,20 +94,38 @@ export function deliveryDepsFromEnv(): DeliveryDeps {
   };
 }
 
-/** Where large audit exports go: the archive bucket (`AUDIT_EXPORT_BUCKET`) in AWS, a folder locally. */
+/**
+ * Where large audit exports go: the archive bucket (`AUDIT_EXPORT_BUCKET`) in AWS, a folder
+ * locally; loaded with the first export too big to answer inline.
+ */
 export function exportStoreFromEnv(): ExportStore {
   const bucket = optionalEnv('AUDIT_EXPORT_BUCKET');
   const clock = clockFromEnv();
-  return bucket
-    ? new S3ExportStore(new S3Client(clientConfig('s3')), bucket, () => clock.now())
-    : new FileExportStore(requireEnv('AUDIT_EXPORT_DIR'), requireEnv('PORTAL_URL'), requireEnv('EXPORT_LINK_SECRET'));
+  if (bucket) {
+    return loadedOnFirstUse(async () => {
+      const [{ S3Client }, { S3ExportStore }] = await Promise.all([import('@aws-sdk/client-s3'), import('./s3-export-store')]);
+      return new S3ExportStore(new S3Client(clientConfig('s3')), bucket, () => clock.now());
+    });
+  }
+  const local = { dir: requireEnv('AUDIT_EXPORT_DIR'), portalUrl: requireEnv('PORTAL_URL'), secret: requireEnv('EXPORT_LINK_SECRET') };
+  return loadedOnFirstUse(async () => new (await import('./file-export-store')).FileExportStore(local.dir, local.portalUrl, local.secret));
 }
 
-/** The session-token signer: KMS in AWS (`SIGNING_KEY_ID`), a key file locally (`SIGNING_KEY_FILE`). */
+/**
+ * The session-token signer: KMS in AWS (`SIGNING_KEY_ID`), a key file locally (`SIGNING_KEY_FILE`);
+ * loaded with the first token signed or key published.
+ */
 export function signerFromEnv(): TokenSigner {
   const keyId = optionalEnv('SIGNING_KEY_ID');
   const retired = (optionalEnv('RETIRED_SIGNING_KEY_IDS') ?? '').split(',').filter(Boolean);
-  return keyId ? new KmsSigner(new KMSClient(clientConfig('kms')), keyId, retired) : new LocalKeySigner(requireEnv('SIGNING_KEY_FILE'));
+  if (keyId) {
+    return loadedOnFirstUse(async () => {
+      const [{ KMSClient }, { KmsSigner }] = await Promise.all([import('@aws-sdk/client-kms'), import('./kms-signer')]);
+      return new KmsSigner(new KMSClient(clientConfig('kms')), keyId, retired);
+    });
+  }
+  const file = requireEnv('SIGNING_KEY_FILE');
+  return loadedOnFirstUse(async () => new (await import('./local-key-signer')).LocalKeySigner(file));
 }
 
 /** Plain http and loopback webhook receivers: set only by the local stack (never by CDK). */
@@ -112,10 +133,17 @@ const allowLocalReceivers = () => optionalEnv('WEBHOOK_ALLOW_LOCAL') === 'true';
 
 export const webhookStoreFromEnv = (): WebhookStore => new DynamoWebhookStore(documentClient, requireEnv('TABLE_NAME'));
 
-/** Webhook secrets: sealed by KMS in AWS (`WEBHOOK_KEY_ID`), by the local stack's key locally. */
+/** Webhook secrets: sealed by KMS in AWS (`WEBHOOK_KEY_ID`), by the local stack's key locally; loaded on first use. */
 export function secretBoxFromEnv(): SecretBox {
   const keyId = optionalEnv('WEBHOOK_KEY_ID');
-  return keyId ? new KmsSecretBox(new KMSClient(clientConfig('kms')), keyId) : new LocalSecretBox(requireEnv('WEBHOOK_SEAL_KEY'));
+  if (keyId) {
+    return loadedOnFirstUse(async () => {
+      const [{ KMSClient }, { KmsSecretBox }] = await Promise.all([import('@aws-sdk/client-kms'), import('./secret-box')]);
+      return new KmsSecretBox(new KMSClient(clientConfig('kms')), keyId);
+    });
+  }
+  const key = requireEnv('WEBHOOK_SEAL_KEY');
+  return loadedOnFirstUse(async () => new (await import('./secret-box')).LocalSecretBox(key));
 }
 
 /** What the settings page's webhook forms need (the portal). */
@@ -123,8 +151,14 @@ export function webhookAdminDepsFromEnv(store: Store): WebhookAdminDeps {
   return { store, webhooks: webhookStoreFromEnv(), secrets: secretBoxFromEnv(), clock: clockFromEnv(), ids: newId, allowLocalReceivers: allowLocalReceivers() };
 }
 
-/** The delivery queue (SQS FIFO; the local stand-in behind the same API locally). */
-export const webhookQueueFromEnv = (): SqsWebhookQueue => new SqsWebhookQueue(new SQSClient(clientConfig('sqs')), requireEnv('WEBHOOK_QUEUE_URL'));
+/** The delivery queue (SQS FIFO; the local stand-in behind the same API locally), loaded with the first message. */
+export function webhookQueueFromEnv(): SqsWebhookQueue {
+  const url = requireEnv('WEBHOOK_QUEUE_URL');
+  return loadedOnFirstUse(async () => {
+    const [{ SQSClient }, { SqsWebhookQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue')]);
+    return new SqsWebhookQueue(new SQSClient(clientConfig('sqs')), url);
+  });
+}
 
 /** What publishing audit events as webhook deliveries needs (the stream). */
 export function publishDepsFromEnv(): PublishDeps {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: starts its own local stack (ports 4300–4306, `.bench-data/`), measures the
+ * `npm run bench`: starts its own local stack (ports 4300–4308, `.bench-data/`), measures the
  * hot path against the raw store, cold start against a hello-world bundle, the store cost of
  * every API operation, expiry lag for 200 grants in one second, and the access decision at
  * 1,000 vs 100,000 grants; prints tables and writes `bench-results/<time>.json` (and latest.json).
