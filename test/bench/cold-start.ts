@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { BUNDLING } from '../../infra/constructs/support-function';
+import { bundleFunction } from '../../infra/constructs/support-function';
 import { FUNCTION_ENTRIES, type FunctionName } from '../../infra/local/functions';
 import { functionEnvironment, platformEnvironment } from '../../infra/local/layout';
 import { benchLayout } from './bench-stack';
@@ -30,22 +29,10 @@ const SDK_FLOOR = 'hello-dynamodb';
  * whether the AWS SDK is bundled or left to the Lambda runtime).
  */
 async function bundle(name: string, entry: string): Promise<string> {
-  const outfile = join(OUT, name, 'index.mjs');
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: BUNDLING.format === 'esm' ? 'esm' : 'cjs',
-    target: BUNDLING.target,
-    minify: BUNDLING.minify,
-    sourcemap: BUNDLING.sourceMap,
-    mainFields: BUNDLING.mainFields,
-    banner: { js: BUNDLING.banner },
-    external: BUNDLING.bundleAwsSDK ? [] : ['@aws-sdk/*'],
-    logLevel: 'error',
-  });
-  return outfile;
+  const outdir = join(OUT, name);
+  rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
+  bundleFunction(entry, outdir);
+  return join(outdir, 'index.mjs');
 }
 
 /** Import until the handler is exported, in a fresh Node process with the function's environment (and Lambda's --enable-source-maps). */

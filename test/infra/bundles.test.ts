@@ -1,0 +1,38 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { stageConfig } from '../../infra/config/stage-config';
+import { SupportAccessStack } from '../../infra/stacks/support-access-stack';
+import { FUNCTION_ENTRIES } from '../../infra/local/functions';
+
+/** Synthesizes with bundling on (the other infra tests skip it): esbuild runs for every function. */
+describe('every function is bundled on its own, split into chunks', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'cdk-'));
+  const app = new App({ outdir });
+  const stack = new SupportAccessStack(app, 'Bundles', { config: stageConfig('prod', { alarmEmail: 'oncall@vendor.example', mailFrom: 'support-access@vendor.example' }), env: { account: '123456789012', region: 'eu-west-1' } });
+  const template = Template.fromStack(stack);
+  app.synth();
+  const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+
+  test('each function has its own asset: index.mjs from its own entry, its handler at index.handler', () => {
+    const keys = functions.map(([, fn]) => fn.Properties.Code.S3Key as string);
+    expect(new Set(keys).size).toBe(Object.keys(FUNCTION_ENTRIES).length);
+    for (const [id, fn] of functions) {
+      const asset = join(outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+      expect([id, fn.Properties.Handler, existsSync(join(asset, 'index.mjs'))]).toEqual([id, 'index.handler', true]);
+    }
+  });
+
+  test('what only some routes need is a chunk of its own, not in index.mjs (the portal\'s OIDC client, the support API\'s KMS client)', () => {
+    const indexOf = (prefix: string) => {
+      const [, fn] = functions.find(([id]) => id.startsWith(prefix))!;
+      return readFileSync(join(outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
+    };
+    expect(indexOf('Portal')).not.toContain('openid-client');
+    expect(indexOf('Portal')).not.toMatch(/authorization_endpoint/);
+    expect(indexOf('SupportApi')).not.toContain('TrentService');
+    expect(indexOf('Sweep')).not.toContain('SimpleEmailService_v2');
+  });
+});
