@@ -1,0 +1,196 @@
+import { customer, portalActor } from '../../shared/domain/actor';
+import { ManualClock } from '../../shared/domain/clock';
+import { ConcurrentChangeError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
+import { changeGrantEnd, createUserGrant, grantNotice, grantRecipients, listActiveGrants, loadGrant, recordTtlExpiry, revokeGrant, together, warnGrant, WARNING_MS, type GrantDeps } from '../../shared/domain/grant-service';
+import type { UserProfile } from '../../shared/domain/model';
+import type { ExpiryTarget } from '../../shared/ports/scheduler';
+import { MemoryStore } from '../support/memory-store';
+import { buildGrant, buildOrg } from '../support/org-builder';
+
+const NOW = new Date('2026-01-01T05:00:00.000Z');
+const ada: UserProfile = { email: 'ada@o1.test', orgId: 'o1', name: 'Ada', role: 'admin', level: 'admin', workspaces: 'all' };
+const uma: UserProfile = { email: 'uma@o1.test', orgId: 'o1', name: 'Uma', role: 'user', level: 'manage', workspaces: ['sales'] };
+
+function world(options: { schedulerFails?: boolean } = {}) {
+  const store = new MemoryStore();
+  store.orgs.set('o1', buildOrg('o1', { name: 'Acme' }, { authorizedContacts: ['sec@o1.test'], allowNonAdminGrants: true }));
+  const scheduled: { name: string; at: string; target: ExpiryTarget }[] = [];
+  const cancelled: string[] = [];
+  const errors: string[] = [];
+  let n = 0;
+  const deps: GrantDeps = {
+    store,
+    clock: new ManualClock(NOW),
+    ids: () => `id${++n}`,
+    limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
+    scheduler: {
+      scheduleAt: async (name, at, target) => {
+        if (options.schedulerFails) throw new Error('scheduler down');
+        scheduled.push({ name, at: at.toISOString(), target });
+      },
+      cancel: async (name) => void cancelled.push(name),
+    },
+    log: { error: (message) => void errors.push(message) },
+  };
+  return { store, deps, scheduled, cancelled, errors, clock: deps.clock as ManualClock };
+}
+
+describe('granting', () => {
+  test('a user grant: stored, audited, the user and contacts told, its expiry and 24-hour warning scheduled', async () => {
+    const { store, deps, scheduled } = world();
+    const grant = await createUserGrant(deps, customer(ada), { durationHours: '48', level: 'manage', environment: 'production', scope: 'all' });
+    expect(grant).toMatchObject({ orgId: 'o1', grantId: 'id1', kind: 'user', grantedBy: { id: ada.email, email: ada.email, name: 'Ada' }, actAs: { email: ada.email }, level: 'manage', workspaces: 'all', status: 'active', createdAt: NOW.toISOString(), expiresAt: '2026-01-03T05:00:00.000Z', version: 1, caseIds: [], personnel: [] });
+    expect(store.grants.get('o1#id1')).toEqual(grant);
+    expect(store.audit.get('o1')!.map((e) => [e.action, e.target, e.after])).toEqual([['grant.created', { type: 'grant', id: 'id1' }, { level: 'manage', environment: 'production', expiresAt: '2026-01-03T05:00:00.000Z', workspaces: 'all' }]]);
+    expect(store.notices.map((x) => [x.template, x.to, x.data.scope, x.data.actAs])).toEqual([['grant-created', ['ada@o1.test', 'sec@o1.test'], 'the whole account', 'ada@o1.test']]);
+    expect(scheduled).toEqual([
+      { name: 'grant-id1', at: '2026-01-03T05:00:00.000Z', target: { type: 'grant', orgId: 'o1', id: 'id1' } },
+      { name: 'warn-id1', at: '2026-01-02T05:00:00.000Z', target: { type: 'warning', orgId: 'o1', id: 'id1' } },
+    ]);
+  });
+
+  test('a grant of a day or less gets no warning; a failing scheduler is logged, never fatal (reads and the sweep end access)', async () => {
+    const { deps, scheduled } = world();
+    await createUserGrant(deps, customer(ada), { durationHours: '24', level: 'monitor', environment: 'production', scope: 'all' });
+    expect(scheduled.map((s) => s.name)).toEqual(['grant-id1']);
+    const failing = world({ schedulerFails: true });
+    await createUserGrant(failing.deps, customer(ada), { durationHours: '48', level: 'monitor', environment: 'production', scope: 'all' });
+    expect(failing.errors).toEqual(['schedule at expiry failed', 'schedule warning failed']);
+    expect(failing.store.grants.size).toBe(1);
+  });
+
+  test('refused in a "log in as" session before anything is read; an unknown org is not found', async () => {
+    const { deps, store } = world();
+    await expect(createUserGrant(deps, portalActor(ada, 'alex@vendor.test'), { durationHours: '1' })).rejects.toThrow('in person');
+    store.orgs.clear();
+    await expect(createUserGrant(deps, customer(ada), { durationHours: '1' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('changing the end time', () => {
+  const seeded = () => {
+    const w = world();
+    w.store.grants.set('o1#g1', buildGrant({ orgId: 'o1', grantId: 'g1', grantedBy: { id: uma.email, email: uma.email }, actAs: { id: uma.email, email: uma.email }, expiresAt: '2026-01-01T10:00:00.000Z', version: 2 }));
+    return w;
+  };
+
+  test('later is "extended", earlier is "shortened": audited before and after, the notice says which, the schedules move', async () => {
+    const { store, deps, scheduled } = seeded();
+    const longer = await changeGrantEnd(deps, customer(ada), 'g1', '30');
+    expect([longer.change, longer.grant.expiresAt, store.grants.get('o1#g1')!.version]).toEqual(['extended', '2026-01-02T11:00:00.000Z', 3]);
+    const shorter = await changeGrantEnd(deps, customer(ada), 'g1', '1');
+    expect([shorter.change, shorter.grant.expiresAt]).toEqual(['shortened', '2026-01-01T06:00:00.000Z']);
+    expect(store.audit.get('o1')!.map((e) => [e.action, e.before, e.after])).toEqual([
+      ['grant.extended', { expiresAt: '2026-01-01T10:00:00.000Z' }, { expiresAt: '2026-01-02T11:00:00.000Z' }],
+      ['grant.shortened', { expiresAt: '2026-01-02T11:00:00.000Z' }, { expiresAt: '2026-01-01T06:00:00.000Z' }],
+    ]);
+    expect(store.notices.map((x) => [x.template, x.to, x.data.previousExpiresAt])).toEqual([
+      ['grant-extended', ['uma@o1.test', 'sec@o1.test'], '2026-01-01T10:00:00.000Z'],
+      ['grant-shortened', ['uma@o1.test', 'sec@o1.test'], '2026-01-02T11:00:00.000Z'],
+    ]);
+    expect(scheduled.map((s) => `${s.name}@${s.at}`)).toEqual(['grant-g1@2026-01-02T11:00:00.000Z', 'warn-g1@2026-01-01T11:00:00.000Z', 'grant-g1@2026-01-01T06:00:00.000Z']);
+  });
+
+  test('the same end again counts as extended (not earlier); bad hours name the field; a missing grant is not found', async () => {
+    const { deps } = seeded();
+    expect((await changeGrantEnd(deps, customer(ada), 'g1', '5')).change).toBe('extended');
+    await expect(changeGrantEnd(deps, customer(ada), 'g1', 'soon')).rejects.toBeInstanceOf(ValidationError);
+    await expect(changeGrantEnd(deps, customer(ada), 'nope', '5')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  test('a user may change only grants that act as them', async () => {
+    const { deps, store } = seeded();
+    const other: UserProfile = { ...uma, email: 'zed@o1.test' };
+    await expect(changeGrantEnd(deps, customer(other), 'g1', '5')).rejects.toBeInstanceOf(ForbiddenError);
+    expect(store.committed).toEqual([]);
+  });
+});
+
+describe('revoking', () => {
+  test('revoked, audited, told, and its schedules deleted', async () => {
+    const { store, deps, cancelled } = world();
+    store.grants.set('o1#g1', buildGrant({ orgId: 'o1', grantId: 'g1', version: 1 }));
+    await revokeGrant(deps, customer(ada), 'g1');
+    expect(store.grants.get('o1#g1')).toMatchObject({ status: 'revoked', endReason: 'revoked', endedBy: { type: 'user', email: ada.email } });
+    expect(store.audit.get('o1')!.map((e) => [e.action, e.before, e.after])).toEqual([['grant.revoked', { status: 'active' }, expect.objectContaining({ status: 'revoked' })]]);
+    expect(store.notices.map((x) => [x.template, x.data.reason])).toEqual([['grant-ended', 'revoked']]);
+    expect(cancelled).toEqual(['grant-g1', 'warn-g1']);
+  });
+});
+
+describe('the "ends in 24 hours" warning', () => {
+  test('sent once per expiry, a day before; skipped when moved, ended, or already sent; a missing grant is missing', async () => {
+    const { store, deps, clock } = world();
+    store.grants.set('o1#g1', buildGrant({ orgId: 'o1', grantId: 'g1', expiresAt: new Date(NOW.getTime() + WARNING_MS).toISOString(), version: 1 }));
+    expect(await warnGrant(deps, 'o1', 'nope')).toBe('missing');
+    clock.advance(-61_000);
+    expect(await warnGrant(deps, 'o1', 'g1')).toBe('moved');
+    clock.advance(61_000);
+    expect(await warnGrant(deps, 'o1', 'g1')).toBe('warned');
+    expect(await warnGrant(deps, 'o1', 'g1')).toBe('already_warned');
+    expect(store.notices.map((x) => x.template)).toEqual(['grant-ending-soon']);
+    expect(store.audit.get('o1')!.map((e) => [e.action, e.actor, e.after])).toEqual([['grant.ending_soon_notified', { type: 'system', id: 'scheduler' }, { expiresAt: store.grants.get('o1#g1')!.expiresAt }]]);
+    store.grants.set('o1#g1', { ...store.grants.get('o1#g1')!, status: 'revoked' });
+    expect(await warnGrant(deps, 'o1', 'g1')).toBe('already_ended');
+  });
+
+  test('a warning that loses a race to an ending is "already ended"', async () => {
+    const { store, deps } = world();
+    store.grants.set('o1#g1', buildGrant({ orgId: 'o1', grantId: 'g1', expiresAt: new Date(NOW.getTime() + 3600_000).toISOString(), version: 1 }));
+    store.commit = async () => {
+      throw new ConcurrentChangeError();
+    };
+    expect(await warnGrant(deps, 'o1', 'g1')).toBe('already_ended');
+  });
+});
+
+describe('reads and helpers', () => {
+  test('active grants: all for an admin, only those acting as them for a user; ended and expired ones never', async () => {
+    const { store, deps } = world();
+    store.grants.set('o1#a', buildGrant({ orgId: 'o1', grantId: 'a', actAs: { id: uma.email, email: uma.email }, expiresAt: '2026-01-01T06:00:00.000Z' }));
+    store.grants.set('o1#b', buildGrant({ orgId: 'o1', grantId: 'b', expiresAt: '2026-01-01T06:00:00.000Z' }));
+    store.grants.set('o1#c', buildGrant({ orgId: 'o1', grantId: 'c', status: 'revoked', expiresAt: '2026-01-01T06:00:00.000Z' }));
+    store.grants.set('o1#d', buildGrant({ orgId: 'o1', grantId: 'd', expiresAt: NOW.toISOString() }));
+    expect((await listActiveGrants(deps, ada)).map((g) => g.grantId).sort()).toEqual(['a', 'b']);
+    expect((await listActiveGrants(deps, uma)).map((g) => g.grantId)).toEqual(['a']);
+    expect((await listActiveGrants(deps, ada, [buildGrant({ grantId: 'given', expiresAt: '2026-01-01T06:00:00.000Z' }), buildGrant({ grantId: 'old', expiresAt: '2026-01-01T04:00:00.000Z' })])).map((g) => g.grantId)).toEqual(['given']);
+    await expect(loadGrant(store, 'o1', 'zz')).rejects.toBeInstanceOf(NotFoundError);
+    expect((await loadGrant(store, 'o1', 'a')).grantId).toBe('a');
+  });
+
+  test('recipients: a user grant\'s user, a case grant\'s contact (who granted it), and the contacts, lower-cased, once each', () => {
+    const org = buildOrg('o1', {}, { authorizedContacts: ['SEC@o1.test', 'uma@o1.test'] });
+    expect(grantRecipients(org, buildGrant({ actAs: { id: 'x', email: 'Uma@o1.test' } }))).toEqual(['uma@o1.test', 'sec@o1.test']);
+    expect(grantRecipients(org, buildGrant({ kind: 'case', grantedBy: { id: 'c', email: 'contact@o1.test' }, actAs: { id: 'p', email: 'profile@o1.test' } }))).toEqual(['contact@o1.test', 'sec@o1.test', 'uma@o1.test']);
+  });
+
+  test('a notice\'s data: names over emails where known, the scope in words, and what the caller adds', () => {
+    const { deps } = world();
+    const notice = grantNotice(deps, buildOrg('o1', { name: 'Acme' }), buildGrant({ kind: 'case', grantedBy: { id: 'c', email: 'c@o1.test', name: 'Cleo' }, actAs: { id: 'p', email: 'p@o1.test', name: 'Support profile' }, workspaces: ['sales', 'finance'] }), 'grant-created', { extra: 'x' });
+    expect(notice).toEqual({
+      noticeId: 'id1',
+      orgId: 'o1',
+      template: 'grant-created',
+      to: ['c@o1.test'],
+      createdAt: NOW.toISOString(),
+      data: { orgName: 'Acme', orgId: 'o1', grantId: 'g1', grantedBy: 'Cleo', actAs: 'Support profile', level: 'manage', scope: 'workspaces sales, finance', environment: 'production', expiresAt: '2026-01-01T10:00:00.000Z', grantKind: 'case', extra: 'x' },
+    });
+  });
+
+  test('reads issued together fail in the order given, whichever answers first', async () => {
+    const slowFail = new Promise((_, reject) => setTimeout(() => reject(new Error('first')), 10));
+    const fastFail = Promise.reject(new Error('second'));
+    await expect(together([slowFail, fastFail] as const)).rejects.toThrow('first');
+    expect(await together([Promise.resolve(1), Promise.resolve('a')] as const)).toEqual([1, 'a']);
+  });
+
+  test('a grant only TTL saw end is recorded once as expired (noticed by TTL), and its people told', async () => {
+    const { store, deps } = world();
+    const grant = buildGrant({ orgId: 'o1', grantId: 'g9' });
+    expect(await recordTtlExpiry(deps, grant)).toBe('recorded');
+    expect(store.audit.get('o1')!.map((e) => [e.action, e.actor, e.after])).toEqual([['grant.expired', { type: 'system', id: 'ttl' }, { status: 'expired', endReason: 'expired', noticedBy: 'ttl' }]]);
+    expect(store.notices.map((x) => [x.template, x.data.reason])).toEqual([['grant-ended', 'expired']]);
+    expect(await recordTtlExpiry(deps, { ...grant, status: 'revoked' })).toBe('already_ended');
+    expect(await recordTtlExpiry(deps, { ...grant, orgId: 'gone' })).toBe('already_ended');
+  });
+});
