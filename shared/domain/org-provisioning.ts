@@ -46,6 +46,8 @@ export interface OrgChange {
 export function orgIdFor(name: string, randomTail: string): string {
   const slug = name
     .normalize('NFKD')
+    // Accents are split off by NFKD and dropped: "Café" → "cafe", not "cafe-".
+    .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
