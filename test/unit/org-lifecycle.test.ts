@@ -48,9 +48,9 @@ describe('creating an org', () => {
   test('a name taken (ignoring case and spacing) or an admin who already belongs to an org is refused, naming the field', async () => {
     const { store, deps } = world();
     await createOrg(deps, ADMIN, input);
-    const dup = await createOrg(deps, ADMIN, { ...input, name: 'Globex Corp' }).catch((e: unknown) => e as ValidationError);
+    const dup = (await createOrg(deps, ADMIN, { ...input, name: "Globex Corp" }).catch((e: unknown) => e)) as ValidationError;
     expect([dup.field, dup.code, dup.message]).toEqual(['name', 'duplicate_name', 'An org named "Globex Corp" already exists.']);
-    const taken = await createOrg(deps, ADMIN, { ...input, name: 'Other' }).catch((e: unknown) => e as ValidationError);
+    const taken = (await createOrg(deps, ADMIN, { ...input, name: "Other" }).catch((e: unknown) => e)) as ValidationError;
     expect([taken.field, taken.code, taken.message]).toEqual(['firstAdminEmail', 'user_exists', 'hank@globex.test already belongs to org globex-corp-000001; a sign-in belongs to one org.']);
     expect(store.committed).toHaveLength(1);
   });
