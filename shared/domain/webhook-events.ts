@@ -54,21 +54,14 @@ export interface WebhookEvent {
   data: Record<string, unknown>;
 }
 
-const GRANT_ENDINGS: Record<string, WebhookEventType> = {
-  'grant.revoked': 'grant.revoked',
-  'grant.expired': 'grant.expired',
-  'grant.consent_withdrawn': 'grant.consent_withdrawn',
-  'grant.case_solved': 'grant.ended',
-  'grant.org_suspended': 'grant.ended',
-  'grant.plan_changed': 'grant.ended',
-};
-
 /** The event type an audit event is published as, if any. */
 export function eventTypeOf(audit: Pick<AuditEvent, 'action' | 'after'>): WebhookEventType | undefined {
   const a = audit.action;
   if (a === 'grant.created' || a === 'grant.case_activated') return 'grant.created';
   if (a === 'grant.extended' || a === 'grant.shortened') return 'grant.end_changed';
-  if (GRANT_ENDINGS[a]) return GRANT_ENDINGS[a];
+  if (a === 'grant.revoked' || a === 'grant.expired') return a;
+  // Other endings are `grant.ended` with the reason: consent withdrawn, case solved, org suspended, plan changed.
+  if (a === 'grant.ended') return audit.after?.endReason === 'consent_withdrawn' ? 'grant.consent_withdrawn' : 'grant.ended';
   if (a === 'session.started' || a === 'session.ended' || a === 'support.activity') return a;
   if (a === 'request.created') return 'access_request.created';
   // A vote that leaves a multi-approver request pending is not a decision yet.

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
-import { PortalClient } from '../support/clients';
+import { AgentClient, PortalClient } from '../support/clients';
 import { stackClock } from '../support/clock';
-import { eventually, givenOrg, layout, orgItems, uniqueId, type GivenOrg } from '../support/fixtures';
+import { eventually, givenOrg, layout, orgItems, uniqueAgent, uniqueId, type GivenOrg } from '../support/fixtures';
 import { emailsTo } from '../support/mailbox';
 
 /** What the local receiver got on one hook path. */
@@ -115,6 +115,22 @@ describe('webhooks: a customer admin feeds access events to their own receiver',
     const test = await eventually('the test event', async () => (await received(path)).find((r) => typeOf(r) === 'webhook.test'));
     expect(new Webhook(secret).verify(test.body, test.headers)).toMatchObject({ type: 'webhook.test', orgId: a.org.orgId });
     expect((await orgItems(a.org.orgId)).filter((i) => String(i.action).startsWith('webhook.')).map((i) => i.action)).toEqual(expect.arrayContaining(['webhook.redelivery_requested', 'webhook.test_requested']));
+  });
+
+  test('withdrawing consent for a case publishes the access change and the case grant it ended', async () => {
+    const path = `/hooks/${uniqueId('consent')}`;
+    const { secret } = await addWebhook(path, { events: 'case.access_changed,grant.consent_withdrawn,grant.created' });
+    const opened = await admin.post('/cases', { subject: 'Webhook consent', description: 'x', environment: 'production', remoteAccess: 'allowed' });
+    const caseId = /\/cases\/([^?]+)/.exec(opened.location!)![1]!;
+    const alex = await AgentClient.signIn(uniqueAgent('alex'));
+    const activated = await alex.call('POST', `/support/orgs/${a.org.orgId}/cases/${caseId}/activate`, { justification: 'Look at it' });
+    expect(activated.status).toBe(201);
+    expect((await admin.post(`/cases/${caseId}/remote-access`, { remoteAccess: 'denied' })).status).toBe(303);
+    const got = await eventually('three events', async () => (await received(path)).length >= 3 && received(path));
+    const events = got.map((r) => new Webhook(secret).verify(r.body, r.headers) as { type: string; data: { target: { id: string }; after: Record<string, unknown> } });
+    expect(events.map((e) => e.type)).toEqual(['grant.created', 'case.access_changed', 'grant.consent_withdrawn']);
+    expect(events[2]!.data).toMatchObject({ target: { type: 'grant', id: activated.body.grantId }, after: { endReason: 'consent_withdrawn' } });
+    expect(events[1]!.data).toMatchObject({ target: { type: 'case', id: caseId }, after: { remoteAccess: 'denied' } });
   });
 
   test('a Slack endpoint gets the same events as Slack messages', async () => {

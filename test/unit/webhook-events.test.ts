@@ -18,10 +18,11 @@ describe('the webhook event catalogue', () => {
     ['grant.shortened', {}, 'grant.end_changed'],
     ['grant.revoked', {}, 'grant.revoked'],
     ['grant.expired', {}, 'grant.expired'],
-    ['grant.consent_withdrawn', {}, 'grant.consent_withdrawn'],
-    ['grant.case_solved', {}, 'grant.ended'],
-    ['grant.org_suspended', {}, 'grant.ended'],
-    ['grant.plan_changed', {}, 'grant.ended'],
+    ['grant.ended', { endReason: 'consent_withdrawn' }, 'grant.consent_withdrawn'],
+    ['grant.ended', { endReason: 'case_solved' }, 'grant.ended'],
+    ['grant.ended', { endReason: 'org_suspended' }, 'grant.ended'],
+    ['grant.ended', { endReason: 'plan_changed' }, 'grant.ended'],
+    ['grant.consent_withdrawn', {}, undefined],
     ['session.started', {}, 'session.started'],
     ['session.ended', {}, 'session.ended'],
     ['request.created', {}, 'access_request.created'],
@@ -42,8 +43,13 @@ describe('the webhook event catalogue', () => {
   });
 
   test('every type in the catalogue is published by some action', () => {
-    const actions = ['grant.created', 'grant.extended', 'grant.revoked', 'grant.expired', 'grant.consent_withdrawn', 'grant.case_solved', 'session.started', 'session.ended', 'request.created', 'case.remote_access_changed', 'support.activity'];
-    const published = new Set([...actions.map((a) => eventTypeOf({ action: a })), eventTypeOf({ action: 'request.approved_by', after: { status: 'approved' } }), eventTypeOf({ action: 'change.denied_by', after: { status: 'denied' } })]);
+    const actions = ['grant.created', 'grant.extended', 'grant.revoked', 'grant.expired', 'grant.ended', 'session.started', 'session.ended', 'request.created', 'case.remote_access_changed', 'support.activity'];
+    const published = new Set([
+      ...actions.map((a) => eventTypeOf({ action: a })),
+      eventTypeOf({ action: 'grant.ended', after: { endReason: 'consent_withdrawn' } }),
+      eventTypeOf({ action: 'request.approved_by', after: { status: 'approved' } }),
+      eventTypeOf({ action: 'change.denied_by', after: { status: 'denied' } }),
+    ]);
     expect([...WEBHOOK_EVENT_TYPES].filter((t) => !published.has(t))).toEqual([]);
   });
 
