@@ -1,10 +1,8 @@
 import { activateCaseAccess, addPersonnel, caseAccess, MAX_CASE_GRANTS_PER_CASE, supportProfilePerson } from '../../shared/domain/case-grants';
-import { ManualClock } from '../../shared/domain/clock';
 import { ForbiddenError, NotFoundError } from '../../shared/domain/errors';
-import type { GrantDeps } from '../../shared/domain/grant-service';
 import type { AccessRequest, Org } from '../../shared/domain/model';
-import type { ExpiryTarget } from '../../shared/ports/scheduler';
 import { MemoryStore } from '../support/memory-store';
+import { recordingDeps } from '../support/grant-deps';
 import { buildCase, buildGrant, buildOrg } from '../support/org-builder';
 
 const NOW = new Date('2026-01-01T05:00:00.000Z');
@@ -16,15 +14,7 @@ function world(org: Partial<Org> = {}, settings: Partial<Org['settings']> = {}) 
   store.orgs.set('o1', buildOrg('o1', { name: 'Acme', environments: ['production', 'sandbox'], ...org }, { authorizedContacts: ['sec@o1.test'], maxGrantHours: 48, supportProfile: { level: 'manage', workspaces: ['sales'] }, ...settings }));
   store.cases.set('o1#c1', buildCase({ orgId: 'o1', caseId: 'c1', subject: 'Import broke', environment: 'sandbox', contact: { id: 'cleo@o1.test', email: 'cleo@o1.test' } }));
   store.cases.set('o1#c2', buildCase({ orgId: 'o1', caseId: 'c2', subject: 'Report wrong', contact: { id: 'cleo@o1.test', email: 'cleo@o1.test' } }));
-  const scheduled: { name: string; at: string; target: ExpiryTarget }[] = [];
-  let n = 0;
-  const deps: GrantDeps = {
-    store,
-    clock: new ManualClock(NOW),
-    ids: () => `id${++n}`,
-    limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
-    scheduler: { scheduleAt: async (name, at, target) => void scheduled.push({ name, at: at.toISOString(), target }), cancel: async () => undefined },
-  };
+  const { deps, scheduled } = recordingDeps(store, NOW);
   return { store, deps, scheduled };
 }
 

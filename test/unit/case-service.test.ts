@@ -1,10 +1,9 @@
 import { customer, portalActor } from '../../shared/domain/actor';
-import { ManualClock } from '../../shared/domain/clock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
-import type { GrantDeps } from '../../shared/domain/grant-service';
 import type { Org, Session, UserProfile } from '../../shared/domain/model';
 import { listCasesOf, loadCase, openCase, openCaseByEmail, setRemoteAccess, solveCase } from '../../shared/domain/case-service';
 import { MemoryStore } from '../support/memory-store';
+import { recordingDeps } from '../support/grant-deps';
 import { buildCase, buildGrant, buildOrg } from '../support/org-builder';
 
 const NOW = new Date('2026-01-01T05:00:00.000Z');
@@ -17,15 +16,7 @@ function world(settings: Partial<Org['settings']> = {}, org: Partial<Org> = {}) 
   store.orgs.set('o1', buildOrg('o1', { environments: ['production', 'sandbox'], ...org }, { remoteAccessPolicy: 'all_cases', authorizedContacts: ['sec@o1.test'], ...settings }));
   store.users.set(ada.email, ada);
   store.users.set(cleo.email, cleo);
-  const cancelled: string[] = [];
-  let n = 0;
-  const deps: GrantDeps = {
-    store,
-    clock: new ManualClock(NOW),
-    ids: () => `id${++n}`,
-    limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
-    scheduler: { scheduleAt: async () => undefined, cancel: async (name) => void cancelled.push(name) },
-  };
+  const { deps, cancelled } = recordingDeps(store, NOW);
   return { store, deps, cancelled };
 }
 

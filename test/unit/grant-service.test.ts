@@ -1,10 +1,9 @@
 import { customer, portalActor } from '../../shared/domain/actor';
-import { ManualClock } from '../../shared/domain/clock';
 import { ConcurrentChangeError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
-import { changeGrantEnd, createUserGrant, grantNotice, grantRecipients, listActiveGrants, loadGrant, recordTtlExpiry, revokeGrant, together, warnGrant, WARNING_MS, type GrantDeps } from '../../shared/domain/grant-service';
+import { changeGrantEnd, createUserGrant, grantNotice, grantRecipients, listActiveGrants, loadGrant, recordTtlExpiry, revokeGrant, together, warnGrant, WARNING_MS } from '../../shared/domain/grant-service';
 import type { UserProfile } from '../../shared/domain/model';
-import type { ExpiryTarget } from '../../shared/ports/scheduler';
 import { MemoryStore } from '../support/memory-store';
+import { recordingDeps } from '../support/grant-deps';
 import { buildGrant, buildOrg } from '../support/org-builder';
 
 const NOW = new Date('2026-01-01T05:00:00.000Z');
@@ -14,25 +13,7 @@ const uma: UserProfile = { email: 'uma@o1.test', orgId: 'o1', name: 'Uma', role:
 function world(options: { schedulerFails?: boolean } = {}) {
   const store = new MemoryStore();
   store.orgs.set('o1', buildOrg('o1', { name: 'Acme' }, { authorizedContacts: ['sec@o1.test'], allowNonAdminGrants: true }));
-  const scheduled: { name: string; at: string; target: ExpiryTarget }[] = [];
-  const cancelled: string[] = [];
-  const errors: string[] = [];
-  let n = 0;
-  const deps: GrantDeps = {
-    store,
-    clock: new ManualClock(NOW),
-    ids: () => `id${++n}`,
-    limits: { maxGrantHours: 4320, minGrantSeconds: 3600, sessionMinutes: 15, requestExpiryHours: 72 },
-    scheduler: {
-      scheduleAt: async (name, at, target) => {
-        if (options.schedulerFails) throw new Error('scheduler down');
-        scheduled.push({ name, at: at.toISOString(), target });
-      },
-      cancel: async (name) => void cancelled.push(name),
-    },
-    log: { error: (message) => void errors.push(message) },
-  };
-  return { store, deps, scheduled, cancelled, errors, clock: deps.clock as ManualClock };
+  return { store, ...recordingDeps(store, NOW, options) };
 }
 
 describe('granting', () => {

@@ -1,6 +1,5 @@
 import { Webhook } from 'standardwebhooks';
 import { customer, portalActor } from '../../shared/domain/actor';
-import type { AuditEvent } from '../../shared/domain/audit';
 import { ManualClock } from '../../shared/domain/clock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import type { UserProfile } from '../../shared/domain/model';
