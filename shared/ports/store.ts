@@ -108,8 +108,11 @@ export interface Store {
   listCasesPage(orgId: string, page: CasePage): Promise<{ cases: Case[]; next?: string }>;
   getRequest(orgId: string, requestId: string): Promise<AccessRequest | undefined>;
   getApprovalToken(tokenHash: string): Promise<ApprovalToken | undefined>;
-  /** Commits a change in one transaction; throws ConcurrentChangeError when a condition fails. */
-  commit(change: Change): Promise<void>;
+  /**
+   * Commits a change in one transaction; throws ConcurrentChangeError when a condition fails.
+   * Returns the org's audit head after it (a follow-up change can start from it without a read).
+   */
+  commit(change: Change): Promise<{ seq: number; hash: string }>;
   listAudit(orgId: string): Promise<AuditEvent[]>;
   /** The org's chain head: the last sequence number and its hash. */
   auditHead(orgId: string): Promise<{ seq: number; hash: string }>;

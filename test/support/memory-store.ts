@@ -97,7 +97,7 @@ export class MemoryStore implements Store {
     return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
   }
 
-  async commit(change: Change): Promise<void> {
+  async commit(change: Change): Promise<{ seq: number; hash: string }> {
     if (this.failNextCommits > 0) {
       this.failNextCommits--;
       throw new ConcurrentChangeError();
@@ -115,6 +115,7 @@ export class MemoryStore implements Store {
     this.audit.set(change.orgId, events);
     this.notices.push(...change.notices);
     this.committed.push({ change, items: transactionItems(change) });
+    return head;
   }
 
   private slot(w: Write): { current: unknown; put: () => void } {

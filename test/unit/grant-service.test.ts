@@ -1,7 +1,7 @@
 import { customer, portalActor } from '../../shared/domain/actor';
 import { ConcurrentChangeError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { changeGrantEnd, createUserGrant, grantNotice, grantRecipients, listActiveGrants, loadGrant, recordTtlExpiry, revokeGrant, together, warnGrant, WARNING_MS } from '../../shared/domain/grant-service';
-import type { UserProfile } from '../../shared/domain/model';
+import type { Session, UserProfile } from '../../shared/domain/model';
 import { MemoryStore } from '../support/memory-store';
 import { recordingDeps } from '../support/grant-deps';
 import { buildGrant, buildOrg } from '../support/org-builder';
@@ -96,6 +96,55 @@ describe('revoking', () => {
     expect(store.audit.get('o1')!.map((e) => [e.action, e.before, e.after])).toEqual([['grant.revoked', { status: 'active' }, expect.objectContaining({ status: 'revoked' })]]);
     expect(store.notices.map((x) => [x.template, x.data.reason])).toEqual([['grant-ended', 'revoked']]);
     expect(cancelled).toEqual(['grant-g1', 'warn-g1']);
+  });
+});
+
+describe('ending a grant with live sessions', () => {
+  const sessionOf = (i: number): Session => ({ sessionId: `s${i}`, orgId: 'o1', grantId: 'g1', agent: { id: 'alex', email: 'alex@vendor.test' }, actAs: { id: 'a', email: 'a@o1.test' }, justification: 'x', scope: ['read'], status: 'active', startedAt: NOW.toISOString(), expiresAt: '2026-01-01T05:10:00.000Z', version: 1 });
+
+  test('the sessions are read with the grant, once: the follow-up ends them in chunks from what the ending knew, without reading again', async () => {
+    const { store, deps } = world();
+    store.grants.set('o1#g1', buildGrant({ orgId: 'o1', grantId: 'g1', version: 1 }));
+    for (let i = 0; i < 30; i++) store.sessions.set(`s${i}`, sessionOf(i));
+    store.sessions.set('old', { ...sessionOf(99), sessionId: 'old', status: 'ended' });
+    // What the domain asks the store (not what the memory store calls on itself inside).
+    const reads: string[] = [];
+    const asked = new Proxy(store, {
+      get: (target, key) => {
+        const value = (target as unknown as Record<PropertyKey, unknown>)[key];
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (key !== 'commit') reads.push(String(key));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    await revokeGrant({ ...deps, store: asked }, customer(ada), 'g1');
+    expect(reads.sort()).toEqual(['listSessionsOfGrant', 'readTogether']);
+    expect([...store.sessions.values()].filter((x) => x.status === 'active')).toEqual([]);
+    expect(store.committed.map((c) => [c.change.writes.length, c.change.audit.map((a) => a.action), c.change.auditHead?.seq])).toEqual([
+      [1, ['grant.revoked'], 0],
+      [25, ['grant.sessions_ended'], 1],
+      [6, ['grant.sessions_ended'], 2],
+    ]);
+    expect(store.grants.get('o1#g1')).toMatchObject({ status: 'revoked', version: 3 });
+    expect(store.grants.get('o1#g1')!.sessionsPending).toBeUndefined();
+  });
+
+  test('a follow-up that loses a race reads afresh and still ends every session', async () => {
+    const { store, deps } = world();
+    store.grants.set('o1#g1', buildGrant({ orgId: 'o1', grantId: 'g1', version: 1 }));
+    for (let i = 0; i < 3; i++) store.sessions.set(`s${i}`, sessionOf(i));
+    const commit = store.commit.bind(store);
+    let calls = 0;
+    store.commit = async (change) => {
+      // The second commit (the follow-up's first) finds a session changed meanwhile.
+      if (++calls === 2) store.sessions.set('s0', { ...store.sessions.get('s0')!, version: 2 });
+      return commit(change);
+    };
+    await revokeGrant(deps, customer(ada), 'g1');
+    expect([...store.sessions.values()].map((x) => x.status)).toEqual(['ended', 'ended', 'ended']);
+    expect(store.grants.get('o1#g1')!.sessionsPending).toBeUndefined();
   });
 });
 

@@ -264,7 +264,7 @@ export class DynamoStore implements Store {
    * after the org's head (conditioned on it, so concurrent changes never fork the chain), and
    * the notices. A lost race on the head is retried; a failed entity condition is the caller's.
    */
-  async commit(change: Change): Promise<void> {
+  async commit(change: Change): Promise<{ seq: number; hash: string }> {
     for (let attempt = 1; ; attempt++) {
       const head = attempt === 1 && change.auditHead ? change.auditHead : await this.auditHead(change.orgId);
       let link = head;
@@ -283,7 +283,7 @@ export class DynamoStore implements Store {
         // timeout cannot write the audit event and the notices twice; a fresh read-and-retry
         // (below) is a new attempt with a new token.
         await this.db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
-        return;
+        return link;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
