@@ -26,13 +26,30 @@ export interface SessionClaims extends JWTPayload {
 }
 
 /**
+ * The verification keys, parsed and imported once per signer (per container): a signer publishes
+ * a fixed set of keys for its life (rotation is a new deployment), and importing them on every
+ * request was most of introspection's own CPU.
+ */
+const keySets = new WeakMap<TokenSigner, Promise<ReturnType<typeof createLocalJWKSet>>>();
+function verificationKeys(signer: TokenSigner): Promise<ReturnType<typeof createLocalJWKSet>> {
+  let keys = keySets.get(signer);
+  if (!keys) {
+    keys = signer.publicJwks().then((jwks) => createLocalJWKSet(jwks));
+    // A failed fetch is not kept: the next request tries again.
+    keys.catch(() => keySets.delete(signer));
+    keySets.set(signer, keys);
+  }
+  return keys;
+}
+
+/**
  * A session token's claims when its signature (a published key), issuer, audience and expiry
  * check out at the clock's now; otherwise undefined. Tampered, expired, wrong-audience and
  * unknown-`kid` tokens all end here.
  */
 export async function verifySessionToken(deps: ProductDeps, token: string): Promise<SessionClaims | undefined> {
   try {
-    const keys = createLocalJWKSet(await deps.signer.publicJwks());
+    const keys = await verificationKeys(deps.signer);
     const { payload } = await jwtVerify(token, keys, {
       issuer: deps.token.issuer,
       audience: deps.token.audience,

@@ -69,6 +69,28 @@ describe('verifying a session token', () => {
     expect(await verifySessionToken(deps, await signer.sign({ ...claims, ...change }))).toBeUndefined();
   });
 
+  test('the published keys are fetched and imported once per signer, and fetched again after a failure', async () => {
+    const { deps, token, signer } = await world();
+    let fetches = 0;
+    let failNext = true;
+    const counting = {
+      sign: signer.sign.bind(signer),
+      publicJwks: async () => {
+        fetches++;
+        if (failNext) {
+          failNext = false;
+          throw new Error('KMS unreachable');
+        }
+        return signer.publicJwks();
+      },
+    };
+    const d = { ...deps, signer: counting };
+    expect(await verifySessionToken(d, token)).toBeUndefined();
+    expect(await verifySessionToken(d, token)).toMatchObject({ jti: 's1' });
+    expect(await verifySessionToken(d, token)).toMatchObject({ jti: 's1' });
+    expect(fetches).toBe(2);
+  });
+
   test('expired at the clock\'s now (not the machine\'s), a tampered payload, or a key that is not published: not valid', async () => {
     const { deps, clock, token, claims } = await world();
     const [h, , s] = token.split('.');
