@@ -130,7 +130,8 @@ export async function updateEndpoint(deps: WebhookAdminDeps, actor: Actor, endpo
   const endpoint = await loadEndpoint(deps, admin.orgId, endpointId);
   const events = parseEvents(form.events);
   const enabled = form.enabled === 'on' || form.enabled === 'true';
-  const changed: WebhookEndpoint = { ...endpoint, events, enabled, version: endpoint.version + 1, ...(enabled ? { disabledReason: undefined, failingSince: undefined } : {}) };
+  // Turning it back on starts afresh: no "turned off" reason, no failures counted toward the 3 days.
+  const changed: WebhookEndpoint = { ...endpoint, events, enabled, version: endpoint.version + 1, ...(enabled && !endpoint.enabled ? { disabledReason: undefined, failingSince: undefined } : {}) };
   const keys = (['events', 'enabled'] as const).filter((k) => JSON.stringify(endpoint[k]) !== JSON.stringify(changed[k]));
   if (!keys.length) return endpoint;
   await commitEndpoint(deps, actor, endpoint, { kind: 'webhook', endpoint: changed, expect: { version: endpoint.version } }, 'webhook.changed', {

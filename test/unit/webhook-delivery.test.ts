@@ -142,6 +142,9 @@ describe('webhook endpoints: admins in person only, audited, secret sealed', () 
     expect(on).toMatchObject({ enabled: true, events: ['grant.created'] });
     expect(on.disabledReason).toBeUndefined();
     expect(on.failingSince).toBeUndefined();
+    // Changing only the events of one that is on keeps its failures counting.
+    w.store.webhookEndpoints.set(`acme#${endpoint.endpointId}`, { ...on, failingSince: T0.toISOString() });
+    expect((await updateEndpoint(w.admin, customer(ada), endpoint.endpointId, { events: 'grant.revoked', enabled: 'on' })).failingSince).toBe(T0.toISOString());
   });
 });
 
