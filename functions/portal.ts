@@ -1,9 +1,9 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { numberEnv, optionalEnv, requireEnv } from '../shared/config';
 import { assertMayChangeCase, defaultRemoteAccess, lockedReason } from '../shared/domain/case-rules';
 import { loadCase, openCase, setRemoteAccess, solveCase } from '../shared/domain/case-service';
-import { DomainError, ForbiddenError, ValidationError } from '../shared/domain/errors';
-import { ImpersonatedSessionError, inPerson } from '../shared/domain/actor';
+import { ForbiddenError, ValidationError } from '../shared/domain/errors';
+import { inPerson } from '../shared/domain/actor';
 import { allowedEnvironments, assertMayGrant, grantableWorkspaces, maxGrantHours } from '../shared/domain/grant-rules';
 import { changeGrantEnd, createUserGrant, listActiveGrants, revokeGrant } from '../shared/domain/grant-service';
 import { LEVELS } from '../shared/domain/model';
@@ -15,13 +15,12 @@ import { endSession, liveSessionsFor } from '../shared/domain/session-service';
 import type { OidcSignIn } from '../shared/adapters/oidc-client';
 import { loadedOnFirstUse } from '../shared/adapters/lazy';
 import { exportStoreFromEnv, grantDepsFromEnv, webhookAdminDepsFromEnv } from '../shared/adapters/runtime';
-import { createEndpoint, deleteEndpoint, endpointWithDeliveries, listEndpoints, redeliver, sendTestEvent, updateEndpoint } from '../shared/domain/webhook-endpoints';
-import { endpointPage, webhooksPage } from '../shared/http/views/webhooks';
+import { webhookRoutes } from './portal/webhook-routes';
+import { formAction } from '../shared/http/form-action';
 import { sessionSecrets } from '../shared/adapters/secrets';
 import { httpHandler } from '../shared/http/handler';
 import { htmlPage as page, PortalSessions, redirect, renderHtmlError, SESSION_COOKIE, SESSION_SECONDS, type SessionCookie, type Visitor } from '../shared/http/portal-session';
 import { endPortalSession, signOutEverywhere, startPortalSession } from '../shared/domain/portal-sessions';
-import { statusOf } from '../shared/http/problem';
 import { cookies, pathParam } from '../shared/http/request';
 import { dispatch } from '../shared/http/routes';
 import { safeReturnTo } from '../shared/http/redirects';
@@ -105,18 +104,6 @@ function caseForm(who: Visitor, values: Record<string, string>, errors: Record<s
   });
 }
 
-/** Runs a form action; validation errors re-render the form (400), refusals show it with the reason. */
-async function formAction(action: () => Promise<APIGatewayProxyResultV2>, rerender: (errors: Record<string, string>, formError?: string) => string | Promise<string>) {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof ValidationError) return page(400, await rerender(error.fields));
-    // Refusing a "log in as" session is the boundary's job (refusal page and audit), not the form's.
-    if (error instanceof ImpersonatedSessionError) throw error;
-    if (error instanceof DomainError) return page(statusOf(error), await rerender({}, error.message));
-    throw error;
-  }
-}
 
 const FLASH: Record<string, string> = {
   granted: 'Login access granted. Support can now log in as you until it ends.',
@@ -131,6 +118,8 @@ const FLASH: Record<string, string> = {
 const flashOf = (event: APIGatewayProxyEventV2) => FLASH[event.queryStringParameters?.done ?? ''];
 
 const routes = dispatch<'portal'>({
+  ...webhookRoutes(sessions, webhooks),
+
   'GET /': async (event) => {
     const who = await sessions.visitor(event);
     return page(200, await dashboard(who, { flash: flashOf(event) }));
@@ -238,66 +227,6 @@ const routes = dispatch<'portal'>({
       },
       (errors, formError) => settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, values: form, errors, formError }),
     );
-  },
-
-  'GET /settings/webhooks': async (event) => {
-    const who = await sessions.visitor(event);
-    return page(200, webhooksPage(who.page, { endpoints: await listEndpoints(webhooks, who.user), errors: {}, flash: event.queryStringParameters?.done }));
-  },
-
-  'POST /settings/webhooks': async (event) => {
-    const who = await sessions.visitor(event);
-    const form = await sessions.postedForm(event, who);
-    return formAction(
-      async () => {
-        const { endpoint, secret } = await createEndpoint(webhooks, who.actor, form);
-        // The secret is shown this once, on the page the form answers (never in a URL).
-        return page(201, endpointPage(who.page, { endpoint, deliveries: [], secret, errors: {} }));
-      },
-      async (errors, formError) => webhooksPage(who.page, { endpoints: await listEndpoints(webhooks, who.user), values: form, errors, formError }),
-    );
-  },
-
-  'GET /settings/webhooks/{endpointId}': async (event) => {
-    const who = await sessions.visitor(event);
-    const { endpoint, deliveries } = await endpointWithDeliveries(webhooks, who.user, pathParam(event, 'endpointId'));
-    return page(200, endpointPage(who.page, { endpoint, deliveries, errors: {}, flash: event.queryStringParameters?.done }));
-  },
-
-  'POST /settings/webhooks/{endpointId}': async (event) => {
-    const who = await sessions.visitor(event);
-    const form = await sessions.postedForm(event, who);
-    const endpointId = pathParam(event, 'endpointId');
-    return formAction(
-      async () => {
-        await updateEndpoint(webhooks, who.actor, endpointId, form);
-        return redirect(`/settings/webhooks/${endpointId}?done=saved`);
-      },
-      async (errors, formError) => endpointPage(who.page, { ...(await endpointWithDeliveries(webhooks, who.user, endpointId)), errors, formError }),
-    );
-  },
-
-  'POST /settings/webhooks/{endpointId}/test': async (event) => {
-    const who = await sessions.visitor(event);
-    await sessions.postedForm(event, who);
-    const endpointId = pathParam(event, 'endpointId');
-    await sendTestEvent(webhooks, who.actor, endpointId);
-    return redirect(`/settings/webhooks/${endpointId}?done=test`);
-  },
-
-  'POST /settings/webhooks/{endpointId}/redeliver': async (event) => {
-    const who = await sessions.visitor(event);
-    const form = await sessions.postedForm(event, who);
-    const endpointId = pathParam(event, 'endpointId');
-    await redeliver(webhooks, who.actor, endpointId, form.deliveryId);
-    return redirect(`/settings/webhooks/${endpointId}?done=redeliver`);
-  },
-
-  'POST /settings/webhooks/{endpointId}/delete': async (event) => {
-    const who = await sessions.visitor(event);
-    await sessions.postedForm(event, who);
-    await deleteEndpoint(webhooks, who.actor, pathParam(event, 'endpointId'));
-    return redirect('/settings/webhooks?done=deleted');
   },
 
   'GET /cases': async (event) => {
