@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { sendDelivery } from '../shared/domain/webhook-delivery';
 import type { DeliveryMessage } from '../shared/ports/webhooks';
-import { log, sendDepsFromEnv, webhookQueueFromEnv } from '../shared/adapters/runtime';
+import { log } from '../shared/adapters/runtime';
+import { sendDepsFromEnv, webhookQueueFromEnv } from '../shared/adapters/webhook-runtime';
 
 const deps = sendDepsFromEnv();
 const queue = webhookQueueFromEnv();

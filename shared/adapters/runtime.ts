@@ -14,13 +14,6 @@ import type { ExportStore } from '../ports/export-store';
 import { logger } from './observability';
 import { loadedOnFirstUse } from './lazy';
 import type { Mailer } from '../ports/mailer';
-import type { SqsWebhookQueue } from './sqs-queue';
-import type { Store } from '../ports/store';
-import type { SecretBox, WebhookStore } from '../ports/webhooks';
-import type { WebhookAdminDeps } from '../domain/webhook-endpoints';
-import type { PublishDeps, SendDeps } from '../domain/webhook-delivery';
-import { DynamoWebhookStore } from './dynamodb/webhooks';
-import { SafeWebhookSender } from './webhook-sender';
 
 /** Structured JSON log lines (Powertools); never whole events (they carry personal data). */
 export const log = {
@@ -126,53 +119,4 @@ export function signerFromEnv(): TokenSigner {
   }
   const file = requireEnv('SIGNING_KEY_FILE');
   return loadedOnFirstUse(async () => new (await import('./local-key-signer')).LocalKeySigner(file));
-}
-
-/** Plain http and loopback webhook receivers: set only by the local stack (never by CDK). */
-const allowLocalReceivers = () => optionalEnv('WEBHOOK_ALLOW_LOCAL') === 'true';
-
-export const webhookStoreFromEnv = (): WebhookStore => new DynamoWebhookStore(documentClient, requireEnv('TABLE_NAME'));
-
-/** Webhook secrets: sealed by KMS in AWS (`WEBHOOK_KEY_ID`), by the local stack's key locally; loaded on first use. */
-export function secretBoxFromEnv(): SecretBox {
-  const keyId = optionalEnv('WEBHOOK_KEY_ID');
-  if (keyId) {
-    return loadedOnFirstUse(async () => {
-      const [{ KMSClient }, { KmsSecretBox }] = await Promise.all([import('@aws-sdk/client-kms'), import('./secret-box')]);
-      return new KmsSecretBox(new KMSClient(clientConfig('kms')), keyId);
-    });
-  }
-  const key = requireEnv('WEBHOOK_SEAL_KEY');
-  return loadedOnFirstUse(async () => new (await import('./secret-box')).LocalSecretBox(key));
-}
-
-/** What the settings page's webhook forms need (the portal). */
-export function webhookAdminDepsFromEnv(store: Store): WebhookAdminDeps {
-  return { store, webhooks: webhookStoreFromEnv(), secrets: secretBoxFromEnv(), clock: clockFromEnv(), ids: newId, allowLocalReceivers: allowLocalReceivers() };
-}
-
-/** The delivery queue (SQS FIFO; the local stand-in behind the same API locally), loaded with the first message. */
-export function webhookQueueFromEnv(): SqsWebhookQueue {
-  const url = requireEnv('WEBHOOK_QUEUE_URL');
-  return loadedOnFirstUse(async () => {
-    const [{ SQSClient }, { SqsWebhookQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue')]);
-    return new SqsWebhookQueue(new SQSClient(clientConfig('sqs')), url);
-  });
-}
-
-/** What publishing audit events as webhook deliveries needs (the stream). */
-export function publishDepsFromEnv(): PublishDeps {
-  return { webhooks: webhookStoreFromEnv(), queue: webhookQueueFromEnv(), clock: clockFromEnv() };
-}
-
-/** What posting deliveries needs (the webhooks function). */
-export function sendDepsFromEnv(): SendDeps {
-  return {
-    webhooks: webhookStoreFromEnv(),
-    sender: new SafeWebhookSender({ allowLocalReceivers: allowLocalReceivers() }),
-    secrets: secretBoxFromEnv(),
-    store: storeFromEnv(),
-    clock: clockFromEnv(),
-    ids: newId,
-  };
 }

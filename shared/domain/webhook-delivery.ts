@@ -3,10 +3,9 @@ import type { AuditEvent } from './audit';
 import type { Clock } from './clock';
 import { ConcurrentChangeError } from './errors';
 import { eventFromAudit, orderKeyOf, slackMessage, type WebhookEvent } from './webhook-events';
-import { secretContext } from './webhook-endpoints';
 import type { IdFactory } from '../ports/ids';
 import type { Store } from '../ports/store';
-import type { DeliveryAttempt, DeliveryMessage, SecretBox, WebhookDelivery, WebhookEndpoint, WebhookQueue, WebhookSender, WebhookStore } from '../ports/webhooks';
+import { secretContext, type DeliveryAttempt, type DeliveryMessage, type SecretBox, type WebhookDelivery, type WebhookEndpoint, type WebhookQueue, type WebhookSender, type WebhookStore } from '../ports/webhooks';
 
 /**
  * Webhook delivery. The audit event a change commits is its outbox record: the stream turns each

@@ -7,7 +7,7 @@ import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events';
 import { refusedAddress } from './webhook-addresses';
 import type { IdFactory } from '../ports/ids';
 import type { Store, Write } from '../ports/store';
-import type { SecretBox, WebhookDelivery, WebhookEndpoint, WebhookStore } from '../ports/webhooks';
+import { secretContext, type SecretBox, type WebhookDelivery, type WebhookEndpoint, type WebhookStore } from '../ports/webhooks';
 import type { UserProfile } from './model';
 
 export interface WebhookAdminDeps {
@@ -23,9 +23,6 @@ export interface WebhookAdminDeps {
 /** At most this many endpoints per org. */
 export const MAX_ENDPOINTS = 10;
 const KINDS: WebhookEndpoint['kind'][] = ['standard', 'slack'];
-
-/** The secret's context: a sealed secret opens only for its own org and endpoint. */
-export const secretContext = (e: Pick<WebhookEndpoint, 'orgId' | 'endpointId'>) => ({ orgId: e.orgId, endpointId: e.endpointId });
 
 /**
  * A receiver's URL as an admin typed it: https (http only on the local stage), no user or

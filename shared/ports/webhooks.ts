@@ -106,3 +106,6 @@ export interface SecretBox {
   seal(plaintext: string, context: Record<string, string>): Promise<string>;
   open(sealed: string, context: Record<string, string>): Promise<string>;
 }
+
+/** The context an endpoint's secret is sealed with: it opens only for its own org and endpoint. */
+export const secretContext = (e: Pick<WebhookEndpoint, 'orgId' | 'endpointId'>): Record<string, string> => ({ orgId: e.orgId, endpointId: e.endpointId });
