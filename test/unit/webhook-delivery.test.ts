@@ -4,7 +4,7 @@ import { ManualClock } from '../../shared/domain/clock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import type { UserProfile } from '../../shared/domain/model';
 import { BACKOFF_SECONDS, publishAuditEvent, sendDelivery, type PublishDeps, type SendDeps } from '../../shared/domain/webhook-delivery';
-import { createEndpoint, deleteEndpoint, endpointWithDeliveries, redeliver, sendTestEvent, updateEndpoint, type WebhookAdminDeps } from '../../shared/domain/webhook-endpoints';
+import { createEndpoint, deleteEndpoint, endpointWithDeliveries, MAX_ENDPOINTS, parseWebhookUrl, redeliver, sendTestEvent, updateEndpoint, type WebhookAdminDeps } from '../../shared/domain/webhook-endpoints';
 import { LocalSecretBox } from '../../shared/adapters/secret-box';
 import type { DeliveryMessage, PostResult } from '../../shared/ports/webhooks';
 import { MemoryStore } from '../support/memory-store';
@@ -313,5 +313,96 @@ describe('sending: signed, retried with backoff for 24 hours, exactly one round 
     expect(off).toMatchObject({ enabled: false, disabledReason: `Every delivery failed since ${since}.` });
     expect(w.store.audit.get('acme')!.at(-1)).toMatchObject({ action: 'webhook.disabled_failing', actor: { type: 'system', id: 'webhooks' }, after: { enabled: false, failingSince: since } });
     expect(w.store.notices.at(-1)).toMatchObject({ template: 'webhook-disabled', to: ['ada@acme.test'], data: { url: endpoint.url, failingSince: since } });
+  });
+});
+
+describe('endpoint rules, word for word', () => {
+  const refusal = (raw: string | undefined, local = false) => {
+    try {
+      return parseWebhookUrl(raw, local);
+    } catch (error) {
+      return (error as ValidationError).message;
+    }
+  };
+
+  test.each([
+    [undefined, 'Enter the URL events are posted to.'],
+    ['   ', 'Enter the URL events are posted to.'],
+    [`https://siem.example.com/${'x'.repeat(2049 - 'https://siem.example.com/'.length)}`, 'The URL must be at most 2,048 characters.'],
+    ['siem.example.com/hooks', 'Not a URL: it must look like https://siem.example.com/hooks/support-access.'],
+    ['http://siem.example.com/', 'The URL must start with https://.'],
+    ['ftp://siem.example.com/', 'The URL must start with https://.'],
+    ['https://bob@siem.example.com/', 'Put no user name or password in the URL; receivers verify the signature instead.'],
+    ['https://:pw@siem.example.com/', 'Put no user name or password in the URL; receivers verify the signature instead.'],
+    ['https://siem.example.com/#x', 'The URL must not have a #fragment.'],
+    ['https://[fe80::1]/', 'Events cannot be sent to fe80::1: a link-local address (this includes the cloud metadata service).'],
+    ['https://a.localhost/', 'Events cannot be sent to a.localhost: a local name.'],
+    ['https://printer.local/', 'Events cannot be sent to printer.local: a local name.'],
+    ['https://LOCALHOST/', 'Events cannot be sent to localhost: a local name.'],
+  ])('%j → %j', (raw, message) => {
+    expect(refusal(raw)).toBe(message);
+  });
+
+  test.each([
+    ['  https://siem.example.com/hooks?x=1  ', 'https://siem.example.com/hooks?x=1'],
+    ['https://localhost.example.com/', 'https://localhost.example.com/'],
+    ['https://mylocalhost/', 'https://mylocalhost/'],
+    ['https://internal.example.com/', 'https://internal.example.com/'],
+    ['https://example.local.com/', 'https://example.local.com/'],
+    ['https://[2606:4700::1111]/', 'https://[2606:4700::1111]/'],
+    [`https://siem.example.com/${'x'.repeat(2048 - 'https://siem.example.com/'.length)}`, `https://siem.example.com/${'x'.repeat(2048 - 'https://siem.example.com/'.length)}`],
+  ])('%j is accepted as %j', (raw, url) => {
+    expect(parseWebhookUrl(raw, false)).toBe(url);
+  });
+
+  test('on the local stage: plain http and loopback are allowed, private addresses still are not', () => {
+    expect(parseWebhookUrl('http://localhost:4008/hooks/a', true)).toBe('http://localhost:4008/hooks/a');
+    expect(parseWebhookUrl('http://127.0.0.1:4008/', true)).toBe('http://127.0.0.1:4008/');
+    expect(refusal('http://10.0.0.1/', true)).toBe('Events cannot be sent to 10.0.0.1: a private address.');
+    expect(refusal('ftp://localhost/', true)).toBe('The URL must start with https://.');
+  });
+
+  test('events: trimmed, in the catalogue\'s order; no choice, or unknown ones (at most three named), refused', async () => {
+    const w = world();
+    const { endpoint } = await addEndpoint(w, { events: ' support.activity , grant.created,, ' });
+    expect(endpoint.events).toEqual(['grant.created', 'support.activity']);
+    await expect(addEndpoint(w, { events: ' , ' })).rejects.toThrow('Choose at least one event to send.');
+    await expect(addEndpoint(w, { events: 'a,b,c,d,grant.created' })).rejects.toThrow('Unknown event type: a, b, c.');
+  });
+
+  test(`at most ${MAX_ENDPOINTS} endpoints per org`, async () => {
+    const w = world();
+    for (let i = 0; i < MAX_ENDPOINTS; i++) await addEndpoint(w);
+    await expect(addEndpoint(w)).rejects.toThrow(expect.objectContaining({ code: 'too_many_endpoints', message: `An organization can have at most ${MAX_ENDPOINTS} webhook endpoints; delete one first.` }));
+  });
+
+  test('what each change records: version, audit action and facts', async () => {
+    const w = world();
+    const { endpoint } = await addEndpoint(w);
+    const changed = await updateEndpoint(w.admin, customer(ada), endpoint.endpointId, { events: 'grant.created', enabled: 'true' });
+    expect([changed.version, changed.enabled, changed.events]).toEqual([2, true, ['grant.created']]);
+    await sendTestEvent(w.admin, customer(ada), endpoint.endpointId);
+    await w.stream();
+    const deliveryId = w.queued[0]!.deliveryId;
+    await redeliver(w.admin, customer(ada), endpoint.endpointId, deliveryId);
+    await deleteEndpoint(w.admin, customer(ada), endpoint.endpointId);
+    expect(w.store.audit.get('acme')!.map((e) => [e.action, e.target, e.before, e.after])).toEqual([
+      ['webhook.created', { type: 'webhook', id: endpoint.endpointId }, undefined, { url: endpoint.url, kind: 'standard', events: endpoint.events, enabled: true }],
+      ['webhook.changed', { type: 'webhook', id: endpoint.endpointId }, { events: endpoint.events }, { events: ['grant.created'] }],
+      ['webhook.test_requested', { type: 'webhook', id: endpoint.endpointId }, undefined, { url: endpoint.url }],
+      ['webhook.redelivery_requested', { type: 'webhook', id: endpoint.endpointId }, undefined, { deliveryId, eventId: expect.stringMatching(/^evt_/), eventType: 'webhook.test' }],
+      ['webhook.deleted', { type: 'webhook', id: endpoint.endpointId }, { url: endpoint.url }, undefined],
+    ]);
+    expect(w.store.webhookEndpoints.size).toBe(0);
+    await expect(updateEndpoint(w.admin, customer(ada), endpoint.endpointId, { events: 'grant.created' })).rejects.toThrow(`No webhook endpoint ${endpoint.endpointId}`);
+  });
+
+  test('redelivering another org\'s delivery, or a made-up id, is not found and names the id', async () => {
+    const w = world();
+    const { endpoint } = await addEndpoint(w);
+    await w.webhooks.createDelivery({ orgId: 'globex', endpointId: endpoint.endpointId, deliveryId: '000000000001', event: { id: 'e', type: 'grant.created', time: 'T', orgId: 'globex', auditSeq: 1, data: {} }, orderKey: 'k', status: 'delivered', generation: 1, attemptCount: 1, attempts: [], createdAt: 'T' });
+    await expect(redeliver(w.admin, customer(ada), endpoint.endpointId, '000000000001')).rejects.toThrow('000000000001');
+    await expect(redeliver(w.admin, customer(ada), endpoint.endpointId, '1x')).rejects.toThrow('1x');
+    await expect(redeliver(w.admin, customer(ada), endpoint.endpointId, undefined)).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -1,5 +1,5 @@
 import { chainEvent, GENESIS_HASH, type AuditEntry } from '../../shared/domain/audit';
-import { eventFromAudit, eventTypeOf, orderKeyOf, slackMessage, WEBHOOK_EVENT_TYPES } from '../../shared/domain/webhook-events';
+import { EVENT_DESCRIPTIONS, eventFromAudit, eventTypeOf, orderKeyOf, slackMessage, WEBHOOK_EVENT_TYPES } from '../../shared/domain/webhook-events';
 
 const entry = (action: string, more: Partial<AuditEntry> = {}): AuditEntry => ({
   at: '2026-05-04T09:00:00.000Z',
@@ -94,5 +94,41 @@ describe('the webhook event catalogue', () => {
       { type: 'section', text: { type: 'mrkdwn', text: '*:no_entry: Support login access revoked*\n*By:* alex@vendor.test (acting as uma@acme.test)\n*grant:* `g1`\n*Why:* &lt;!channel&gt; &amp; done\n*Status:* revoked' } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: `acme · 2026-05-04T09:00:00.000Z · ${event.id}` }] },
     ]);
+  });
+});
+
+describe('the catalogue\'s words and edges', () => {
+  test('every type has its description and its Slack title, each its own', () => {
+    const types = [...WEBHOOK_EVENT_TYPES, 'webhook.test'] as const;
+    for (const t of types) {
+      expect([t, EVENT_DESCRIPTIONS[t].length > 10]).toEqual([t, true]);
+      expect([t, slackMessage({ id: 'evt_1', type: t, time: 'T', orgId: 'o', auditSeq: 1, data: {} }).text.length > 15]).toEqual([t, true]);
+    }
+    expect(new Set(types.map((t) => EVENT_DESCRIPTIONS[t])).size).toBe(types.length);
+    expect(new Set(types.map((t) => slackMessage({ id: 'e', type: t, time: 'T', orgId: 'o', auditSeq: 1, data: {} }).text)).size).toBe(types.length);
+  });
+
+  test('a change vote that leaves the request pending is not published; decided is', () => {
+    expect(eventTypeOf({ action: 'change.approved_by', after: { status: 'pending' } })).toBeUndefined();
+    expect(eventTypeOf({ action: 'change.denied_by' })).toBeUndefined();
+    expect(eventTypeOf({ action: 'change.approved_by', after: { status: 'approved' } })).toBe('change_request.decided');
+  });
+
+  test('facts keep nulls, numbers and lists as they are', () => {
+    const event = eventFromAudit(audit(entry('grant.created', { after: { note: null, n: 3, list: ['a', 'b'] } })))!;
+    expect(event.data.after).toEqual({ note: null, n: 3, list: ['a', 'b'] });
+  });
+
+  test('the order key: a grant target, a grant named in the facts, else the subject', () => {
+    expect(orderKeyOf({ target: { type: 'grant', id: 'g1' }, after: { grantId: 'other' } })).toBe('grant-g1');
+    expect(orderKeyOf({ target: { type: 'case', id: 'c1' }, after: { grantId: 7 } })).toBe('case-c1');
+    expect(orderKeyOf({ target: { type: 'webhook', id: 'wh_1' } })).toBe('webhook-wh_1');
+  });
+
+  test('a Slack message with few facts: an agent by id, a case, the end time', () => {
+    const message = slackMessage({ id: 'evt_1', type: 'session.started', time: 'T', orgId: 'o', auditSeq: 1, data: { actor: { type: 'system', id: 'sweep' }, caseId: 'c<1>', after: { expiresAt: '2026-01-01T00:00:00Z' } } });
+    expect((message.blocks[0] as { text: { text: string } }).text.text).toBe('*:bust_in_silhouette: Support signed in as a user*\n*By:* sweep\n*Case:* `c&lt;1&gt;`\n*Ends:* 2026-01-01T00:00:00Z');
+    const bare = slackMessage({ id: 'evt_2', type: 'webhook.test', time: 'T', orgId: 'o', auditSeq: 1, data: { actor: { type: 'platform' } } });
+    expect((bare.blocks[0] as { text: { text: string } }).text.text).toBe('*:white_check_mark: Test event from Support Access*\n*By:* platform');
   });
 });
