@@ -24,14 +24,18 @@ export interface AuditEvent extends AuditEntry {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** JSON with sorted keys and no undefined members, so a hash never depends on key order. */
+/**
+ * JSON with sorted keys and no undefined members, so a hash never depends on key order. Keys sort
+ * by UTF-16 code units (the default `sort()`, the same order as comparing them with `<`).
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
 }
 
 /** Links `entry` after the chain head (`seq`, `hash`) of its org. */

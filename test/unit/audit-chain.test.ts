@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { canonicalJson, chainEvent, firstBrokenLink, GENESIS_HASH, verifyChain, type AuditEvent } from '../../shared/domain/audit';
 
 const entry = (n: number) => ({
@@ -20,6 +21,18 @@ describe('the hash-chained audit trail', () => {
     expect(canonicalJson({ c: 1, a: 2, d: 4, b: 3 })).toBe('{"a":2,"b":3,"c":1,"d":4}');
     expect(canonicalJson({ b: 1, c: 2, a: 3 })).toBe('{"a":3,"b":1,"c":2}');
     for (const [value, json] of [[5, '5'], ['a', '"a"'], [null, 'null'], [true, 'true']] as const) expect(canonicalJson(value)).toBe(json);
+  });
+
+  test('keys sort by UTF-16 code units, exactly as the comparator every stored hash was made with', () => {
+    // The order events were hashed with before the default sort replaced an explicit comparator.
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value);
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`;
+    };
+    expect(canonicalJson({ a: 1, B: 2, é: 3, z: 4, '10': 5, '9': 6, _: 7 })).toBe('{"10":5,"9":6,"B":2,"_":7,"a":1,"z":4,"é":3}');
+    fc.assert(fc.property(fc.object({ maxDepth: 3, key: fc.string({ unit: 'grapheme', maxLength: 6 }) }), (value) => canonicalJson(value) === reference(value)));
   });
 
   test('the chain starts from 64 zeros', () => {
