@@ -104,6 +104,8 @@ describe('accessibility and layout of every page', () => {
         await page.getByRole('button', { name: 'Add webhook' }).click();
         await page.locator('#webhook-secret').waitFor();
         await page.getByRole('button', { name: 'Send test event' }).click();
+        // The form's answer (a redirect back here) first, then reload until the delivery shows.
+        await page.getByRole('status').getByText('Test event queued').waitFor();
         await eventually('the delivery log', async () => (await page.reload(), await page.locator('#deliveries').count()));
       },
     },
