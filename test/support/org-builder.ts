@@ -1,4 +1,4 @@
-import type { Case, Grant, Org } from '../../shared/domain/model';
+import type { Case, Grant, Org, Session } from '../../shared/domain/model';
 
 /** An org with the platform's default settings, for tests to vary (no I/O: unit tests use it too). */
 export function buildOrg(orgId: string, overrides: Partial<Org> = {}, settings: Partial<Org['settings']> = {}): Org {
@@ -58,6 +58,24 @@ export function buildCase(overrides: Partial<Case> = {}): Case {
     status: 'open',
     history: [],
     createdAt: '2026-01-01T00:00:00.000Z',
+    version: 1,
+    ...overrides,
+  };
+}
+
+/** An active "log in as" session of alex on grant g1 of org o1, from 04:55 to 05:10 UTC on 2026-01-01, with overrides. */
+export function buildSession(overrides: Partial<Session> = {}): Session {
+  return {
+    sessionId: 's1',
+    orgId: 'o1',
+    grantId: 'g1',
+    agent: { id: 'alex', email: 'alex@vendor.test' },
+    actAs: { id: 'a@o.test', email: 'a@o.test' },
+    justification: 'Look',
+    scope: ['read'],
+    status: 'active',
+    startedAt: '2026-01-01T04:55:00.000Z',
+    expiresAt: '2026-01-01T05:10:00.000Z',
     version: 1,
     ...overrides,
   };

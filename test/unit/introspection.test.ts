@@ -10,27 +10,13 @@ import { introspect, recordActivity, verifySessionToken, type ProductDeps } from
 import type { Session } from '../../shared/domain/model';
 import { authenticateProduct, credentialsMatch, hashSecret, newProductClient } from '../../shared/domain/product-clients';
 import { MemoryStore } from '../support/memory-store';
-import { buildGrant, buildOrg } from '../support/org-builder';
+import { buildGrant, buildOrg, buildSession } from '../support/org-builder';
 
 const NOW = new Date('2026-01-01T05:00:00.000Z');
 const TOKEN = { issuer: 'https://access.example', audience: 'product' };
 const SECRET = 's3cret-of-o1';
 
-const session = (overrides: Partial<Session> = {}): Session => ({
-  sessionId: 's1',
-  orgId: 'o1',
-  grantId: 'g1',
-  agent: { id: 'alex', email: 'alex@vendor.test' },
-  actAs: { id: 'a@o.test', email: 'a@o.test' },
-  caseId: 'c1',
-  justification: 'Look at the import',
-  scope: ['read'],
-  status: 'active',
-  startedAt: '2026-01-01T04:55:00.000Z',
-  expiresAt: '2026-01-01T05:10:00.000Z',
-  version: 1,
-  ...overrides,
-});
+const session = (overrides: Partial<Session> = {}): Session => buildSession({ caseId: 'c1', justification: 'Look at the import', ...overrides });
 
 async function world() {
   const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'key.json');

@@ -2,28 +2,15 @@ import { agent as agentPrincipal, customer } from '../../shared/domain/actor';
 import { ManualClock } from '../../shared/domain/clock';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/domain/errors';
 import type { GrantDeps } from '../../shared/domain/grant-service';
-import type { Grant, Session, UserProfile } from '../../shared/domain/model';
+import type { Grant, UserProfile } from '../../shared/domain/model';
 import { endSession, isLive, liveSessionsFor, startSession } from '../../shared/domain/session-service';
 import { together } from '../../shared/domain/grant-service';
 import { resumePortalSession, startPortalSession } from '../../shared/domain/portal-sessions';
 import { MemoryStore } from '../support/memory-store';
-import { buildCase, buildGrant, buildOrg } from '../support/org-builder';
+import { buildCase, buildGrant, buildOrg, buildSession } from '../support/org-builder';
 
 const NOW = new Date('2026-01-01T05:00:00.000Z');
-const session = (overrides: Partial<Session> = {}): Session => ({
-  sessionId: 's1',
-  orgId: 'o1',
-  grantId: 'g1',
-  agent: { id: 'alex', email: 'alex@vendor.test' },
-  actAs: { id: 'a@o.test', email: 'a@o.test' },
-  justification: 'Look',
-  scope: ['read'],
-  status: 'active',
-  startedAt: '2026-01-01T04:55:00.000Z',
-  expiresAt: '2026-01-01T05:10:00.000Z',
-  version: 1,
-  ...overrides,
-});
+const session = buildSession;
 
 describe('a session is live only while it and its grant are', () => {
   test('active session, active grant, before both expiries: live', () => {
