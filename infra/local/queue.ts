@@ -93,6 +93,7 @@ export class LocalFifoQueue {
     if (typeof input.MessageDeduplicationId !== 'string' || !input.MessageDeduplicationId) {
       throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
     }
+    if (!/^[!-~]{1,128}$/.test(input.MessageDeduplicationId)) throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'MessageDeduplicationId can contain up to 128 alphanumeric and punctuation characters.');
     if (input.DelaySeconds !== undefined) throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'Value for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.');
     const now = this.clock.now().getTime();
     const md5 = createHash('md5').update(body).digest('hex');

@@ -52,3 +52,4 @@ export class LocalSecretBox implements SecretBox {
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   }
 }
+

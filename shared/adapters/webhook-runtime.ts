@@ -6,6 +6,7 @@ import type { Store } from '../ports/store';
 import type { SecretBox, WebhookStore } from '../ports/webhooks';
 import { DynamoWebhookStore } from './dynamodb/webhooks';
 import { loadedOnFirstUse } from './lazy';
+import { openedOnce } from './opened-once';
 import { clockFromEnv, documentClient, storeFromEnv } from './runtime';
 import type { SqsWebhookQueue } from './sqs-queue';
 import { clientConfig } from './time-budget';
@@ -55,7 +56,7 @@ export function sendDepsFromEnv(): SendDeps {
   return {
     webhooks: webhookStoreFromEnv(),
     sender: loadedOnFirstUse(async () => new (await import('./webhook-sender')).SafeWebhookSender({ allowLocalReceivers: local })),
-    secrets: secretBoxFromEnv(),
+    secrets: openedOnce(secretBoxFromEnv()),
     store: storeFromEnv(),
     clock: clockFromEnv(),
     ids: newId,

@@ -37,7 +37,7 @@ export const DISABLE_AFTER_MS = 3 * 24 * 3600_000;
 export const BACKOFF_SECONDS = [5, 30, 120, 600, 1800, 3600, 7200, 14_400, 28_800];
 const KEPT_ATTEMPTS = 10;
 
-export const deliveryIdOf = (seq: number) => String(seq).padStart(12, '0');
+const deliveryIdOf = (seq: number) => String(seq).padStart(12, '0');
 
 const messageOf = (d: WebhookDelivery): DeliveryMessage => ({ orgId: d.orgId, endpointId: d.endpointId, deliveryId: d.deliveryId, generation: d.generation, orderKey: d.orderKey });
 
@@ -87,9 +87,8 @@ async function requeue(deps: PublishDeps, audit: AuditEvent): Promise<number> {
   const deliveryId = String(audit.after?.deliveryId ?? '');
   const delivery = await deps.webhooks.getDelivery(audit.target.id, deliveryId);
   if (!delivery || delivery.orgId !== audit.orgId) return 0;
-  const round = `redelivery ${audit.seq}`;
-  if (delivery.note !== round) {
-    const next: WebhookDelivery = { ...delivery, status: 'queued', generation: delivery.generation + 1, attemptCount: 0, firstAttemptAt: undefined, nextAttemptAt: undefined, note: round };
+  if (delivery.redeliveredBy !== audit.seq) {
+    const next: WebhookDelivery = { ...delivery, status: 'queued', generation: delivery.generation + 1, attemptCount: 0, firstAttemptAt: undefined, nextAttemptAt: undefined, note: undefined, redeliveredBy: audit.seq };
     if (!(await deps.webhooks.saveDelivery(next, delivery.generation))) return 0;
     await deps.queue.enqueue(messageOf(next));
     return 1;
@@ -111,9 +110,9 @@ export function signedHeaders(secret: string, eventId: string, at: Date, body: s
 }
 
 /** What the body of a delivery to this endpoint is. */
-export const bodyFor = (endpoint: Pick<WebhookEndpoint, 'kind'>, event: WebhookEvent): string => JSON.stringify(endpoint.kind === 'slack' ? slackMessage(event) : event);
+const bodyFor = (endpoint: Pick<WebhookEndpoint, 'kind'>, event: WebhookEvent): string => JSON.stringify(endpoint.kind === 'slack' ? slackMessage(event) : event);
 
-export type SendOutcome = { result: 'delivered' | 'failed' | 'skipped' } | { result: 'retry'; afterSeconds: number };
+type SendOutcome = { result: 'delivered' | 'failed' | 'skipped' } | { result: 'retry'; afterSeconds: number };
 
 /**
  * One attempt at a queued delivery. A message of an earlier round, or of a delivery already

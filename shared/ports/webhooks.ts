@@ -52,6 +52,9 @@ export interface WebhookDelivery {
   /** The latest attempts, newest last (at most 10). */
   attempts: DeliveryAttempt[];
   createdAt: string;
+  /** The audit event (seq) of the redelivery that started the current round, if one did. */
+  redeliveredBy?: number;
+  /** Why it was skipped, for the delivery log. */
   note?: string;
 }
 

@@ -17,6 +17,8 @@ const answerWith = async (path: string, status: number | 'timeout') => {
   const res = await fetch(`${receiver}/api/answer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path, status }) });
   expect(res.status).toBe(200);
 };
+/** Returns once the local webhook queue has nothing due and nothing in flight (a test-stage control). */
+const settleQueue = async () => expect((await fetch(`${layout.urls.scheduler}/__queue/webhooks`, { method: 'POST' })).status).toBe(200);
 const typeOf = (r: Received) => (JSON.parse(r.body) as { type: string }).type;
 const delivered = (rs: Received[]) => rs.filter((r) => r.answered === 200);
 
@@ -95,7 +97,7 @@ describe('webhooks: a customer admin feeds access events to their own receiver',
     expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(3);
     // Nothing more arrives later: each exactly once.
     await stackClock.advance(60 * 60_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await settleQueue();
     expect(delivered(await received(path))).toHaveLength(3);
   });
 

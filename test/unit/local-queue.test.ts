@@ -103,6 +103,8 @@ describe('the local SQS FIFO stand-in is as strict as SQS', () => {
     [{ MessageBody: 'x'.repeat(WEBHOOK_QUEUE.maxMessageBytes + 1), MessageGroupId: 'g', MessageDeduplicationId: 'd' }, 'Message must be shorter than'],
     [{ MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd', DelaySeconds: 5 }, 'DelaySeconds is invalid'],
     [{ MessageBody: 'x', MessageGroupId: 'g'.repeat(129), MessageDeduplicationId: 'd' }, 'MessageGroupId can contain up to 128'],
+    [{ MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd'.repeat(129) }, 'MessageDeduplicationId can contain up to 128'],
+    [{ MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'has space' }, 'MessageDeduplicationId can contain up to 128'],
   ])('SendMessage %# is refused as SQS refuses it', (input, message) => {
     expect(() => setup().queue.send(input)).toThrow(message);
   });

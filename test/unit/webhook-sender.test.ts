@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { KmsSecretBox, LocalSecretBox } from '../../shared/adapters/secret-box';
+import { openedOnce } from '../../shared/adapters/opened-once';
 import { SafeWebhookSender, type Resolve } from '../../shared/adapters/webhook-sender';
 
 /** A receiver on loopback that answers as told and counts what reached it. */
@@ -162,5 +163,33 @@ describe('sealed secrets', () => {
     raw[raw.length - 1]! ^= 1;
     await expect(box.open(`local:${raw.toString('base64')}`, { orgId: 'acme', endpointId: 'wh_1' })).rejects.toThrow();
     expect(() => new LocalSecretBox('abcd')).toThrow('32 bytes');
+  });
+});
+
+describe('secrets opened once by the sender', () => {
+  test('each sealed secret is opened once (not a KMS call per delivery); a failed open is asked again; the context is part of the key', async () => {
+    let opens = 0;
+    let failNext = true;
+    const box = {
+      seal: async (p: string) => p,
+      open: async (sealed: string, context: Record<string, string>) => {
+        opens++;
+        if (failNext) {
+          failNext = false;
+          throw new Error('KMS throttled');
+        }
+        return `${sealed}@${context.endpointId}`;
+      },
+    };
+    const cached = openedOnce(box, 2);
+    await expect(cached.open('s1', { orgId: 'o', endpointId: 'a' })).rejects.toThrow('KMS throttled');
+    expect(await cached.open('s1', { orgId: 'o', endpointId: 'a' })).toBe('s1@a');
+    expect(await cached.open('s1', { orgId: 'o', endpointId: 'a' })).toBe('s1@a');
+    expect(await cached.open('s1', { orgId: 'o', endpointId: 'b' })).toBe('s1@b');
+    expect(opens).toBe(3);
+    // At most two kept: a third pushes the oldest out.
+    await cached.open('s2', { orgId: 'o', endpointId: 'c' });
+    await cached.open('s1', { orgId: 'o', endpointId: 'a' });
+    expect(opens).toBe(5);
   });
 });

@@ -105,7 +105,7 @@ ${model.deliveries.length
   ? html`<table id="deliveries" class="stack"><thead><tr><th>Event</th><th>Status</th><th>Attempts</th><th>Last answer</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
 ${model.deliveries.map(
   (d) => html`<tr><td data-label="Event"><code>${d.event.type}</code><br><span class="muted">${timeElement(d.event.time)} · <code>${d.event.id}</code></span></td>
-<td data-label="Status">${d.status}${d.nextAttemptAt && d.status === 'retrying' ? html`<br><span class="muted">next try ${timeElement(d.nextAttemptAt)}</span>` : ''}${d.note && !d.note.startsWith('redelivery') ? html`<br><span class="muted">${d.note}</span>` : ''}</td>
+<td data-label="Status">${d.status}${d.nextAttemptAt && d.status === 'retrying' ? html`<br><span class="muted">next try ${timeElement(d.nextAttemptAt)}</span>` : ''}${d.note ? html`<br><span class="muted">${d.note}</span>` : ''}</td>
 <td data-label="Attempts">${String(d.attemptCount)}</td><td data-label="Last answer">${lastAttempt(d)}</td>
 <td><form class="inline" method="post" action="${base}/redeliver">${csrfField(user.csrf)}<input type="hidden" name="deliveryId" value="${d.deliveryId}"><button type="submit">Redeliver</button></form></td></tr>`,
 )}
