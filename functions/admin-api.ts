@@ -4,6 +4,7 @@ import type { Org, OrgDeletion } from '../shared/domain/model';
 import { loadOrg } from '../shared/domain/grant-service';
 import { changeOrg, createOrg, deleteOrg, DELETION_STEP_MS, deletionOf, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
 import { grantDepsFromEnv } from '../shared/adapters/runtime';
+import { ADMIN_CONTRACTS } from '../shared/contracts/admin-api';
 import { contractRoutes } from '../shared/http/contract-request';
 import { httpHandler } from '../shared/http/handler';
 import { platformAdminOf } from '../shared/http/platform-admin';
@@ -38,7 +39,7 @@ const deletionView = (job: OrgDeletion) => ({
 });
 
 /** Every route: the IAM principal API Gateway verified, then the request checked against its contract. */
-const routes = contractRoutes<'admin-api', ReturnType<typeof platformAdminOf>>(platformAdminOf, {
+const routes = contractRoutes<'admin-api', ReturnType<typeof platformAdminOf>>(ADMIN_CONTRACTS, platformAdminOf, {
   'GET /admin/orgs': async () => json(200, { orgs: (await deps.store.listOrgs()).map(orgView) }),
 
   /** The product credentials are in this response only; just their hash is stored. */

@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { requireEnv } from '../shared/config';
-import { CONTRACTS } from '../shared/contracts';
-import { openApiDocument } from '../shared/contracts/openapi';
+import { PRODUCT_CONTRACTS } from '../shared/contracts/product-api';
 import { UnauthenticatedError } from '../shared/domain/errors';
 import { introspect, recordActivity } from '../shared/domain/introspection';
 import { authenticateProduct } from '../shared/domain/product-clients';
@@ -37,7 +36,7 @@ const routes = dispatch<'product-api'>({
     const credentials = basicCredentials(event);
     let token: string;
     try {
-      token = contractRequest(CONTRACTS['POST /oauth/introspect'], event, 'invalid_request').body.token;
+      token = contractRequest(PRODUCT_CONTRACTS['POST /oauth/introspect'], event, 'invalid_request').body.token;
     } catch (error) {
       await product(event);
       throw error;
@@ -48,13 +47,16 @@ const routes = dispatch<'product-api'>({
   /** One action support took in a session, reported by the product; recorded in the audit trail. */
   'POST /activity': async (event) => {
     const client = await product(event);
-    const { body } = contractRequest(CONTRACTS['POST /activity'], event);
+    const { body } = contractRequest(PRODUCT_CONTRACTS['POST /activity'], event);
     return json(201, { recorded: true, ...(await recordActivity(deps, client, body)) });
   },
 
-  /** The support, product and admin APIs described (OpenAPI 3.1), built once per container. */
+  /**
+   * The support, product and admin APIs described (OpenAPI 3.1), built once per container; the
+   * generator and every API's contracts load with the first request for it, not at cold start.
+   */
   'GET /openapi.json': async () => {
-    document ??= JSON.stringify(openApiDocument({ staffScope }));
+    document ??= JSON.stringify((await import('../shared/contracts/openapi')).openApiDocument({ staffScope }));
     return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body: document };
   },
 });

@@ -13,7 +13,7 @@ import { publishDepsFromEnv } from '../shared/adapters/webhook-runtime';
 import { publishAuditEvent } from '../shared/domain/webhook-delivery';
 import type { AuditEvent } from '../shared/domain/audit';
 import { isAuditEventKey } from '../shared/adapters/dynamodb/keys/audit';
-import { count, grantMetrics, METRIC, metrics, seconds } from '../shared/adapters/observability';
+import { count, grantMetrics, METRIC, metrics, seconds } from '../shared/adapters/metrics';
 
 const deps = deliveryDepsFromEnv();
 const webhooks = publishDepsFromEnv();

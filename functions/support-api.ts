@@ -10,6 +10,7 @@ import type { AccessRequest, Case, Grant } from '../shared/domain/model';
 import { endSession, startSession } from '../shared/domain/session-service';
 import { grantDepsFromEnv, signerFromEnv } from '../shared/adapters/runtime';
 import { agentFrom } from '../shared/http/agent';
+import { SUPPORT_CONTRACTS } from '../shared/contracts/support-api';
 import { contractRoutes } from '../shared/http/contract-request';
 import { httpHandler } from '../shared/http/handler';
 import { json } from '../shared/http/problem';
@@ -67,7 +68,7 @@ const requestView = (r: AccessRequest) => ({
 });
 
 /** Every route: the agent from the verified access token, then the request checked against its contract. */
-const routes = contractRoutes<'support-api', ReturnType<ReturnType<typeof agentFrom>>>(agentFrom(requireEnv('STAFF_EMAIL_CLAIM')), {
+const routes = contractRoutes<'support-api', ReturnType<ReturnType<typeof agentFrom>>>(SUPPORT_CONTRACTS, agentFrom(requireEnv('STAFF_EMAIL_CLAIM')), {
   /** The email channel: a case a customer wrote in about; it starts denied. */
   'POST /support/orgs/{orgId}/cases': async ({ principal, params, body }) => json(201, caseView(await openCaseByEmail(deps, principal, params.orgId, body))),
 

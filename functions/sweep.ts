@@ -3,7 +3,7 @@ import { deleteOrg, DELETION_STEP_MS } from '../shared/domain/org-provisioning';
 import { auditArchiveFromEnv } from '../shared/adapters/audit-archive-env';
 import { sweep, type SweepResult } from '../shared/domain/sweep';
 import { deliveryDepsFromEnv, grantDepsFromEnv, log } from '../shared/adapters/runtime';
-import { count, METRIC, metrics } from '../shared/adapters/observability';
+import { count, METRIC, metrics } from '../shared/adapters/metrics';
 
 /** How long the sweep goes on with all stalled deletions in one run (it may run 60 s). */
 const DELETIONS_PER_RUN_MS = 30_000;

@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { contract } from './contract';
-import { email, environment, line, pathId, plan } from './fields';
+import { email, environment, line, meta, pathId, plan } from './fields';
 import { Org, OrgDeletion } from './views';
 import type { NewOrg } from '../domain/org-provisioning';
 
@@ -8,16 +8,19 @@ import type { NewOrg } from '../domain/org-provisioning';
 
 const params = z.strictObject({ orgId: pathId('orgId') });
 const ENVIRONMENTS_RULE = 'environments must be a list of 1 to 10 entries, each production or sandbox.';
-const environments = z.array(environment('each environment'), { error: ENVIRONMENTS_RULE }).min(1, { error: ENVIRONMENTS_RULE }).max(10, { error: ENVIRONMENTS_RULE });
+const environments = z.array(environment('each environment'), { error: ENVIRONMENTS_RULE }).check(z.minLength(1, { error: ENVIRONMENTS_RULE }), z.maxLength(10, { error: ENVIRONMENTS_RULE }));
 const WORKSPACES_RULE = 'workspaces must be a list of 1 to 100 distinct ids (lowercase letters, digits, - and _).';
 const workspaces = z
-  .array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { error: WORKSPACES_RULE }), { error: WORKSPACES_RULE })
-  .min(1, { error: WORKSPACES_RULE })
-  .max(100, { error: WORKSPACES_RULE })
-  .refine((list) => new Set(list).size === list.length, { error: WORKSPACES_RULE });
-const name = line('name', 80)
-  .transform((value) => value.replace(/\s+/g, ' '))
-  .refine((value) => value.length >= 2, { error: 'name must be 2 to 80 characters.' });
+  .array(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { error: WORKSPACES_RULE })), { error: WORKSPACES_RULE })
+  .check(
+    z.minLength(1, { error: WORKSPACES_RULE }),
+    z.maxLength(100, { error: WORKSPACES_RULE }),
+    z.refine((list) => new Set(list).size === list.length, { error: WORKSPACES_RULE }),
+  );
+const name = z.pipe(
+  line('name', 80),
+  z.transform((value: string) => value.replace(/\s+/g, ' ')),
+).check(z.refine((value) => value.length >= 2, { error: 'name must be 2 to 80 characters.' }));
 
 const EXAMPLE_ORG = { orgId: 'globex-4f2a', name: 'Globex Corp', plan: 'paid', environments: ['production'], workspaces: ['main'], status: 'active' };
 const EXAMPLE_DELETION = { orgId: 'globex-4f2a', deleted: true, phase: 'done', grantsEnded: 2, itemsRemoved: 148, startedAt: '2026-11-26T10:00:00.000Z', finishedAt: '2026-11-26T10:00:04.000Z' };
@@ -36,14 +39,17 @@ export const ADMIN_CONTRACTS = {
     summary: 'Provision an org',
     description: 'Creates the org, its first admin (emailed a welcome) and its product credentials, which are in this response only (just their hash is stored).',
     security: 'admin',
-    body: z.strictObject({
-      name,
-      plan: plan(),
-      environments,
-      workspaces: workspaces.optional().meta({ description: 'Workspace ids (["main"] if absent)' }),
-      firstAdminEmail: email('firstAdminEmail'),
-      firstAdminName: line('firstAdminName', 80).optional().meta({ description: 'The first admin\'s name (the email\'s local part if absent)' }),
-    }).transform((org): NewOrg => ({ ...org, workspaces: org.workspaces ?? ['main'], firstAdminName: org.firstAdminName || org.firstAdminEmail.split('@')[0]! })),
+    body: z.pipe(
+      z.strictObject({
+        name,
+        plan: plan(),
+        environments,
+        workspaces: meta(z.optional(workspaces), { description: 'Workspace ids (["main"] if absent)' }),
+        firstAdminEmail: email('firstAdminEmail'),
+        firstAdminName: meta(z.optional(line('firstAdminName', 80)), { description: 'The first admin\'s name (the email\'s local part if absent)' }),
+      }),
+      z.transform((org): NewOrg => ({ ...org, workspaces: org.workspaces ?? ['main'], firstAdminName: org.firstAdminName || org.firstAdminEmail.split('@')[0]! })),
+    ),
     responses: {
       201: {
         description: 'The org, its first admin, and the product credentials (shown once)',
@@ -76,7 +82,7 @@ export const ADMIN_CONTRACTS = {
     description: 'A plan or environments that no longer allow access end the active grants (counted in grantsEnded).',
     security: 'admin',
     params,
-    body: z.strictObject({ plan: plan().optional(), environments: environments.optional() }).refine((b) => b.plan !== undefined || b.environments !== undefined, { error: 'Send plan, environments or both.' }),
+    body: z.strictObject({ plan: z.optional(plan()), environments: z.optional(environments) }).check(z.refine((b) => b.plan !== undefined || b.environments !== undefined, { error: 'Send plan, environments or both.' })),
     responses: { 200: { description: 'The org, and how many grants ended', schema: z.strictObject({ org: Org, grantsEnded: z.int() }) } },
     problems: [...NOT_THERE, 409],
     example: { request: { plan: 'trial' }, status: 200, response: { org: { ...EXAMPLE_ORG, plan: 'trial' }, grantsEnded: 1 } },

@@ -1,4 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+import { meta } from './fields';
+
+// zod/mini ships without messages: the English ones, as classic zod sets them.
+z.config(en());
 
 /**
  * One operation's contract: what it takes (path parameters, query, body) and what it answers
@@ -10,13 +15,13 @@ export interface Contract {
   description?: string;
   /** Who calls it: agents (bearer JWT with the staff scope), the product (HTTP Basic), platform admins (SigV4), anyone. */
   security: 'agent' | 'product' | 'admin' | 'public';
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: z.ZodMiniObject;
+  query?: z.ZodMiniObject;
+  body?: z.ZodMiniType;
   /** How the body is sent; JSON unless said otherwise (RFC 7662 introspection takes a form). */
   bodyMedia?: 'application/json' | 'application/x-www-form-urlencoded';
   /** The success answers: status → what it means and its body. */
-  responses: Record<number, { description: string; schema: z.ZodType; headers?: Record<string, string> }>;
+  responses: Record<number, { description: string; schema: z.ZodMiniType; headers?: Record<string, string> }>;
   /** The problem statuses it can answer with (RFC 9457 problem details, or the gateway's own message). */
   problems: number[];
   /** An example exchange: the request body (or form) and the success response. */
@@ -27,20 +32,21 @@ export interface Contract {
 export const contract = <C extends Contract>(c: C): C => c;
 
 /** An RFC 9457 problem document, as every function answers errors. */
-export const Problem = z
-  .strictObject({
-    type: z.string().meta({ description: 'A URI naming the problem kind' }),
-    title: z.string().meta({ description: 'The machine-readable code, e.g. grant_expired' }),
+export const Problem = meta(
+  z.strictObject({
+    type: meta(z.string(), { description: 'A URI naming the problem kind' }),
+    title: meta(z.string(), { description: 'The machine-readable code, e.g. grant_expired' }),
     status: z.int(),
-    detail: z.string().meta({ description: 'What went wrong, for a person' }),
-    field: z.string().optional().meta({ description: 'The request field at fault (400)' }),
-    endReason: z.string().optional().meta({ description: 'What ended the grant (403 grant_*)' }),
-    requestId: z.string().optional().meta({ description: 'To quote to the vendor (500)' }),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+    detail: meta(z.string(), { description: 'What went wrong, for a person' }),
+    field: meta(z.optional(z.string()), { description: 'The request field at fault (400)' }),
+    endReason: meta(z.optional(z.string()), { description: 'What ended the grant (403 grant_*)' }),
+    requestId: meta(z.optional(z.string()), { description: 'To quote to the vendor (500)' }),
+  }),
+  { id: 'Problem', description: 'RFC 9457 problem details' },
+);
 
 /** What API Gateway itself answers (authorizer refusals, throttling, size limits, timeouts). */
-export const GatewayMessage = z.strictObject({ message: z.string() }).meta({ id: 'GatewayMessage', description: 'An answer of API Gateway itself, before any function ran' });
+export const GatewayMessage = meta(z.strictObject({ message: z.string() }), { id: 'GatewayMessage', description: 'An answer of API Gateway itself, before any function ran' });
 
 /** Statuses API Gateway answers on its own for every route: 413 body too large, 429 throttled, 431 request line and headers too large, 500/502/503/504. */
 export const GATEWAY_STATUSES = [413, 429, 431, 500, 502, 503, 504] as const;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { RouteKey } from '../http/routes';
 import { contract, type Contract } from './contract';
 import { ADMIN_CONTRACTS } from './admin-api';

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import type * as z from 'zod/mini';
+import { toJSONSchema } from 'zod/v4/core';
 import { ROUTES, routeKeyOf } from '../http/routes';
 import { GATEWAY_STATUSES, GatewayMessage, Problem, type Contract } from './contract';
 import { CONTRACTS, type ApiRouteKey } from './index';
@@ -54,8 +55,8 @@ const SECURITY_SCHEMES = (staffScope: string) => ({
 });
 
 /** A zod schema as JSON Schema, its named parts hoisted into `components.schemas`. */
-function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Json): Json {
-  const { $schema: _, $defs, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as Json & { $defs?: Json };
+function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output', components: Json): Json {
+  const { $schema: _, $defs, ...rest } = toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as Json & { $defs?: Json };
   const rewrite = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
   for (const [name, def] of Object.entries($defs ?? {})) components[name] ??= rewrite(def);
   return rewrite(rest);

@@ -1,36 +1,38 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { contract } from './contract';
-import { isoTime, line } from './fields';
+import { isoTime, line, meta } from './fields';
 import { time, Workspaces } from './views';
 
 /** The product API: the customer's product verifies session tokens, introspects them (RFC 7662) and reports activity. */
 
-const token = z.string({ error: 'token is required: the session token support used.' }).min(1, { error: 'token is required: the session token support used.' }).meta({ description: 'The session token' });
+const TOKEN_REQUIRED = 'token is required: the session token support used.';
+const token = meta(z.string({ error: TOKEN_REQUIRED }).check(z.minLength(1, { error: TOKEN_REQUIRED })), { description: 'The session token' });
 
-const Jwk = z.strictObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), kid: z.string(), alg: z.literal('ES256'), use: z.literal('sig') }).meta({ id: 'Jwk' });
+const Jwk = meta(z.strictObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), kid: z.string(), alg: z.literal('ES256'), use: z.literal('sig') }), { id: 'Jwk' });
 
-const ActiveSession = z
-  .strictObject({
+const ActiveSession = meta(
+  z.strictObject({
     active: z.literal(true),
     token_type: z.literal('Bearer'),
-    client_id: z.string().meta({ description: 'The product client that asked' }),
-    username: z.string().meta({ description: 'The user support acts as (same as sub)' }),
+    client_id: meta(z.string(), { description: 'The product client that asked' }),
+    username: meta(z.string(), { description: 'The user support acts as (same as sub)' }),
     iss: z.string(),
     aud: z.string(),
     sub: z.string(),
-    act: z.strictObject({ sub: z.string(), email: z.string() }).meta({ description: 'The agent (RFC 8693 actor claim)' }),
+    act: meta(z.strictObject({ sub: z.string(), email: z.string() }), { description: 'The agent (RFC 8693 actor claim)' }),
     org: z.string(),
     grant: z.string(),
-    case: z.string().optional(),
+    case: z.optional(z.string()),
     level: z.enum(['monitor', 'manage', 'admin']),
     workspaces: Workspaces,
     env: z.enum(['production', 'sandbox']),
-    scope: z.string().meta({ description: '"read", or "read write"' }),
-    jti: z.string().meta({ description: 'The session id' }),
+    scope: meta(z.string(), { description: '"read", or "read write"' }),
+    jti: meta(z.string(), { description: 'The session id' }),
     iat: z.int(),
     exp: z.int(),
-  })
-  .meta({ id: 'ActiveSession' });
+  }),
+  { id: 'ActiveSession' },
+);
 
 export const PRODUCT_CONTRACTS = {
   'GET /.well-known/jwks.json': contract({
@@ -47,7 +49,7 @@ export const PRODUCT_CONTRACTS = {
     description: '`active: false` the moment the grant expires, is revoked or ends with its case, or the session is ended. Never cached.',
     security: 'product',
     bodyMedia: 'application/x-www-form-urlencoded',
-    body: z.strictObject({ token, token_type_hint: z.string().max(100).optional().meta({ description: 'Ignored (RFC 7662 allows it)' }) }),
+    body: z.strictObject({ token, token_type_hint: meta(z.optional(z.string().check(z.maxLength(100))), { description: 'Ignored (RFC 7662 allows it)' }) }),
     responses: { 200: { description: 'Live with its claims, or not', schema: z.union([z.strictObject({ active: z.literal(false) }), ActiveSession]) } },
     problems: [400, 401],
     example: { request: { token: 'eyJhbGciOiJFUzI1NiJ9.…' }, status: 200, response: { active: false } },
@@ -61,7 +63,7 @@ export const PRODUCT_CONTRACTS = {
       token,
       action: line('action', 200),
       resource: line('resource', 500),
-      at: isoTime('at').optional().meta({ description: 'When it happened (now if absent)' }),
+      at: meta(z.optional(isoTime('at')), { description: 'When it happened (now if absent)' }),
     }),
     responses: { 201: { description: 'Recorded', schema: z.strictObject({ recorded: z.literal(true), at: time }) } },
     problems: [400, 401, 403],

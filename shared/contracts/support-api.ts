@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { contract } from './contract';
-import { email, environment, id, isoTime, line, normalizedBy, oneOf, optionalLine, optionalLines, pathId, wholeNumberText } from './fields';
+import { email, environment, id, isoTime, line, meta, normalized, oneOf, optionalLine, optionalLines, pathId, wholeNumberText } from './fields';
 import { AccessRequest, Case, CaseGrant, Grant, Person, time } from './views';
 import { DESCRIPTION, SUBJECT } from '../domain/case-rules';
 import { LEVELS } from '../domain/model';
@@ -58,7 +58,7 @@ const EXAMPLE_CASE_GRANT = { ...EXAMPLE_GRANT, kind: 'case', actAs: { id: 'suppo
 /** The question, as decided: echoed with the time of the decision. */
 const decided = {
   level: z.enum(LEVELS),
-  workspace: z.string().optional(),
+  workspace: z.optional(z.string()),
   environment: z.enum(['production', 'sandbox']),
   decidedAt: time,
 };
@@ -79,7 +79,7 @@ const CaseAccess = z.union([
     allowed: z.literal(false),
     reason: z.enum(['case_solved', 'activate', 'awaiting_approval', 'request_permission', 'policy_forbids']),
     message: z.string(),
-    requestId: z.string().optional(),
+    requestId: z.optional(z.string()),
   }),
 ]);
 
@@ -92,8 +92,8 @@ export const SUPPORT_CONTRACTS = {
     body: z.strictObject({
       subject: line(SUBJECT.label, SUBJECT.max),
       description: optionalLines(DESCRIPTION.label, DESCRIPTION.max),
-      environment: environment().optional(),
-      contactEmail: email('contactEmail').meta({ description: 'The case contact: a user of the organization' }),
+      environment: z.optional(environment()),
+      contactEmail: meta(email('contactEmail'), { description: 'The case contact: a user of the organization' }),
     }),
     responses: { 201: { description: 'The case, remote access denied', schema: Case } },
     problems: NOT_THERE,
@@ -106,11 +106,14 @@ export const SUPPORT_CONTRACTS = {
     security: 'agent',
     params: z.strictObject(org),
     query: z.strictObject({
-      status: oneOf(['open', 'solved', 'all'] as const, 'status').default('open').meta({ description: 'open (default), solved or all' }),
-      limit: wholeNumberText('limit', 1, 100).optional().meta({ description: 'Page size, 1 to 100 (25)' }).transform((n) => n ?? 25),
-      after: id('after').optional().meta({ description: "The previous page's next" }),
+      status: meta(z._default(oneOf(['open', 'solved', 'all'] as const, 'status'), 'open'), { description: 'open (default), solved or all' }),
+      limit: z.pipe(
+        meta(z.optional(wholeNumberText('limit', 1, 100)), { description: 'Page size, 1 to 100 (25)' }),
+        z.transform((n: number | undefined) => n ?? 25),
+      ),
+      after: meta(z.optional(id('after')), { description: "The previous page's next" }),
     }),
-    responses: { 200: { description: 'A page of cases', schema: z.strictObject({ cases: z.array(Case), next: z.string().optional() }) } },
+    responses: { 200: { description: 'A page of cases', schema: z.strictObject({ cases: z.array(Case), next: z.optional(z.string()) }) } },
     problems: NOT_THERE,
     example: { status: 200, response: { cases: [EXAMPLE_CASE] } },
   }),
@@ -203,7 +206,7 @@ export const SUPPORT_CONTRACTS = {
     summary: 'The active grants I may use in an org',
     security: 'agent',
     params: z.strictObject(org),
-    query: z.strictObject({ status: z.literal('active', { error: 'Only status=active can be listed.' }).optional() }),
+    query: z.strictObject({ status: z.optional(z.literal('active', { error: 'Only status=active can be listed.' })) }),
     responses: { 200: { description: 'Active grants', schema: z.strictObject({ grants: z.array(Grant) }) } },
     problems: NOT_THERE,
     example: { status: 200, response: { grants: [EXAMPLE_GRANT] } },
@@ -216,13 +219,11 @@ export const SUPPORT_CONTRACTS = {
     params: z.strictObject(org),
     query: z.strictObject({
       level: z.enum(LEVELS, { error: `level is required: one of ${LEVELS.join(', ')}.` }),
-      workspace: z
-        .string()
-        .max(100)
-        .optional()
-        .meta({ description: 'A workspace id; absent: an account-wide action' })
-        .transform((w) => w?.trim() || undefined),
-      environment: environment().default('production').meta({ description: 'production (default) or sandbox' }),
+      workspace: z.pipe(
+        meta(z.optional(z.string().check(z.maxLength(100))), { description: 'A workspace id; absent: an account-wide action' }),
+        z.transform((w: string | undefined) => w?.trim() || undefined),
+      ),
+      environment: meta(z._default(environment(), 'production'), { description: 'production (default) or sandbox' }),
     }),
     responses: { 200: { description: 'The decision', schema: AccessDecision } },
     problems: NOT_THERE,
@@ -240,25 +241,31 @@ export const SUPPORT_CONTRACTS = {
     params: orgGrant,
     body: z.strictObject({
       justification: line('A justification (say why you need to log in)', 1000),
-      caseId: id('caseId').optional(),
-      scope: z
-        .union([z.string().max(200), z.array(z.string().max(50)).max(10)], { error: 'scope must be a space-separated string or a list of scopes, e.g. "read write".' })
-        .optional()
-        .meta({ description: '"read" (default) or "read write"' })
-        .transform(normalizedBy(parseRequestedScope)),
+      caseId: z.optional(id('caseId')),
+      scope: normalized(
+        meta(
+          z.optional(
+            z.union([z.string().check(z.maxLength(200)), z.array(z.string().check(z.maxLength(50))).check(z.maxLength(10))], {
+              error: 'scope must be a space-separated string or a list of scopes, e.g. "read write".',
+            }),
+          ),
+          { description: '"read" (default) or "read write"' },
+        ),
+        parseRequestedScope,
+      ),
     }),
     responses: {
       201: {
         description: 'The session and its token',
         schema: z.strictObject({
           sessionId: z.string(),
-          token: z.string().meta({ description: 'A JWT (ES256); verify with /.well-known/jwks.json' }),
+          token: meta(z.string(), { description: 'A JWT (ES256); verify with /.well-known/jwks.json' }),
           tokenType: z.literal('Bearer'),
           expiresAt: time,
           scope: z.string(),
-          refusedScopes: z.record(z.string(), z.string()).optional(),
+          refusedScopes: z.optional(z.record(z.string(), z.string())),
           actAs: Person,
-          caseId: z.string().optional(),
+          caseId: z.optional(z.string()),
         }),
       },
     },

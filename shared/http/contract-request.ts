@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../domain/errors';
 import type { Contract } from '../contracts/contract';
-import { CONTRACTS } from '../contracts';
+import type { CONTRACTS } from '../contracts';
 import type { HttpFunctionName, RouteHandler, RouteKey } from './routes';
 import { formBody, jsonBody } from './request';
 
-type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : Record<string, never>;
 
 export interface ContractRequest<C extends Contract> {
   params: Out<C['params']>;
@@ -25,7 +25,7 @@ const NOTHING = z.strictObject({});
 export function contractRequest<C extends Contract>(contract: C, event: APIGatewayProxyEventV2, invalidCode = 'invalid_input'): ContractRequest<C> {
   const fields: Record<string, string> = {};
   let unknown = false;
-  const part = (schema: z.ZodType | undefined, raw: unknown, where: string, whole: string): unknown => {
+  const part = (schema: z.ZodMiniType | undefined, raw: unknown, where: string, whole: string): unknown => {
     if (!schema) return {};
     const result = schema.safeParse(raw);
     if (result.success) return result.data;
@@ -55,8 +55,10 @@ export type ContractHandler<K extends ContractKey, P> = (request: ContractReques
 /**
  * The handlers of a function whose every route has a contract: each first authenticates the
  * caller, then validates the request against the route's contract, so no route can skip either.
+ * A function passes its own contracts (not the whole set), so its cold start builds only those.
  */
 export function contractRoutes<F extends HttpFunctionName, P>(
+  contracts: { [K in RouteKey<F> & ContractKey]: (typeof CONTRACTS)[K] },
   authenticate: (event: APIGatewayProxyEventV2) => P,
   handlers: { [K in RouteKey<F> & ContractKey]: ContractHandler<K, P> },
 ): Record<RouteKey<F> & ContractKey, RouteHandler> {
@@ -65,7 +67,8 @@ export function contractRoutes<F extends HttpFunctionName, P>(
       key,
       (event: APIGatewayProxyEventV2) => {
         const principal = authenticate(event);
-        return (handle as ContractHandler<ContractKey, P>)({ ...contractRequest(CONTRACTS[key as ContractKey], event), principal }, event);
+        const request = contractRequest((contracts as Record<string, Contract>)[key]!, event) as ContractRequest<(typeof CONTRACTS)[ContractKey]>;
+        return (handle as ContractHandler<ContractKey, P>)({ ...request, principal }, event);
       },
     ]),
   ) as Record<RouteKey<F> & ContractKey, RouteHandler>;

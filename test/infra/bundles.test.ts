@@ -35,4 +35,11 @@ describe('every function is bundled on its own, split into chunks', () => {
     expect(indexOf('SupportApi')).not.toContain('TrentService');
     expect(indexOf('Sweep')).not.toContain('SimpleEmailService_v2');
   });
+
+  test('source maps name the TypeScript sources but do not carry them (a smaller map for Node to parse at every cold start)', () => {
+    for (const [id, fn] of functions) {
+      const map = JSON.parse(readFileSync(join(outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+      expect([id, map.sourcesContent, map.sources.some((source) => /functions\/[a-z-]+\.ts$/.test(source))]).toEqual([id, undefined, true]);
+    }
+  });
 });
