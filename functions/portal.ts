@@ -5,7 +5,7 @@ import { loadCase, openCase, setRemoteAccess, solveCase } from '../shared/domain
 import { ForbiddenError, ValidationError } from '../shared/domain/errors';
 import { inPerson } from '../shared/domain/actor';
 import { allowedEnvironments, assertMayGrant, grantableWorkspaces, maxGrantHours } from '../shared/domain/grant-rules';
-import { changeGrantEnd, createUserGrant, listActiveGrants, revokeGrant } from '../shared/domain/grant-service';
+import { changeGrantEnd, createUserGrant, listActiveGrants, readEndingEarly, revokeGrant } from '../shared/domain/grant-service';
 import { LEVELS } from '../shared/domain/model';
 import { assertMayManageSettings, updateSettings } from '../shared/domain/org-settings';
 import { auditCsv, parseAuditFilter, readAudit, verifyAudit } from '../shared/domain/audit-trail';
@@ -190,9 +190,13 @@ const routes = dispatch<'portal'>({
   },
 
   'POST /grants/{grantId}/revoke': async (event) => {
+    const grantId = pathParam(event, 'grantId');
+    // The grant, its sessions and the audit head are read with the sign-in: one round trip.
+    const orgId = await sessions.claimedOrgId(event);
+    const early = orgId ? readEndingEarly(deps, orgId, grantId) : undefined;
     const who = await sessions.visitor(event);
     await sessions.postedForm(event, who);
-    await revokeGrant(deps, who.actor, pathParam(event, 'grantId'));
+    await revokeGrant(deps, who.actor, grantId, early);
     return redirect('/?done=revoked');
   },
 

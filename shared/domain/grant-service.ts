@@ -268,6 +268,23 @@ async function readForEnding(deps: GrantDeps, orgId: string, grantId: string): P
   return { grant, org, sessions: grant?.status === 'active' ? sessions : [], auditHead: auditHead! };
 }
 
+/**
+ * An ending's read begun before the actor is known — the portal issues it with its sign-in read,
+ * from the org its sealed cookie names — so both take one round trip. It decides nothing: the
+ * ending uses it only if that org is the actor's own, and checks the actor as always.
+ */
+export interface EarlyEndingRead {
+  orgId: string;
+  read: Promise<EndingRead>;
+}
+
+export function readEndingEarly(deps: GrantDeps, orgId: string, grantId: string): EarlyEndingRead {
+  const read = readForEnding(deps, orgId, grantId);
+  // Awaited by the ending, or never if the visitor is refused first: not an unhandled rejection.
+  read.catch(() => undefined);
+  return { orgId, read };
+}
+
 /** An item a read together found, or the 404 naming it. */
 export function found<T>(item: T | undefined, what: string, id: string): T {
   if (!item) throw new NotFoundError(what, id);
@@ -377,10 +394,12 @@ async function endGrant(deps: GrantDeps, grant: Grant, reason: EndReason, actor:
  * Revokes a grant: the granter or any admin of its org (Salesforce, Celigo). A lost race is
  * redone from a fresh read: a grant that ended meanwhile is then refused with its state.
  */
-export async function revokeGrant(deps: GrantDeps, actor: Actor, grantId: string): Promise<Grant> {
+export async function revokeGrant(deps: GrantDeps, actor: Actor, grantId: string, early?: EarlyEndingRead): Promise<Grant> {
   const user = inPerson(actor);
+  let first = early?.orgId === user.orgId ? early.read : undefined;
   const ended = await redoOnConflict(`Grant ${grantId}`, async () => {
-    const read = await readForEnding(deps, user.orgId, grantId);
+    const read = await (first ?? readForEnding(deps, user.orgId, grantId));
+    first = undefined;
     if (!read.grant) throw new NotFoundError('grant', grantId);
     assertMayManage(read.grant, user);
     assertActive(read.grant, deps.clock.now());

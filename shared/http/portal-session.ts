@@ -76,6 +76,15 @@ export class PortalSessions {
     return this.pages.get(event);
   }
 
+  /**
+   * The org the session cookie names, before anything is read: for a read that can go in the same
+   * round trip as the visitor's own. Only a hint — who the visitor is, and their org, come from
+   * `visitor`, and a route acts on nothing until it has them.
+   */
+  async claimedOrgId(event: APIGatewayProxyEventV2): Promise<string | undefined> {
+    return (await this.sealer()).open<SessionCookie>(cookies(event)[SESSION_COOKIE], this.deps.clock.now())?.orgId;
+  }
+
   async visitor(event: APIGatewayProxyEventV2): Promise<Visitor> {
     const seal = await this.sealer();
     const cookie = seal.open<SessionCookie>(cookies(event)[SESSION_COOKIE], this.deps.clock.now());

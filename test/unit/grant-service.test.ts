@@ -1,6 +1,6 @@
 import { customer, portalActor } from '../../shared/domain/actor';
 import { ConcurrentChangeError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
-import { changeGrantEnd, createUserGrant, grantNotice, grantRecipients, listActiveGrants, loadGrant, recordTtlExpiry, revokeGrant, together, warnGrant, WARNING_MS } from '../../shared/domain/grant-service';
+import { changeGrantEnd, createUserGrant, grantNotice, grantRecipients, listActiveGrants, loadGrant, readEndingEarly, recordTtlExpiry, revokeGrant, together, warnGrant, WARNING_MS } from '../../shared/domain/grant-service';
 import type { Session, UserProfile } from '../../shared/domain/model';
 import { MemoryStore } from '../support/memory-store';
 import { recordingDeps } from '../support/grant-deps';
@@ -96,6 +96,52 @@ describe('revoking', () => {
     expect(store.audit.get('o1')!.map((e) => [e.action, e.before, e.after])).toEqual([['grant.revoked', { status: 'active' }, expect.objectContaining({ status: 'revoked' })]]);
     expect(store.notices.map((x) => [x.template, x.data.reason])).toEqual([['grant-ended', 'revoked']]);
     expect(cancelled).toEqual(['grant-g1', 'warn-g1']);
+  });
+
+  /** The store, counting what the domain reads (not what the memory store calls on itself). */
+  const counting = (store: MemoryStore) => {
+    const reads: string[] = [];
+    const asked = new Proxy(store, {
+      get: (target, key) => {
+        const value = (target as unknown as Record<PropertyKey, unknown>)[key];
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (key !== 'commit') reads.push(`${String(key)} ${JSON.stringify(args[0])}`);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    return { asked, reads };
+  };
+
+  test('a read begun early (with the sign-in) for the actor\'s own org is the ending\'s read: nothing is read twice', async () => {
+    const { store, deps } = world();
+    store.grants.set('o1#g1', buildGrant({ orgId: 'o1', grantId: 'g1', version: 1 }));
+    const { asked, reads } = counting(store);
+    const early = readEndingEarly({ ...deps, store: asked }, 'o1', 'g1');
+    await revokeGrant({ ...deps, store: asked }, customer(ada), 'g1', early);
+    expect(reads).toHaveLength(2);
+    expect(store.grants.get('o1#g1')).toMatchObject({ status: 'revoked' });
+  });
+
+  test('an early read of another org (a cookie naming it) is ignored: the actor\'s own org is read, and its grant ended', async () => {
+    const { store, deps } = world();
+    store.orgs.set('o2', buildOrg('o2'));
+    store.grants.set('o1#g1', buildGrant({ orgId: 'o1', grantId: 'g1', version: 1 }));
+    store.grants.set('o2#g1', buildGrant({ orgId: 'o2', grantId: 'g1', version: 1 }));
+    const { asked, reads } = counting(store);
+    await revokeGrant({ ...deps, store: asked }, customer(ada), 'g1', readEndingEarly({ ...deps, store: asked }, 'o2', 'g1'));
+    expect(reads.filter((r) => r.startsWith('readTogether')).map((r) => JSON.parse(r.slice('readTogether '.length)).org)).toEqual(['o2', 'o1']);
+    expect([store.grants.get('o1#g1')!.status, store.grants.get('o2#g1')!.status]).toEqual(['revoked', 'active']);
+  });
+
+  test('an early read that fails while the visitor is refused is no unhandled rejection; one awaited by the ending fails it', async () => {
+    const { store, deps } = world();
+    const failing = Object.assign(Object.create(store) as MemoryStore, { listSessionsOfGrant: async () => Promise.reject(new Error('store down')) });
+    readEndingEarly({ ...deps, store: failing }, 'o1', 'g1');
+    await new Promise((resolve) => setImmediate(resolve));
+    store.grants.set('o1#g1', buildGrant({ orgId: 'o1', grantId: 'g1', version: 1 }));
+    await expect(revokeGrant({ ...deps, store: failing }, customer(ada), 'g1', readEndingEarly({ ...deps, store: failing }, 'o1', 'g1'))).rejects.toThrow('store down');
   });
 });
 
