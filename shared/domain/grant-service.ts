@@ -381,13 +381,24 @@ export async function endSessionsOfGrant(deps: GrantDeps, orgId: string, grantId
   }
 }
 
-/** Ends an active grant in one bounded transaction (grant, audit event, notice), then its live sessions. */
-async function endGrant(deps: GrantDeps, grant: Grant, reason: EndReason, actor: Actor, read: EndingRead): Promise<Grant> {
-  if (!read.org) throw new NotFoundError('org', grant.orgId);
-  const { ended, ...change } = await endGrantParts(deps, read.org, grant, reason, actor, {}, read.sessions);
-  const auditHead = await deps.store.commit({ orgId: grant.orgId, ...change, auditHead: read.auditHead });
-  if (ended.sessionsPending) await endSessionsOfGrant(deps, grant.orgId, grant.grantId, actor, { grant: ended, sessions: read.sessions, auditHead });
-  return ended;
+/**
+ * Ends an active grant — and any `others` of its org, with their sessions as read — in one bounded
+ * transaction (each: grant, audit event, notice), then their live sessions.
+ */
+async function endGrant(deps: GrantDeps, grant: Grant, reason: EndReason, actor: Actor, read: EndingRead, others: { grant: Grant; sessions: Session[] }[] = []): Promise<Grant> {
+  const org = found(read.org, 'org', grant.orgId);
+  const [first, ...rest] = await Promise.all([{ grant, sessions: read.sessions }, ...others].map((e) => endGrantParts(deps, org, e.grant, reason, actor, {}, e.sessions)));
+  const parts = [first!, ...rest];
+  const auditHead = await deps.store.commit({
+    orgId: grant.orgId,
+    auditHead: read.auditHead,
+    writes: parts.flatMap((p) => p.writes),
+    audit: parts.flatMap((p) => p.audit),
+    notices: parts.flatMap((p) => p.notices),
+  });
+  if (first!.ended.sessionsPending) await endSessionsOfGrant(deps, grant.orgId, grant.grantId, actor, { grant: first!.ended, sessions: read.sessions, auditHead });
+  for (const { ended } of rest) if (ended.sessionsPending) await endSessionsOfGrant(deps, grant.orgId, ended.grantId, actor);
+  return first!.ended;
 }
 
 /**
@@ -410,10 +421,23 @@ export async function revokeGrant(deps: GrantDeps, actor: Actor, grantId: string
 }
 
 /**
+ * At most this many grants of one org end in one expiry transaction (three items each, and the
+ * audit head: 61, well under DynamoDB's 100).
+ */
+export const EXPIRY_BATCH = 20;
+
+/**
  * The scheduler's (or the sweep's) target: re-reads the grant and marks it expired only if it
  * is still active and its time has come. Safe to call any number of times; a lost race (another
  * change of the grant, a busy audit trail) is redone from a fresh read, and one that keeps losing
  * throws so the caller's retries (Lambda's, the next sweep) try again.
+ *
+ * Grants of one org that expire together (their schedules fire in the same minute) would each
+ * wait for the org's audit head in turn. So the first attempt also asks the org's active-by-expiry
+ * index, in the same round trip, for its other grants already due, and ends up to
+ * `EXPIRY_BATCH` of them in the same transaction (their own schedules then find them ended). The
+ * index may lag: a grant it still lists that has just ended fails the transaction's conditions,
+ * and the redo ends this grant alone.
  */
 export async function expireGrant(
   deps: GrantDeps,
@@ -421,13 +445,18 @@ export async function expireGrant(
   grantId: string,
   by: string,
 ): Promise<'expired' | 'not_due' | 'already_ended' | 'missing'> {
+  let firstAttempt = true;
   return redoOnConflict(`Grant ${grantId}`, async () => {
-    const read = await readForEnding(deps, orgId, grantId);
+    const [read, due] = await together([readForEnding(deps, orgId, grantId), firstAttempt ? deps.store.listDueGrants(orgId, deps.clock.now(), EXPIRY_BATCH) : Promise.resolve([])] as const);
+    firstAttempt = false;
     const { grant } = read;
     if (!grant) return 'missing';
     if (grant.status !== 'active') return 'already_ended';
-    if (isActive(grant, deps.clock.now())) return 'not_due';
-    await endGrant(deps, grant, 'expired', system(by), read);
+    const now = deps.clock.now();
+    if (isActive(grant, now)) return 'not_due';
+    const others = due.filter((g) => g.grantId !== grantId && g.status === 'active' && !isActive(g, now)).slice(0, EXPIRY_BATCH - 1);
+    const sessions = await Promise.all(others.map((g) => deps.store.listSessionsOfGrant(orgId, g.grantId)));
+    await endGrant(deps, grant, 'expired', system(by), read, others.map((g, i) => ({ grant: g, sessions: sessions[i]! })));
     return 'expired';
   });
 }

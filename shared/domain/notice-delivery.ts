@@ -53,7 +53,7 @@ export async function deliverNotice(deps: DeliveryDeps, notice: Notice, by: 'str
   const todo = notice.to.filter((r) => !progress.sentTo.includes(r) && !progress.failedTo.includes(r));
   const suppressed = await deps.outbox.suppressed(todo);
   try {
-    for (const recipient of todo) {
+    for (const [i, recipient] of todo.entries()) {
       if (suppressed.has(recipient)) {
         refuse(recipient, 'SES reported this address bouncing or complaining; it is not mailed any more.', 'notice.suppressed');
         continue;
@@ -63,7 +63,8 @@ export async function deliverNotice(deps: DeliveryDeps, notice: Notice, by: 'str
         await deps.mailer.send({ ...deps.render(notice, link?.url), to: [recipient] });
         if (link) await deps.outbox.activateApprovalToken(link.hash);
         progress.sentTo.push(recipient);
-        await deps.outbox.progress(notice.noticeId, progress);
+        // Kept after each send, so a retry mails nobody twice; after the last, `finish` keeps it.
+        if (i < todo.length - 1) await deps.outbox.progress(notice.noticeId, progress);
       } catch (error) {
         if (!(error instanceof PermanentSendError)) throw error;
         refuse(recipient, error.reason, 'notice.failed');

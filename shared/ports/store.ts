@@ -88,6 +88,11 @@ export interface Store {
   getGrant(orgId: string, grantId: string): Promise<Grant | undefined>;
   /** Grants whose status is active and whose expiry is after `now` (key condition, not a filter). */
   listActiveGrants(orgId: string, now: Date): Promise<Grant[]>;
+  /**
+   * Up to `limit` grants still marked active whose expiry is at or before `now`, soonest first
+   * (the same sparse index, read eventually consistent: a change may show a moment late).
+   */
+  listDueGrants(orgId: string, now: Date, limit: number): Promise<Grant[]>;
   listSessionsOfGrant(orgId: string, grantId: string): Promise<Session[]>;
   /** Every session of the org still stored (TTL removes them after they end). */
   listSessions(orgId: string): Promise<Session[]>;

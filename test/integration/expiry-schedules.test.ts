@@ -75,6 +75,33 @@ describe('expiry on EventBridge Scheduler\'s terms, on the stack clock', () => {
     await eventually('the "ended" email', async () => (await emailsTo(given.admin.email)).find((e) => e.subject.includes('ended') && e.body.text?.includes('time ran out')));
   });
 
+  test('grants of one org that expire together end with the first of their schedules to fire, in one transaction; the later fires find them ended', async () => {
+    // Prepare: three 30-second grants made at 10:00:00, each schedule firing somewhere in 10:01
+    const ten = nextTenOClock();
+    await stackClock.set(ten);
+    const admin = await PortalClient.signIn(given.admin.email);
+    const before = new Set([...(await admin.get('/')).html.matchAll(/data-grant="([^"]+)"/g)].map((m) => m[1]!));
+    for (let i = 0; i < 3; i++) expect((await admin.post('/grants', { durationHours: String(30 / 3600) })).status).toBe(303);
+    const grantIds = [...(await admin.get('/')).html.matchAll(/data-grant="([^"]+)"/g)].map((m) => m[1]!).filter((id) => !before.has(id));
+    expect(grantIds).toHaveLength(3);
+    const fires = (await Promise.all(grantIds.map(async (id) => ({ id, at: Date.parse((await scheduleOf(`grant-${id}`)).LocalFireAt) })))).sort((a, b) => a.at - b.at);
+
+    // Act: the first schedule's moment comes
+    await stackClock.set(new Date(fires[0]!.at));
+
+    // Assess: all three expired then, by that one invocation; the later schedules still wait
+    for (const id of grantIds) {
+      expect(await getItem(`ORG#${given.org.orgId}`, `GRANT#${id}`)).toMatchObject({ status: 'expired', endReason: 'expired', endedAt: new Date(fires[0]!.at).toISOString() });
+    }
+    const waiting = fires.slice(1).filter((f) => f.at > fires[0]!.at).map((f) => `grant-${f.id}`);
+    expect(await schedules()).toEqual(expect.arrayContaining(waiting));
+
+    // Act / Assess: the later fires change nothing and their schedules are deleted
+    await stackClock.set(new Date(fires[2]!.at));
+    for (const id of grantIds) expect(await getItem(`ORG#${given.org.orgId}`, `GRANT#${id}`)).toMatchObject({ status: 'expired', endedAt: new Date(fires[0]!.at).toISOString() });
+    for (const id of grantIds) expect(await schedules()).not.toContain(`grant-${id}`);
+  });
+
   test('an expire invocation that throws is retried twice by Lambda (1 and 2 minutes later), then lands in the on-failure destination', async () => {
     // Prepare: a schedule whose target input expire cannot handle
     const name = `bogus-${Date.now()}`;

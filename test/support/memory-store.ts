@@ -58,6 +58,9 @@ export class MemoryStore implements Store {
   async listActiveGrants(orgId: string, now: Date) {
     return [...this.grants.values()].filter((g) => g.orgId === orgId && g.status === 'active' && Date.parse(g.expiresAt) > now.getTime()).sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
   }
+  async listDueGrants(orgId: string, now: Date, limit: number) {
+    return [...this.grants.values()].filter((g) => g.orgId === orgId && g.status === 'active' && Date.parse(g.expiresAt) <= now.getTime()).sort((a, b) => a.expiresAt.localeCompare(b.expiresAt)).slice(0, limit);
+  }
   async listSessionsOfGrant(orgId: string, grantId: string) { return [...this.sessions.values()].filter((s) => s.orgId === orgId && s.grantId === grantId); }
   async listSessions(orgId: string) { return [...this.sessions.values()].filter((s) => s.orgId === orgId); }
   async getSession(orgId: string, grantId: string, sessionId: string) { const s = this.sessions.get(sessionId); return s?.orgId === orgId && s.grantId === grantId ? s : undefined; }

@@ -1,6 +1,6 @@
 import { customer, portalActor } from '../../shared/domain/actor';
 import { ConcurrentChangeError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
-import { changeGrantEnd, createUserGrant, grantNotice, grantRecipients, listActiveGrants, loadGrant, readEndingEarly, recordTtlExpiry, revokeGrant, together, warnGrant, WARNING_MS } from '../../shared/domain/grant-service';
+import { changeGrantEnd, createUserGrant, expireGrant, grantNotice, grantRecipients, listActiveGrants, loadGrant, readEndingEarly, recordTtlExpiry, revokeGrant, together, warnGrant, WARNING_MS } from '../../shared/domain/grant-service';
 import type { Session, UserProfile } from '../../shared/domain/model';
 import { MemoryStore } from '../support/memory-store';
 import { recordingDeps } from '../support/grant-deps';
@@ -191,6 +191,53 @@ describe('ending a grant with live sessions', () => {
     await revokeGrant(deps, customer(ada), 'g1');
     expect([...store.sessions.values()].map((x) => x.status)).toEqual(['ended', 'ended', 'ended']);
     expect(store.grants.get('o1#g1')!.sessionsPending).toBeUndefined();
+  });
+});
+
+describe('grants of one org expiring together', () => {
+  const DUE = '2026-01-01T05:00:00.000Z';
+  const dueWorld = () => {
+    const w = world();
+    w.store.orgs.set('o2', buildOrg('o2'));
+    for (const id of ['a', 'b', 'c']) w.store.grants.set(`o1#${id}`, buildGrant({ orgId: 'o1', grantId: id, expiresAt: DUE, version: 1 }));
+    w.store.grants.set('o1#later', buildGrant({ orgId: 'o1', grantId: 'later', expiresAt: '2026-01-01T06:00:00.000Z', version: 1 }));
+    w.store.grants.set('o2#x', buildGrant({ orgId: 'o2', grantId: 'x', expiresAt: DUE, version: 1 }));
+    return w;
+  };
+  const statuses = (store: MemoryStore) => Object.fromEntries([...store.grants.entries()].map(([key, g]) => [key, g.status]));
+
+  test('the first schedule to fire ends every due grant of its org in one transaction, each audited and told; the others find theirs ended', async () => {
+    const { store, deps } = dueWorld();
+    expect(await expireGrant(deps, 'o1', 'b', 'scheduler')).toBe('expired');
+    expect(statuses(store)).toEqual({ 'o1#a': 'expired', 'o1#b': 'expired', 'o1#c': 'expired', 'o1#later': 'active', 'o2#x': 'active' });
+    expect(store.committed).toHaveLength(1);
+    expect(store.audit.get('o1')!.map((e) => [e.action, e.target.id, e.actor])).toEqual([
+      ['grant.expired', 'b', { type: 'system', id: 'scheduler' }],
+      ['grant.expired', 'a', { type: 'system', id: 'scheduler' }],
+      ['grant.expired', 'c', { type: 'system', id: 'scheduler' }],
+    ]);
+    expect(store.notices.map((n) => [n.template, n.data.reason])).toEqual([['grant-ended', 'expired'], ['grant-ended', 'expired'], ['grant-ended', 'expired']]);
+    expect(await expireGrant(deps, 'o1', 'a', 'scheduler')).toBe('already_ended');
+    expect(store.committed).toHaveLength(1);
+  });
+
+  test('the sessions of a grant ended with another are ended in its follow-up', async () => {
+    const { store, deps } = dueWorld();
+    store.sessions.set('s1', { sessionId: 's1', orgId: 'o1', grantId: 'c', agent: { id: 'alex', email: 'alex@vendor.test' }, actAs: { id: 'a', email: 'a@o1.test' }, justification: 'x', scope: ['read'], status: 'active', startedAt: '2026-01-01T04:55:00.000Z', expiresAt: '2026-01-01T05:10:00.000Z', version: 1 });
+    await expireGrant(deps, 'o1', 'a', 'scheduler');
+    expect([store.sessions.get('s1')!.status, store.grants.get('o1#c')!.sessionsPending]).toEqual(['ended', undefined]);
+    expect(store.audit.get('o1')!.map((e) => [e.action, e.target.id])).toContainEqual(['grant.sessions_ended', 'c']);
+  });
+
+  test('an index that still lists a grant ended meanwhile loses the race: the redo ends this grant alone, and the other keeps its state', async () => {
+    const { store, deps } = dueWorld();
+    const stale = { ...store.grants.get('o1#c')! };
+    store.grants.set('o1#c', { ...stale, status: 'revoked', version: 2 });
+    const listDue = store.listDueGrants.bind(store);
+    store.listDueGrants = async (...args) => [...(await listDue(...args)), stale];
+    expect(await expireGrant(deps, 'o1', 'a', 'scheduler')).toBe('expired');
+    expect(statuses(store)).toMatchObject({ 'o1#a': 'expired', 'o1#b': 'active', 'o1#c': 'revoked' });
+    expect(store.audit.get('o1')!.map((e) => e.target.id)).toEqual(['a']);
   });
 });
 

@@ -51,6 +51,22 @@ describe('the outbox delivers each notice to each recipient once', () => {
     expect(mailer.sent.map((e) => e.to[0])).toEqual(['a@o1.test', 'b@o1.test']);
   });
 
+  test('progress is written after each send but the last (the finish keeps that one): three recipients, two progress writes', async () => {
+    const { outbox, mailer, deps } = world();
+    const three = notice({ to: ['a@o1.test', 'b@o1.test', 'c@o1.test'] });
+    outbox.add(three);
+    const written: string[][] = [];
+    const progress = outbox.progress.bind(outbox);
+    outbox.progress = async (noticeId, p) => {
+      written.push([...p.sentTo]);
+      return progress(noticeId, p);
+    };
+    expect(await deliverNotice(deps, three, 'stream')).toBe('sent');
+    expect(written).toEqual([['a@o1.test'], ['a@o1.test', 'b@o1.test']]);
+    expect(mailer.sent).toHaveLength(3);
+    expect(outbox.rows.get('n1')).toMatchObject({ status: 'sent', progress: { sentTo: ['a@o1.test', 'b@o1.test', 'c@o1.test'] } });
+  });
+
   test('a transient failure gives the claim back with its progress; the retry sends only to who lacks it; a sent notice is skipped', async () => {
     const { outbox, mailer, deps } = world();
     outbox.add(notice());

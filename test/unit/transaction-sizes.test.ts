@@ -3,7 +3,7 @@ import { requestPermission } from '../../shared/domain/access-requests';
 import { activateCaseAccess } from '../../shared/domain/case-grants';
 import { openCase, setRemoteAccess, solveCase } from '../../shared/domain/case-service';
 import { ManualClock } from '../../shared/domain/clock';
-import { createUserGrant, expireGrant, revokeGrant, SESSION_CHUNK, type GrantDeps } from '../../shared/domain/grant-service';
+import { createUserGrant, expireGrant, EXPIRY_BATCH, revokeGrant, SESSION_CHUNK, type GrantDeps } from '../../shared/domain/grant-service';
 import type { PortalSession, Session, UserProfile } from '../../shared/domain/model';
 import { signOutEverywhere } from '../../shared/domain/portal-sessions';
 import { deleteOrg } from '../../shared/domain/org-provisioning';
@@ -73,6 +73,18 @@ describe('no transaction grows with data: the largest each operation builds', ()
     expect(await expireGrant(deps, 'o1', grant.grantId, 'scheduler')).toBe('expired');
     expect(store.committed.slice(from).map((c) => c.items)).toEqual([4]);
     table.push(['expire (150 stale sessions)', largest(store, from)]);
+  });
+
+  test(`50 grants of one org due together: the expiry ends ${EXPIRY_BATCH} in one transaction (3 items each and the head), the rest on their own schedules`, async () => {
+    const { store, deps, admin, clock } = world();
+    const grants = [];
+    for (let i = 0; i < 50; i++) grants.push(await createUserGrant(deps, customer(admin), { durationHours: '1' }));
+    clock.set(new Date(T0.getTime() + 3_600_000));
+    const from = store.committed.length;
+    expect(await expireGrant(deps, 'o1', grants[49]!.grantId, 'scheduler')).toBe('expired');
+    expect(store.committed.slice(from).map((c) => c.items)).toEqual([EXPIRY_BATCH * 3 + 1]);
+    expect([...store.grants.values()].filter((g) => g.status === 'expired')).toHaveLength(EXPIRY_BATCH);
+    table.push([`expire (${EXPIRY_BATCH} of one org due together)`, largest(store, from)]);
   });
 
   test('solving a case ends its grants one transaction each, then the case', async () => {

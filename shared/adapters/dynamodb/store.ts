@@ -139,6 +139,23 @@ export class DynamoStore implements Store {
     });
   }
 
+  async listDueGrants(orgId: string, now: Date, limit: number): Promise<Grant[]> {
+    const index = TABLE.indexes.activeByOrg;
+    // The index's sort key is `<expiresAt>#<grantId>`: `$` sorts right after `#`, so "< now$" is
+    // every expiry up to and including now. One page: the caller asks for a bounded batch.
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND #sk < :due',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':pk': activeGrantsOfOrg(orgId), ':due': `${now.toISOString()}$` },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => fromItem<Grant>(item) as Grant);
+  }
+
   async listSessionsOfGrant(orgId: string, grantId: string): Promise<Session[]> {
     return this.query<Session>({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
