@@ -10,7 +10,7 @@ import { fromItem } from '../shared/adapters/dynamodb/items';
 import { isNoticeKey } from '../shared/adapters/dynamodb/keys/notice';
 import { deliveryDepsFromEnv, log } from '../shared/adapters/runtime';
 import { publishDepsFromEnv } from '../shared/adapters/webhook-runtime';
-import { publishAuditEvent } from '../shared/domain/webhook-delivery';
+import { EndpointLists, publishAuditEvent } from '../shared/domain/webhook-delivery';
 import type { AuditEvent } from '../shared/domain/audit';
 import { isAuditEventKey } from '../shared/adapters/dynamodb/keys/audit';
 import { count, grantMetrics, METRIC, metrics, seconds } from '../shared/adapters/metrics';
@@ -39,6 +39,7 @@ const CONCURRENCY = 25;
  */
 async function onRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const batch = new StreamBatch(CONCURRENCY);
+  const publish = { ...webhooks, listed: new EndpointLists(webhooks.webhooks) };
   for (const [i, record] of event.Records.entries()) {
     if (batch.stoppedBefore(i)) break;
     if (isTtlRemoval(record)) {
@@ -59,7 +60,7 @@ async function onRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespo
       const audit = fromItem<AuditEvent>(item)!;
       batch.inOrder(i, audit.orgId, async () => {
         try {
-          const queued = await publishAuditEvent(webhooks, audit);
+          const queued = await publishAuditEvent(publish, audit);
           if (queued) log.info('webhook deliveries queued', { orgId: audit.orgId, seq: audit.seq, action: audit.action, queued });
         } catch (error) {
           // The queue or the table refused for now: the stream retries from here (publishing is idempotent).

@@ -447,7 +447,7 @@ export async function expireGrant(
 ): Promise<'expired' | 'not_due' | 'already_ended' | 'missing'> {
   let firstAttempt = true;
   return redoOnConflict(`Grant ${grantId}`, async () => {
-    const [read, due] = await together([readForEnding(deps, orgId, grantId), firstAttempt ? deps.store.listDueGrants(orgId, deps.clock.now(), EXPIRY_BATCH) : Promise.resolve([])] as const);
+    const { read, due, sessionsOf } = await readForExpiry(deps, orgId, grantId, firstAttempt);
     firstAttempt = false;
     const { grant } = read;
     if (!grant) return 'missing';
@@ -455,10 +455,29 @@ export async function expireGrant(
     const now = deps.clock.now();
     if (isActive(grant, now)) return 'not_due';
     const others = due.filter((g) => g.grantId !== grantId && g.status === 'active' && !isActive(g, now)).slice(0, EXPIRY_BATCH - 1);
-    const sessions = await Promise.all(others.map((g) => deps.store.listSessionsOfGrant(orgId, g.grantId)));
+    const sessions = await Promise.all(others.map((g) => sessionsOf(g.grantId)));
     await endGrant(deps, grant, 'expired', system(by), read, others.map((g, i) => ({ grant: g, sessions: sessions[i]! })));
     return 'expired';
   });
+}
+
+/** One page of an org's sessions: most orgs have fewer stored, so it holds every due grant's sessions. */
+const SESSIONS_PAGE = 100;
+
+/**
+ * What an expiry reads, in one round trip: the grant, its org and the audit head; the org's other
+ * due grants (first attempt only); and a page of the org's sessions, which answers for every one
+ * of those grants — unless the org has more sessions stored, when each grant's are asked for.
+ */
+async function readForExpiry(deps: GrantDeps, orgId: string, grantId: string, withOthers: boolean) {
+  const [{ grant, org, auditHead }, due, page] = await together([
+    deps.store.readTogether({ grant: { orgId, grantId }, org: orgId, auditHead: orgId }),
+    withOthers ? deps.store.listDueGrants(orgId, deps.clock.now(), EXPIRY_BATCH) : Promise.resolve([]),
+    deps.store.listSessionsPage(orgId, SESSIONS_PAGE),
+  ] as const);
+  const sessionsOf = async (id: string) => (page.more ? deps.store.listSessionsOfGrant(orgId, id) : page.sessions.filter((s) => s.grantId === id));
+  const sessions = grant?.status === 'active' ? await sessionsOf(grantId) : [];
+  return { read: { grant, org, sessions, auditHead: auditHead! } satisfies EndingRead, due, sessionsOf };
 }
 
 export type { Session };

@@ -18,6 +18,29 @@ export interface PublishDeps {
   webhooks: WebhookStore;
   queue: WebhookQueue;
   clock: Clock;
+  /** What this stream batch has listed already (each org's endpoints asked for once). */
+  listed?: EndpointLists;
+}
+
+/**
+ * Each org's endpoints, listed once per stream batch. Every event of a batch was committed before
+ * the batch was read, so a list read while publishing it is at least as new as each of them.
+ */
+export class EndpointLists {
+  private readonly lists = new Map<string, Promise<WebhookEndpoint[]>>();
+
+  constructor(private readonly webhooks: Pick<WebhookStore, 'listEndpoints'>) {}
+
+  of(orgId: string): Promise<WebhookEndpoint[]> {
+    let list = this.lists.get(orgId);
+    if (!list) {
+      list = this.webhooks.listEndpoints(orgId);
+      this.lists.set(orgId, list);
+      // A failed listing is asked for again, not kept.
+      list.catch(() => this.lists.delete(orgId));
+    }
+    return list;
+  }
 }
 
 export interface SendDeps {
@@ -56,7 +79,7 @@ export async function publishAuditEvent(deps: PublishDeps, audit: AuditEvent): P
   const endpoints =
     event.type === 'webhook.test'
       ? [await deps.webhooks.getEndpoint(audit.orgId, audit.target.id)].filter((e): e is WebhookEndpoint => !!e)
-      : (await deps.webhooks.listEndpoints(audit.orgId)).filter((e) => e.enabled && e.events.includes(event.type));
+      : (await (deps.listed?.of(audit.orgId) ?? deps.webhooks.listEndpoints(audit.orgId))).filter((e) => e.enabled && e.events.includes(event.type));
   let queued = 0;
   for (const endpoint of endpoints) {
     const delivery = await deps.webhooks.createDelivery(newDelivery(endpoint, event, orderKeyOf(audit), deps.clock.now()));

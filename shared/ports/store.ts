@@ -96,6 +96,8 @@ export interface Store {
   listSessionsOfGrant(orgId: string, grantId: string): Promise<Session[]>;
   /** Every session of the org still stored (TTL removes them after they end). */
   listSessions(orgId: string): Promise<Session[]>;
+  /** The first `limit` sessions of the org still stored, and whether there are more (one request). */
+  listSessionsPage(orgId: string, limit: number): Promise<{ sessions: Session[]; more: boolean }>;
   getSession(orgId: string, grantId: string, sessionId: string): Promise<Session | undefined>;
   /** A session by its id alone. */
   findSession(sessionId: string): Promise<Session | undefined>;

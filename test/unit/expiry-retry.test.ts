@@ -16,6 +16,7 @@ function losingStore(after: Grant): Store {
     readTogether: async () => ({ grant: lost ? after : due, org: buildOrg('o1'), auditHead: HEAD }),
     listSessionsOfGrant: async () => [],
     listDueGrants: async () => [],
+    listSessionsPage: async () => ({ sessions: [], more: false }),
     commit: async () => {
       lost = true;
       throw new ConcurrentChangeError('The audit trail is busy; nothing was written. Try again.');
@@ -47,7 +48,7 @@ describe('an early fire', () => {
     const grant = buildGrant({ expiresAt: '2026-01-01T10:00:30.000Z' });
     const armed: { name: string; at: string }[] = [];
     const deps: GrantDeps = {
-      ...depsWith({ getGrant: async () => grant, readTogether: async () => ({ grant, org: buildOrg('o1'), auditHead: HEAD }), listSessionsOfGrant: async () => [], listDueGrants: async () => [] } as unknown as Store),
+      ...depsWith({ getGrant: async () => grant, readTogether: async () => ({ grant, org: buildOrg('o1'), auditHead: HEAD }), listSessionsOfGrant: async () => [], listDueGrants: async () => [], listSessionsPage: async () => ({ sessions: [], more: false }) } as unknown as Store),
       scheduler: { scheduleAt: async (name, at) => void armed.push({ name, at: at.toISOString() }), cancel: async () => undefined },
     };
     // Act
@@ -60,7 +61,7 @@ describe('an early fire', () => {
   test('a due grant is expired, not re-armed', async () => {
     const armed: string[] = [];
     let committed = 0;
-    const store = { getGrant: async () => due, readTogether: async () => ({ grant: due, org: buildOrg('o1'), auditHead: HEAD }), listSessionsOfGrant: async () => [], listDueGrants: async () => [], commit: async () => void committed++ } as unknown as Store;
+    const store = { getGrant: async () => due, readTogether: async () => ({ grant: due, org: buildOrg('o1'), auditHead: HEAD }), listSessionsOfGrant: async () => [], listDueGrants: async () => [], listSessionsPage: async () => ({ sessions: [], more: false }), commit: async () => void committed++ } as unknown as Store;
     const deps: GrantDeps = { ...depsWith(store), scheduler: { scheduleAt: async (name) => void armed.push(name), cancel: async () => undefined } };
     expect(await expireTarget(deps, { type: 'grant', orgId: 'o1', id: due.grantId }, 'scheduler')).toBe('expired');
     expect([committed, armed]).toEqual([1, []]);

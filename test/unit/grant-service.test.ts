@@ -229,6 +229,21 @@ describe('grants of one org expiring together', () => {
     expect(store.audit.get('o1')!.map((e) => [e.action, e.target.id])).toContainEqual(['grant.sessions_ended', 'c']);
   });
 
+  test('an org with more sessions stored than one page: each due grant\'s own sessions are asked for, and ended', async () => {
+    const { store, deps } = dueWorld();
+    store.sessions.set('s1', { sessionId: 's1', orgId: 'o1', grantId: 'b', agent: { id: 'alex', email: 'alex@vendor.test' }, actAs: { id: 'a', email: 'a@o1.test' }, justification: 'x', scope: ['read'], status: 'active', startedAt: '2026-01-01T04:55:00.000Z', expiresAt: '2026-01-01T05:10:00.000Z', version: 1 });
+    store.listSessionsPage = async () => ({ sessions: [], more: true });
+    const asked: string[] = [];
+    const ofGrant = store.listSessionsOfGrant.bind(store);
+    store.listSessionsOfGrant = async (orgId, grantId) => {
+      asked.push(grantId);
+      return ofGrant(orgId, grantId);
+    };
+    await expireGrant(deps, 'o1', 'a', 'scheduler');
+    expect([...new Set(asked)].sort()).toEqual(['a', 'b', 'c']);
+    expect(store.sessions.get('s1')!.status).toBe('ended');
+  });
+
   test('an index that still lists a grant ended meanwhile loses the race: the redo ends this grant alone, and the other keeps its state', async () => {
     const { store, deps } = dueWorld();
     const stale = { ...store.grants.get('o1#c')! };

@@ -3,7 +3,7 @@ import { customer, portalActor } from '../../shared/domain/actor';
 import { ManualClock } from '../../shared/domain/clock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import type { UserProfile } from '../../shared/domain/model';
-import { BACKOFF_SECONDS, publishAuditEvent, sendDelivery, type PublishDeps, type SendDeps } from '../../shared/domain/webhook-delivery';
+import { BACKOFF_SECONDS, EndpointLists, publishAuditEvent, sendDelivery, type PublishDeps, type SendDeps } from '../../shared/domain/webhook-delivery';
 import { createEndpoint, deleteEndpoint, endpointWithDeliveries, MAX_ENDPOINTS, parseWebhookUrl, redeliver, sendTestEvent, updateEndpoint, type WebhookAdminDeps } from '../../shared/domain/webhook-endpoints';
 import { LocalSecretBox } from '../../shared/adapters/secret-box';
 import type { DeliveryMessage, PostResult } from '../../shared/ports/webhooks';
@@ -61,6 +61,38 @@ function commitAudit(w: ReturnType<typeof world>, action: string, target: { type
 async function addEndpoint(w: ReturnType<typeof world>, form: Record<string, string> = {}) {
   return createEndpoint(w.admin, customer(ada), { url: 'https://siem.example.com/hooks', events: 'grant.created,grant.revoked,grant.end_changed', ...form });
 }
+
+describe('one stream batch lists each org\'s endpoints once', () => {
+  test('the events of a batch share one listing per org, and each still reaches every endpoint subscribed', async () => {
+    const w = world();
+    await addEndpoint(w);
+    await createEndpoint(w.admin, customer(ada), { url: 'https://second.example.com/hooks', events: 'grant.created' });
+    let listings = 0;
+    const listEndpoints = w.webhooks.listEndpoints.bind(w.webhooks);
+    w.webhooks.listEndpoints = async (orgId: string) => {
+      listings++;
+      return listEndpoints(orgId);
+    };
+    await commitAudit(w, 'grant.created', { type: 'grant', id: 'g1' });
+    await commitAudit(w, 'grant.revoked', { type: 'grant', id: 'g1' });
+    await commitAudit(w, 'grant.created', { type: 'grant', id: 'g2' });
+    const batch = { ...w.publish, listed: new EndpointLists(w.webhooks) };
+    const queued = [];
+    for (const e of w.store.audit.get('acme')!) queued.push(await publishAuditEvent(batch, e));
+    // webhook.created ×2 (not published), grant.created (both), grant.revoked (the first), grant.created (both)
+    expect(queued).toEqual([0, 0, 2, 1, 2]);
+    expect(listings).toBe(1);
+  });
+
+  test('a failed listing is asked for again, not kept', async () => {
+    let calls = 0;
+    const lists = new EndpointLists({ listEndpoints: async () => (++calls === 1 ? Promise.reject(new Error('throttled')) : []) });
+    await expect(lists.of('acme')).rejects.toThrow('throttled');
+    await expect(lists.of('acme')).resolves.toEqual([]);
+    await expect(lists.of('acme')).resolves.toEqual([]);
+    expect(calls).toBe(2);
+  });
+});
 
 describe('webhook endpoints: admins in person only, audited, secret sealed', () => {
   test('adding one seals its secret (opens only with its own org and endpoint), audits it, and returns the secret once', async () => {

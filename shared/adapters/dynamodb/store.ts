@@ -172,6 +172,19 @@ export class DynamoStore implements Store {
     });
   }
 
+  async listSessionsPage(orgId: string, limit: number): Promise<{ sessions: Session[]; more: boolean }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': SESSION_PREFIX },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return { sessions: (out.Items ?? []).map((item) => fromItem<Session>(item) as Session), more: out.LastEvaluatedKey !== undefined };
+  }
+
   async getSession(orgId: string, grantId: string, sessionId: string): Promise<Session | undefined> {
     return this.get<Session>(sessionKey(orgId, grantId, sessionId));
   }
