@@ -16,14 +16,14 @@ import type { OidcSignIn } from '../shared/adapters/oidc-client';
 import { loadedOnFirstUse } from '../shared/adapters/lazy';
 import { exportStoreFromEnv, grantDepsFromEnv } from '../shared/adapters/runtime';
 import { webhookAdminDepsFromEnv } from '../shared/adapters/webhook-runtime';
-import { webhookRoutes } from './portal/webhook-routes';
+import type { WebhookRouteKey } from './portal/webhook-routes';
 import { formAction } from '../shared/http/form-action';
 import { sessionSecrets } from '../shared/adapters/secrets';
 import { httpHandler } from '../shared/http/handler';
 import { htmlPage as page, PortalSessions, redirect, renderHtmlError, SESSION_COOKIE, SESSION_SECONDS, type SessionCookie, type Visitor } from '../shared/http/portal-session';
 import { endPortalSession, signOutEverywhere, startPortalSession } from '../shared/domain/portal-sessions';
 import { cookies, pathParam } from '../shared/http/request';
-import { dispatch } from '../shared/http/routes';
+import { dispatch, routeKeysUnder, routesLoadedOnFirstUse } from '../shared/http/routes';
 import { safeReturnTo } from '../shared/http/redirects';
 import { newSessionId } from '../shared/http/signed-cookie';
 import { caseDetailPage, caseFormPage, casesPage } from '../shared/http/views/cases';
@@ -118,8 +118,13 @@ const FLASH: Record<string, string> = {
 };
 const flashOf = (event: APIGatewayProxyEventV2) => FLASH[event.queryStringParameters?.done ?? ''];
 
+/** The webhook pages' code — and the address checks' library — loads with the first request for one of them. */
+const webhookPages = routesLoadedOnFirstUse(routeKeysUnder('portal', '/settings/webhooks') as WebhookRouteKey[], async () =>
+  (await import('./portal/webhook-routes')).webhookRoutes(sessions, webhooks),
+);
+
 const routes = dispatch<'portal'>({
-  ...webhookRoutes(sessions, webhooks),
+  ...webhookPages,
 
   'GET /': async (event) => {
     const who = await sessions.visitor(event);

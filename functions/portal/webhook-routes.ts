@@ -5,7 +5,7 @@ import { pathParam } from '../../shared/http/request';
 import type { RouteHandler, RouteKey } from '../../shared/http/routes';
 import { endpointPage, webhooksPage } from '../../shared/http/views/webhooks';
 
-type WebhookRouteKey = Extract<RouteKey<'portal'>, `${string} /settings/webhooks${string}`>;
+export type WebhookRouteKey = Extract<RouteKey<'portal'>, `${string} /settings/webhooks${string}`>;
 
 /** The portal's webhook pages (Settings → Webhooks): org admins, in person for every change. */
 export function webhookRoutes(sessions: PortalSessions, webhooks: WebhookAdminDeps): Record<WebhookRouteKey, RouteHandler> {

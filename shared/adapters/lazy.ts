@@ -5,12 +5,7 @@
  * async, as ports are. A failed load is tried again on the next call.
  */
 export function loadedOnFirstUse<T extends object>(load: () => Promise<T>): T {
-  let loading: Promise<T> | undefined;
-  const loaded = () =>
-    (loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    }));
+  const loaded = loadOnce(load);
   return new Proxy({} as T, {
     // Not a thenable: awaiting the port itself must not call into it.
     get: (_target, key) =>
@@ -21,4 +16,14 @@ export function loadedOnFirstUse<T extends object>(load: () => Promise<T>): T {
             return impl[key]!(...args);
           },
   });
+}
+
+/** `load`, run by the first call and shared by every later one; a failed load is tried again on the next call. */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
 }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { NotFoundError } from '../domain/errors';
+import { loadOnce } from '../adapters/lazy';
 
 /**
  * The route table, declared once: the CDK HTTP API and the local gateway both build from it,
@@ -82,6 +83,29 @@ export type RouteKey<F extends HttpFunctionName = HttpFunctionName> = Extract<Ro
 export const routeKeyOf = (route: Route): string => `${route.method} ${route.path}`;
 
 export type RouteHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
+
+/**
+ * Routes whose handlers' module loads with the first request to any of them, so what only those
+ * routes need (their pages, their domain, its libraries) stays out of the function's cold start.
+ * The keys are the route table's; a module that lacks one of them fails on its first request.
+ */
+export function routesLoadedOnFirstUse<K extends string>(keys: readonly K[], load: () => Promise<Record<K, RouteHandler>>): Record<K, RouteHandler> {
+  const loaded = loadOnce(load);
+  return Object.fromEntries(
+    keys.map((key) => [
+      key,
+      async (event: APIGatewayProxyEventV2) => {
+        const handler = (await loaded())[key];
+        if (!handler) throw new Error(`The lazily loaded routes lack ${key}.`);
+        return handler(event);
+      },
+    ]),
+  ) as Record<K, RouteHandler>;
+}
+
+/** The route keys of a function under a path prefix, from the route table. */
+export const routeKeysUnder = <F extends HttpFunctionName>(fn: F, prefix: string): RouteKey<F>[] =>
+  ROUTES.filter((r) => r.fn === fn && r.path.startsWith(prefix)).map((r) => routeKeyOf(r) as RouteKey<F>);
 
 /** Dispatches on `event.routeKey`; the type makes every route of the function have a handler. */
 export function dispatch<F extends HttpFunctionName>(handlers: Record<RouteKey<F>, RouteHandler>): RouteHandler {

@@ -1,4 +1,6 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { loadedOnFirstUse } from '../../shared/adapters/lazy';
+import { ROUTES, routeKeysUnder, routesLoadedOnFirstUse } from '../../shared/http/routes';
 
 interface Greeter {
   greet(name: string): Promise<string>;
@@ -36,5 +38,36 @@ describe('a port loaded on first use', () => {
     });
     expect(await Promise.resolve(port)).toBe(port);
     expect(loads).toBe(0);
+  });
+});
+
+describe('routes loaded on first use', () => {
+  const event = (routeKey: string) => ({ routeKey }) as APIGatewayProxyEventV2;
+
+  test('the module loads with the first request to any of its routes, once; each key reaches its own handler', async () => {
+    let loads = 0;
+    const routes = routesLoadedOnFirstUse(['GET /a', 'POST /a'] as const, async () => {
+      loads++;
+      return { 'GET /a': async () => ({ statusCode: 200 }), 'POST /a': async () => ({ statusCode: 201 }) };
+    });
+    expect(loads).toBe(0);
+    expect(await Promise.all([routes['GET /a'](event('GET /a')), routes['POST /a'](event('POST /a'))])).toEqual([{ statusCode: 200 }, { statusCode: 201 }]);
+    expect(loads).toBe(1);
+  });
+
+  test('a module lacking a key fails that request, naming it; a failed load is tried again', async () => {
+    let loads = 0;
+    const routes = routesLoadedOnFirstUse(['GET /a', 'GET /b'] as const, async () => {
+      if (++loads === 1) throw new Error('chunk not found');
+      return { 'GET /a': async () => ({ statusCode: 200 }) } as never;
+    });
+    await expect(routes['GET /a'](event('GET /a'))).rejects.toThrow('chunk not found');
+    await expect(routes['GET /b'](event('GET /b'))).rejects.toThrow('The lazily loaded routes lack GET /b.');
+    expect(loads).toBe(2);
+  });
+
+  test('the keys under a prefix come from the route table: the portal\'s webhook pages', () => {
+    expect(routeKeysUnder('portal', '/settings/webhooks')).toEqual(ROUTES.filter((r) => r.fn === 'portal' && r.path.startsWith('/settings/webhooks')).map((r) => `${r.method} ${r.path}`));
+    expect(routeKeysUnder('portal', '/settings/webhooks')).toHaveLength(7);
   });
 });
