@@ -1,8 +1,11 @@
 import { expireTarget } from '../shared/domain/expiry';
+import { EndedGrants } from '../shared/domain/grant-service';
 import { grantDepsFromEnv, log } from '../shared/adapters/runtime';
 import type { ExpiryTarget } from '../shared/ports/scheduler';
 
 const deps = grantDepsFromEnv();
+/** Grants this container has seen ended: the schedules of grants ended with others of their org find them here. */
+const ended = new EndedGrants();
 
 const TYPES: ExpiryTarget['type'][] = ['grant', 'request', 'warning'];
 
@@ -13,7 +16,7 @@ const TYPES: ExpiryTarget['type'][] = ['grant', 'request', 'warning'];
  */
 export async function handler(event: ExpiryTarget): Promise<{ outcome: string }> {
   if (!event?.orgId || !event.id || !TYPES.includes(event.type)) throw new Error(`Unknown expiry target ${JSON.stringify(event)}.`);
-  const outcome = await expireTarget(deps, event, 'scheduler');
+  const outcome = await expireTarget(deps, event, 'scheduler', ended);
   log.info('expire', { target: event.type, id: event.id, outcome });
   return { outcome };
 }

@@ -444,21 +444,47 @@ export async function expireGrant(
   orgId: string,
   grantId: string,
   by: string,
+  ended?: EndedGrants,
 ): Promise<'expired' | 'not_due' | 'already_ended' | 'missing'> {
+  if (ended?.has(orgId, grantId)) return 'already_ended';
   let firstAttempt = true;
   return redoOnConflict(`Grant ${grantId}`, async () => {
     const { read, due, sessionsOf } = await readForExpiry(deps, orgId, grantId, firstAttempt);
     firstAttempt = false;
     const { grant } = read;
     if (!grant) return 'missing';
-    if (grant.status !== 'active') return 'already_ended';
+    if (grant.status !== 'active') {
+      ended?.add(orgId, grantId);
+      return 'already_ended';
+    }
     const now = deps.clock.now();
     if (isActive(grant, now)) return 'not_due';
     const others = due.filter((g) => g.grantId !== grantId && g.status === 'active' && !isActive(g, now)).slice(0, EXPIRY_BATCH - 1);
     const sessions = await Promise.all(others.map((g) => sessionsOf(g.grantId)));
     await endGrant(deps, grant, 'expired', system(by), read, others.map((g, i) => ({ grant: g, sessions: sessions[i]! })));
+    for (const id of [grantId, ...others.map((g) => g.grantId)]) ended?.add(orgId, id);
     return 'expired';
   });
+}
+
+/**
+ * The grants a container has seen ended — by ending them, or by finding them ended. An ending is
+ * final, so a later schedule fire for one of them (a grant that ended with others of its org)
+ * needs no read at all. Bounded: the oldest are forgotten first.
+ */
+export class EndedGrants {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly limit = 10_000) {}
+
+  has(orgId: string, grantId: string): boolean {
+    return this.keys.has(`${orgId}#${grantId}`);
+  }
+
+  add(orgId: string, grantId: string): void {
+    this.keys.add(`${orgId}#${grantId}`);
+    if (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value!);
+  }
 }
 
 /** One page of an org's sessions: most orgs have fewer stored, so it holds every due grant's sessions. */

@@ -1,6 +1,6 @@
 import { customer, portalActor } from '../../shared/domain/actor';
 import { ConcurrentChangeError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
-import { changeGrantEnd, createUserGrant, expireGrant, grantNotice, grantRecipients, listActiveGrants, loadGrant, readEndingEarly, recordTtlExpiry, revokeGrant, together, warnGrant, WARNING_MS } from '../../shared/domain/grant-service';
+import { changeGrantEnd, createUserGrant, EndedGrants, expireGrant, grantNotice, grantRecipients, listActiveGrants, loadGrant, readEndingEarly, recordTtlExpiry, revokeGrant, together, warnGrant, WARNING_MS } from '../../shared/domain/grant-service';
 import type { Session, UserProfile } from '../../shared/domain/model';
 import { MemoryStore } from '../support/memory-store';
 import { recordingDeps } from '../support/grant-deps';
@@ -227,6 +227,30 @@ describe('grants of one org expiring together', () => {
     await expireGrant(deps, 'o1', 'a', 'scheduler');
     expect([store.sessions.get('s1')!.status, store.grants.get('o1#c')!.sessionsPending]).toEqual(['ended', undefined]);
     expect(store.audit.get('o1')!.map((e) => [e.action, e.target.id])).toContainEqual(['grant.sessions_ended', 'c']);
+  });
+
+  test('a container remembers what it ended: the later fires for the others ask the store nothing; an ending found is remembered too', async () => {
+    const { store, deps } = dueWorld();
+    const ended = new EndedGrants();
+    expect(await expireGrant(deps, 'o1', 'a', 'scheduler', ended)).toBe('expired');
+    const asked: string[] = [];
+    const quiet = new Proxy(store, { get: (target, key) => (asked.push(String(key)), (target as unknown as Record<PropertyKey, unknown>)[key]) });
+    expect(await expireGrant({ ...deps, store: quiet }, 'o1', 'b', 'scheduler', ended)).toBe('already_ended');
+    expect(await expireGrant({ ...deps, store: quiet }, 'o1', 'c', 'scheduler', ended)).toBe('already_ended');
+    expect(asked).toEqual([]);
+    // Another org's grant, ended elsewhere: read once, then known.
+    store.grants.set('o2#x', { ...store.grants.get('o2#x')!, status: 'revoked' });
+    expect(await expireGrant(deps, 'o2', 'x', 'scheduler', ended)).toBe('already_ended');
+    expect(ended.has('o2', 'x')).toBe(true);
+    expect(ended.has('o1', 'later')).toBe(false);
+  });
+
+  test('what a container remembers is bounded: the oldest is forgotten first', () => {
+    const ended = new EndedGrants(2);
+    ended.add('o1', 'a');
+    ended.add('o1', 'b');
+    ended.add('o1', 'c');
+    expect([ended.has('o1', 'a'), ended.has('o1', 'b'), ended.has('o1', 'c')]).toEqual([false, true, true]);
   });
 
   test('an org with more sessions stored than one page: each due grant\'s own sessions are asked for, and ended', async () => {
