@@ -449,7 +449,8 @@ export async function expireGrant(
   if (ended?.has(orgId, grantId)) return 'already_ended';
   let firstAttempt = true;
   return redoOnConflict(`Grant ${grantId}`, async () => {
-    const { read, due, sessionsOf } = await readForExpiry(deps, orgId, grantId, firstAttempt);
+    // One round trip: what ending the grant reads, and (first attempt) the org's other due grants.
+    const [read, due] = await together([readForEnding(deps, orgId, grantId), firstAttempt ? deps.store.listDueGrants(orgId, deps.clock.now(), EXPIRY_BATCH) : Promise.resolve([])] as const);
     firstAttempt = false;
     const { grant } = read;
     if (!grant) return 'missing';
@@ -460,7 +461,7 @@ export async function expireGrant(
     const now = deps.clock.now();
     if (isActive(grant, now)) return 'not_due';
     const others = due.filter((g) => g.grantId !== grantId && g.status === 'active' && !isActive(g, now)).slice(0, EXPIRY_BATCH - 1);
-    const sessions = await Promise.all(others.map((g) => sessionsOf(g.grantId)));
+    const sessions = await sessionsOfGrants(deps, orgId, others.map((g) => g.grantId));
     await endGrant(deps, grant, 'expired', system(by), read, others.map((g, i) => ({ grant: g, sessions: sessions[i]! })));
     for (const id of [grantId, ...others.map((g) => g.grantId)]) ended?.add(orgId, id);
     return 'expired';
@@ -491,22 +492,15 @@ export class EndedGrants {
 const SESSIONS_PAGE = 100;
 
 /**
- * What an expiry reads, in one round trip: the grant, its org and the audit head; the org's other
- * due grants (first attempt only); and a page of the org's sessions, which answers for every one
- * of those grants — unless the org has more sessions stored, when each grant's are asked for.
+ * The sessions of several grants of one org, in one request: a page of the org's sessions —
+ * unless the org has more stored, when each grant's are asked for (together).
  */
-async function readForExpiry(deps: GrantDeps, orgId: string, grantId: string, withOthers: boolean) {
-  const [{ grant, org, auditHead }, due, page] = await together([
-    deps.store.readTogether({ grant: { orgId, grantId }, org: orgId, auditHead: orgId }),
-    withOthers ? deps.store.listDueGrants(orgId, deps.clock.now(), EXPIRY_BATCH) : Promise.resolve([]),
-    deps.store.listSessionsPage(orgId, SESSIONS_PAGE),
-  ] as const);
-  const sessionsOf = async (id: string) => (page.more ? deps.store.listSessionsOfGrant(orgId, id) : page.sessions.filter((s) => s.grantId === id));
-  const sessions = grant?.status === 'active' ? await sessionsOf(grantId) : [];
-  return { read: { grant, org, sessions, auditHead: auditHead! } satisfies EndingRead, due, sessionsOf };
+async function sessionsOfGrants(deps: GrantDeps, orgId: string, grantIds: string[]): Promise<Session[][]> {
+  if (!grantIds.length) return [];
+  const page = await deps.store.listSessionsPage(orgId, SESSIONS_PAGE);
+  if (page.more) return Promise.all(grantIds.map((id) => deps.store.listSessionsOfGrant(orgId, id)));
+  return grantIds.map((id) => page.sessions.filter((s) => s.grantId === id));
 }
-
-export type { Session };
 
 /**
  * DynamoDB TTL removed a grant that still looked active: the schedule and the sweep both missed
