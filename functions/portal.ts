@@ -1,21 +1,19 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { numberEnv, optionalEnv, requireEnv } from '../shared/config';
-import { assertMayChangeCase, defaultRemoteAccess, lockedReason } from '../shared/domain/case-rules';
-import { loadCase, openCase, setRemoteAccess, solveCase } from '../shared/domain/case-service';
 import { ForbiddenError, ValidationError } from '../shared/domain/errors';
 import { inPerson } from '../shared/domain/actor';
 import { allowedEnvironments, assertMayGrant, grantableWorkspaces, maxGrantHours } from '../shared/domain/grant-rules';
 import { changeGrantEnd, createUserGrant, listActiveGrants, readEndingEarly, revokeGrant } from '../shared/domain/grant-service';
 import { LEVELS } from '../shared/domain/model';
-import { assertMayManageSettings, updateSettings } from '../shared/domain/org-settings';
-import { auditCsv, parseAuditFilter, readAudit, verifyAudit } from '../shared/domain/audit-trail';
-import { auditPage } from '../shared/http/views/audit';
 import { profileFromClaims } from '../shared/domain/profile-claims';
 import { endSession, liveSessionsFor } from '../shared/domain/session-service';
 import type { OidcSignIn } from '../shared/adapters/oidc-client';
 import { loadedOnFirstUse } from '../shared/adapters/lazy';
 import { exportStoreFromEnv, grantDepsFromEnv } from '../shared/adapters/runtime';
 import { webhookAdminDepsFromEnv } from '../shared/adapters/webhook-runtime';
+import type { AuditRouteKey } from './portal/audit-routes';
+import type { CaseRouteKey } from './portal/case-routes';
+import { flashOf } from './portal/flash';
+import type { SettingsRouteKey } from './portal/settings-routes';
 import type { WebhookRouteKey } from './portal/webhook-routes';
 import { formAction } from '../shared/http/form-action';
 import { sessionSecrets } from '../shared/adapters/secrets';
@@ -26,19 +24,15 @@ import { cookies, pathParam } from '../shared/http/request';
 import { dispatch, routeKeysUnder, routesLoadedOnFirstUse } from '../shared/http/routes';
 import { safeReturnTo } from '../shared/http/redirects';
 import { newSessionId } from '../shared/http/signed-cookie';
-import { caseDetailPage, caseFormPage, casesPage } from '../shared/http/views/cases';
 import { dashboardPage, type DashboardModel } from '../shared/http/views/dashboard';
 import { durationFromForm, grantFormPage } from '../shared/http/views/grant-form';
 import { messagePage, refusalPage } from '../shared/http/views/message-page';
 import { PORTAL_SCRIPT } from '../shared/http/assets/portal-script';
-import { settingsPage } from '../shared/http/views/settings';
 
 const deps = grantDepsFromEnv();
 const webhooks = webhookAdminDepsFromEnv(deps.store);
-const exports = exportStoreFromEnv();
+const auditExports = exportStoreFromEnv();
 const exportInlineRows = numberEnv('AUDIT_EXPORT_INLINE_ROWS');
-/** Well under Lambda's 6 MB response, headers and encoding included. */
-const EXPORT_INLINE_MAX_BYTES = 4 * 1024 * 1024;
 const portalUrl = requireEnv('PORTAL_URL');
 const issuer = { url: requireEnv('CUSTOMER_ISSUER'), clientId: requireEnv('CUSTOMER_CLIENT_ID') };
 /** The OIDC client (openid-client) loads with the first sign-in, not for every cold start. */
@@ -94,36 +88,24 @@ async function dashboard(who: Visitor, extra: Pick<DashboardModel, 'flash' | 'ro
   return dashboardPage(who.page, { grants, liveSessions, now: deps.clock.now(), cannotGrant: cannotGrant(who)?.message, maxHours: maxGrantHours(who.org, deps.limits), ...extra });
 }
 
-function caseForm(who: Visitor, values: Record<string, string>, errors: Record<string, string>, formError?: string) {
-  return caseFormPage(who.page, {
-    environments: allowedEnvironments(who.org),
-    defaultAccess: defaultRemoteAccess(who.org),
-    locked: lockedReason(who.org, who.user),
-    values,
-    errors,
-    formError,
-  });
-}
-
-
-const FLASH: Record<string, string> = {
-  granted: 'Login access granted. Support can now log in as you until it ends.',
-  revoked: 'Login access revoked. Support can no longer use it.',
-  extended: 'Login access now ends later.',
-  shortened: 'Login access now ends earlier.',
-  opened: 'Case opened.',
-  changed: 'Remote access for this case changed.',
-  solved: 'Case marked solved. Support access for it has ended.',
-  'session-ended': 'Session ended. Support is logged out and its token no longer works.',
-};
-const flashOf = (event: APIGatewayProxyEventV2) => FLASH[event.queryStringParameters?.done ?? ''];
-
-/** The webhook pages' code — and the address checks' library — loads with the first request for one of them. */
+/**
+ * The pages only some visits need load with their first request, each group with its views and
+ * domain (and the webhook pages with the address checks' library): a sign-in or the dashboard
+ * parses none of them.
+ */
+const casePages = routesLoadedOnFirstUse(routeKeysUnder('portal', '/cases') as CaseRouteKey[], async () => (await import('./portal/case-routes')).caseRoutes(sessions, deps));
+const auditPages = routesLoadedOnFirstUse(routeKeysUnder('portal', '/audit') as AuditRouteKey[], async () =>
+  (await import('./portal/audit-routes')).auditRoutes(sessions, deps, { store: auditExports, inlineRows: exportInlineRows }),
+);
+const settingsPages = routesLoadedOnFirstUse<SettingsRouteKey>(['GET /settings', 'POST /settings'], async () => (await import('./portal/settings-routes')).settingsRoutes(sessions, deps));
 const webhookPages = routesLoadedOnFirstUse(routeKeysUnder('portal', '/settings/webhooks') as WebhookRouteKey[], async () =>
   (await import('./portal/webhook-routes')).webhookRoutes(sessions, webhooks),
 );
 
 const routes = dispatch<'portal'>({
+  ...casePages,
+  ...auditPages,
+  ...settingsPages,
   ...webhookPages,
 
   'GET /': async (event) => {
@@ -219,123 +201,12 @@ const routes = dispatch<'portal'>({
     }
   },
 
-  'GET /settings': async (event) => {
-    const who = await sessions.visitor(event);
-    assertMayManageSettings(who.user);
-    const done = event.queryStringParameters?.done;
-    return page(200, settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, errors: {}, saved: done === 'saved', signedOut: done === 'signed-out' ? String(Number(event.queryStringParameters?.n ?? 0)) : undefined }));
-  },
-
-  'POST /settings': async (event) => {
-    const who = await sessions.visitor(event);
-    const form = await sessions.postedForm(event, who);
-    assertMayManageSettings(who.user);
-    return formAction(
-      async () => {
-        await updateSettings(deps, who.actor, form);
-        return redirect('/settings?done=saved');
-      },
-      (errors, formError) => settingsPage(who.page, { org: who.org, platformMaxHours: deps.limits.maxGrantHours, values: form, errors, formError }),
-    );
-  },
-
-  'GET /cases': async (event) => {
-    const who = await sessions.visitor(event);
-    const all = await deps.store.listCases(who.org.orgId);
-    const visible = who.user.role === 'admin' ? all : all.filter((c) => c.contact.email === who.user.email);
-    return page(200, casesPage(who.page, visible, flashOf(event)));
-  },
-
-  'GET /cases/new': async (event) => {
-    const who = await sessions.visitor(event);
-    return page(200, caseForm(who, {}, {}));
-  },
-
-  'POST /cases': async (event) => {
-    const who = await sessions.visitor(event);
-    const form = await sessions.postedForm(event, who);
-    return formAction(
-      async () => redirect(`/cases/${(await openCase(deps, who.actor, form)).caseId}?done=opened`),
-      (errors, formError) => caseForm(who, form, errors, formError),
-    );
-  },
-
-  'GET /cases/{caseId}': async (event) => {
-    const who = await sessions.visitor(event);
-    const c = await loadCase(deps, who.org.orgId, pathParam(event, 'caseId'));
-    assertMayChangeCase(c, who.user);
-    const now = deps.clock.now();
-    const active = await deps.store.listActiveGrants(who.org.orgId, now);
-    const live = await liveSessionsFor(deps, who.user, active);
-    const grants = active.filter((g) => g.caseIds.includes(c.caseId));
-    const liveSessions = live.filter((s) => s.caseId === c.caseId);
-    return page(200, caseDetailPage(who.page, { case: c, grants, liveSessions, now, locked: lockedReason(who.org, who.user), flash: flashOf(event) }));
-  },
-
-  'POST /cases/{caseId}/remote-access': async (event) => {
-    const who = await sessions.visitor(event);
-    const form = await sessions.postedForm(event, who);
-    const caseId = pathParam(event, 'caseId');
-    await setRemoteAccess(deps, who.actor, caseId, form.remoteAccess);
-    return redirect(`/cases/${caseId}?done=changed`);
-  },
-
-  'POST /cases/{caseId}/solve': async (event) => {
-    const who = await sessions.visitor(event);
-    await sessions.postedForm(event, who);
-    const caseId = pathParam(event, 'caseId');
-    await solveCase(deps, who.actor, who.org.orgId, caseId);
-    return redirect(`/cases/${caseId}?done=solved`);
-  },
-
-  /** The audit trail, filtered and paged; a bad filter shows the form with the field's error. */
   /** Local times and live countdowns; public, cacheable, the same for everyone. */
   'GET /assets/portal.js': async () => ({
     statusCode: 200,
     headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
     body: PORTAL_SCRIPT,
   }),
-
-  'GET /audit': async (event) => {
-    const who = await sessions.visitor(event);
-    const values = event.queryStringParameters ?? {};
-    try {
-      const filter = parseAuditFilter(values);
-      return page(200, auditPage(who.page, { page: await readAudit(deps, who.user, filter), values: values as Record<string, string>, errors: {} }));
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      return page(400, auditPage(who.page, { page: { rows: [], total: 0, page: 1, pages: 1 }, values: values as Record<string, string>, errors: { [error.field]: error.message } }));
-    }
-  },
-
-  /**
-   * Every row of the filter as CSV, not just the page shown. Up to the stage's row limit (and
-   * 4 MB) it is the answer itself; a larger one — Lambda answers at most 6 MB — goes to the
-   * archive and the browser is sent a download link that works for five minutes.
-   */
-  'GET /audit/export.csv': async (event) => {
-    const who = await sessions.visitor(event);
-    const { rows } = await readAudit(deps, who.user, parseAuditFilter(event.queryStringParameters ?? {}), true);
-    const csv = auditCsv(rows);
-    const filename = `audit-${who.org.orgId}.csv`;
-    if (rows.length > exportInlineRows || Buffer.byteLength(csv) > EXPORT_INLINE_MAX_BYTES) {
-      const key = `exports/${who.org.orgId}/${deps.clock.now().toISOString().replace(/[:.]/g, '-')}-${deps.ids()}.csv`;
-      return redirect(await exports.save(key, csv, filename));
-    }
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store' },
-      body: csv,
-    };
-  },
-
-  /** Recomputes the whole chain (admins) and says whether it is intact or where it breaks. */
-  'GET /audit/verify': async (event) => {
-    const who = await sessions.visitor(event);
-    const verified = await verifyAudit(deps, who.user);
-    const filter = parseAuditFilter({});
-    return page(200, auditPage(who.page, { page: await readAudit(deps, who.user, filter), values: {}, errors: {}, verified }));
-  },
 
   /** "End session": the user acted as, or an admin, logs support out now. */
   'POST /sessions/{sessionId}/end': async (event) => {
