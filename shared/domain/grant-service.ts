@@ -433,7 +433,7 @@ export const EXPIRY_BATCH = 20;
  * throws so the caller's retries (Lambda's, the next sweep) try again.
  *
  * Grants of one org that expire together (their schedules fire in the same minute) would each
- * wait for the org's audit head in turn. So the first attempt also asks the org's active-by-expiry
+ * wait for the org's audit head in turn. So the first attempt also asks the org's active-grants
  * index, in the same round trip, for its other grants already due, and ends up to
  * `EXPIRY_BATCH` of them in the same transaction (their own schedules then find them ended). The
  * index may lag: a grant it still lists that has just ended fails the transaction's conditions,
