@@ -1,6 +1,7 @@
 import { customer } from '../../shared/domain/actor';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserProfile } from '../../shared/domain/model';
+import { expiryShardKey } from '../../shared/adapters/dynamodb/keys/grant';
 import { EXPIRY_SHARDS, TABLE } from '../../shared/adapters/dynamodb/table-definition';
 import { benchDb, benchLayout } from './bench-stack';
 import { createOrg, mailbox } from './harness';
@@ -59,7 +60,7 @@ export async function measureExpiryLag(count: number, orgs: number, progress: (l
                 IndexName: index.name,
                 KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :due)',
                 ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-                ExpressionAttributeValues: { ':pk': `EXPIRY#${shard}`, ':due': `${new Date(expiry).toISOString()}#GRANT#` },
+                ExpressionAttributeValues: { ':pk': expiryShardKey(shard), ':due': `${new Date(expiry).toISOString()}#GRANT#` },
                 Select: 'COUNT',
               }),
             )

@@ -65,7 +65,8 @@ export class MemoryStore implements Store {
   async listSessions(orgId: string) { return [...this.sessions.values()].filter((s) => s.orgId === orgId); }
   async listSessionsPage(orgId: string, limit: number) {
     const all = await this.listSessions(orgId);
-    return { sessions: all.slice(0, limit), more: all.length > limit };
+    // As DynamoDB does: a full page says there may be more, even when there is not.
+    return { sessions: all.slice(0, limit), more: all.length >= limit };
   }
   async getSession(orgId: string, grantId: string, sessionId: string) { const s = this.sessions.get(sessionId); return s?.orgId === orgId && s.grantId === grantId ? s : undefined; }
   async findSession(sessionId: string) { return this.sessions.get(sessionId); }

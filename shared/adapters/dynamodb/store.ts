@@ -11,7 +11,7 @@ import { approvalTokenKey } from './keys/approval-token';
 import { CASE_PREFIX, caseKey } from './keys/case';
 import { requestKey } from './keys/request';
 import { auditHeadKey, auditPartition, AUDIT_EVENT_PREFIX } from './keys/audit';
-import { activeGrantsOfOrg, grantKey } from './keys/grant';
+import { activeGrantsOfOrg, expiryShardKey, grantKey } from './keys/grant';
 import { deletionKey, ORG_DIRECTORY, orgKey, orgNameKey, orgPartition } from './keys/org';
 import { SESSION_PREFIX, sessionKey, sessionRefKey, sessionsOfGrantPrefix } from './keys/session';
 import { productClientKey } from './keys/product-client';
@@ -227,7 +227,7 @@ export class DynamoStore implements Store {
           IndexName: index.name,
           KeyConditionExpression: '#pk = :pk AND #sk < :now',
           ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-          ExpressionAttributeValues: { ':pk': `EXPIRY#${shard}`, ':now': now.toISOString() },
+          ExpressionAttributeValues: { ':pk': expiryShardKey(shard), ':now': now.toISOString() },
           ProjectionExpression: '#sk',
         }),
       ),

@@ -6,8 +6,11 @@ export const grantKey = (orgId: string, grantId: string) => ({ pk: `ORG#${orgId}
 
 export const activeGrantsOfOrg = (orgId: string) => `ORG#${orgId}#ACTIVE`;
 
-export const expiryShard = (id: string) =>
-  `EXPIRY#${createHash('sha1').update(id).digest().readUInt8(0) % EXPIRY_SHARDS}`;
+/** The partition of the sparse active-by-expiry index numbered `shard` (0 to EXPIRY_SHARDS − 1). */
+export const expiryShardKey = (shard: number) => `EXPIRY#${shard}`;
+
+/** The active-by-expiry partition an item (grant, request, notice, deletion) falls in, by its id. */
+export const expiryShard = (id: string) => expiryShardKey(createHash('sha1').update(id).digest().readUInt8(0) % EXPIRY_SHARDS);
 
 /** An ended grant whose sessions are still to end: due for the sweep at once (its end is past). */
 export const pendingSessionsIndexKeys = (orgId: string, grantId: string, endedAt: string) => ({
