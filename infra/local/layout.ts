@@ -84,7 +84,6 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
   const { stage, urls } = layout;
   return {
     ...(process.env.SA_CLOCK_CONTROL ? { SA_CLOCK_CONTROL: process.env.SA_CLOCK_CONTROL } : {}),
-    NODE_OPTIONS: '--enable-source-maps',
     TABLE_NAME: layout.tableName,
     PLATFORM_MAX_GRANT_HOURS: String(stage.platformMaxGrantHours),
     MIN_GRANT_SECONDS: String(stage.minGrantSeconds),

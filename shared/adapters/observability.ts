@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { mapStackTracesToSources } from './stack-traces';
 
 /**
  * The correlation id's path in the event (`requestContext.requestId`): a plain dotted path, so
@@ -17,3 +18,6 @@ export const API_GATEWAY_REQUEST_ID = 'requestContext.requestId';
  * logs show warnings up. The metrics are in `metrics.ts`, loaded only by the functions that count.
  */
 export const logger = new Logger({ correlationIdSearchFn: dottedPath });
+
+/** Errors logged here, and those the Lambda runtime logs, name the TypeScript file and line (read from the source maps only when a stack is formatted). */
+mapStackTracesToSources(import.meta.url);

@@ -35,10 +35,10 @@ async function bundle(name: string, entry: string): Promise<string> {
   return join(outdir, 'index.mjs');
 }
 
-/** Import until the handler is exported, in a fresh Node process with the function's environment (and Lambda's --enable-source-maps). */
+/** Import until the handler is exported, in a fresh Node process with the function's environment (no flags: the stack sets no NODE_OPTIONS). */
 function initOnce(file: string, env: Record<string, string>): number {
   const script = `const t0 = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); const ms = performance.now() - t0; if (typeof m.handler !== 'function') process.exit(3); console.log(ms);`;
-  const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { env: { ...process.env, ...env, NODE_OPTIONS: '' }, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env, NODE_OPTIONS: '' }, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`init of ${file} failed (${run.status}): ${run.stderr.slice(0, 500)}`);
   return Number(run.stdout.trim());
 }

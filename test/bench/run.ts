@@ -61,7 +61,7 @@ async function main() {
         hotPath.map((r) => [r.target, r.connections, r.rps.median, `${r.rps.min.toFixed(0)}–${r.rps.max.toFixed(0)}`, r.result.p50, r.result.p99, r.rpsRatio, dash(r.ratioToMinimal), dash(r.cpuMsPerRequest)]),
       ),
       '',
-      `COLD START (esbuild with the CDK settings; import until the handler is exported, fresh Node, --enable-source-maps; median round of ${ROUNDS})`,
+      `COLD START (esbuild with the CDK settings; import until the handler is exported, fresh Node, source maps read only when a stack is formatted; median round of ${ROUNDS})`,
       table(
         ['function', 'bundle KiB', 'init ms', '× hello-world', '× SDK floor', 'min–max'],
         coldStart.map((r) => [r.fn, r.bytes / 1024, r.initMs, r.ratio, r.sdkRatio, `${r.sdkRatioSpread.min.toFixed(2)}–${r.sdkRatioSpread.max.toFixed(2)}`]),
