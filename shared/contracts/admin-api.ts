@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { contract } from './contract';
 import { email, environment, line, meta, pathId, plan } from './fields';
-import { Org, OrgDeletion } from './views';
+import { views } from './views';
 import type { NewOrg } from '../domain/org-provisioning';
 
 /** The admin API: the vendor's platform admins, with IAM-signed (SigV4) requests. */
@@ -30,7 +30,7 @@ export const ADMIN_CONTRACTS = {
   'GET /admin/orgs': contract({
     summary: 'List the orgs',
     security: 'admin',
-    responses: { 200: { description: 'Every org', schema: z.strictObject({ orgs: z.array(Org) }) } },
+    responses: () => ({ 200: { description: 'Every org', schema: z.strictObject({ orgs: z.array(views().Org) }) } }),
     problems: [403],
     example: { status: 200, response: { orgs: [EXAMPLE_ORG] } },
   }),
@@ -50,16 +50,16 @@ export const ADMIN_CONTRACTS = {
       }),
       z.transform((org): NewOrg => ({ ...org, workspaces: org.workspaces ?? ['main'], firstAdminName: org.firstAdminName || org.firstAdminEmail.split('@')[0]! })),
     ),
-    responses: {
+    responses: () => ({
       201: {
         description: 'The org, its first admin, and the product credentials (shown once)',
         schema: z.strictObject({
-          org: Org,
+          org: views().Org,
           firstAdmin: z.strictObject({ email: z.string(), name: z.string() }),
           productCredentials: z.strictObject({ clientId: z.string(), clientSecret: z.string() }),
         }),
       },
-    },
+    }),
     problems: [400, 403, 409],
     example: {
       request: { name: 'Globex Corp', plan: 'paid', environments: ['production'], firstAdminEmail: 'ops@globex.test' },
@@ -72,7 +72,7 @@ export const ADMIN_CONTRACTS = {
     summary: 'Read an org',
     security: 'admin',
     params,
-    responses: { 200: { description: 'The org', schema: z.strictObject({ org: Org }) } },
+    responses: () => ({ 200: { description: 'The org', schema: z.strictObject({ org: views().Org }) } }),
     problems: NOT_THERE,
     example: { status: 200, response: { org: EXAMPLE_ORG } },
   }),
@@ -83,7 +83,7 @@ export const ADMIN_CONTRACTS = {
     security: 'admin',
     params,
     body: z.strictObject({ plan: z.optional(plan()), environments: z.optional(environments) }).check(z.refine((b) => b.plan !== undefined || b.environments !== undefined, { error: 'Send plan, environments or both.' })),
-    responses: { 200: { description: 'The org, and how many grants ended', schema: z.strictObject({ org: Org, grantsEnded: z.int() }) } },
+    responses: () => ({ 200: { description: 'The org, and how many grants ended', schema: z.strictObject({ org: views().Org, grantsEnded: z.int() }) } }),
     problems: [...NOT_THERE, 409],
     example: { request: { plan: 'trial' }, status: 200, response: { org: { ...EXAMPLE_ORG, plan: 'trial' }, grantsEnded: 1 } },
   }),
@@ -94,7 +94,7 @@ export const ADMIN_CONTRACTS = {
     security: 'admin',
     params,
     body: z.strictObject({}),
-    responses: { 200: { description: 'The org, and how many grants ended', schema: z.strictObject({ org: Org, grantsEnded: z.int() }) } },
+    responses: () => ({ 200: { description: 'The org, and how many grants ended', schema: z.strictObject({ org: views().Org, grantsEnded: z.int() }) } }),
     problems: [...NOT_THERE, 409],
     example: { status: 200, response: { org: { ...EXAMPLE_ORG, status: 'suspended' }, grantsEnded: 2 } },
   }),
@@ -104,7 +104,7 @@ export const ADMIN_CONTRACTS = {
     security: 'admin',
     params,
     body: z.strictObject({}),
-    responses: { 200: { description: 'The org', schema: z.strictObject({ org: Org }) } },
+    responses: () => ({ 200: { description: 'The org', schema: z.strictObject({ org: views().Org }) } }),
     problems: [...NOT_THERE, 409],
     example: { status: 200, response: { org: EXAMPLE_ORG } },
   }),
@@ -114,10 +114,10 @@ export const ADMIN_CONTRACTS = {
     description: 'Deletes in bounded steps for up to 10 s, then answers 200 when the org is gone, or 202 with the progress and a Location to poll; calling DELETE again goes on from there. The audit trail is exported first.',
     security: 'admin',
     params,
-    responses: {
-      200: { description: 'Deleted', schema: OrgDeletion },
-      202: { description: 'Under way: poll the Location, or DELETE again', schema: OrgDeletion, headers: { location: '/admin/orgs/{orgId}/deletion' } },
-    },
+    responses: () => ({
+      200: { description: 'Deleted', schema: views().OrgDeletion },
+      202: { description: 'Under way: poll the Location, or DELETE again', schema: views().OrgDeletion, headers: { location: '/admin/orgs/{orgId}/deletion' } },
+    }),
     problems: NOT_THERE,
     example: { status: 200, response: EXAMPLE_DELETION },
   }),
@@ -126,7 +126,7 @@ export const ADMIN_CONTRACTS = {
     summary: "An org's deletion and how far it got",
     security: 'admin',
     params,
-    responses: { 200: { description: 'The deletion', schema: OrgDeletion } },
+    responses: () => ({ 200: { description: 'The deletion', schema: views().OrgDeletion } }),
     problems: NOT_THERE,
     example: { status: 200, response: EXAMPLE_DELETION },
   }),

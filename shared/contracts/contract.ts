@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { meta } from './fields';
+import { meta, once } from './fields';
 
 // zod/mini ships without messages: the English ones, as classic zod sets them.
 z.config(en());
@@ -20,33 +20,39 @@ export interface Contract {
   body?: z.ZodMiniType;
   /** How the body is sent; JSON unless said otherwise (RFC 7662 introspection takes a form). */
   bodyMedia?: 'application/json' | 'application/x-www-form-urlencoded';
-  /** The success answers: status → what it means and its body. */
-  responses: Record<number, { description: string; schema: z.ZodMiniType; headers?: Record<string, string> }>;
+  /**
+   * The success answers: status → what it means and its body. Built on first use (`contract`
+   * keeps them): they serve the OpenAPI document and the contract tests, never a request, so no
+   * cold start builds them.
+   */
+  responses: () => Record<number, { description: string; schema: z.ZodMiniType; headers?: Record<string, string> }>;
   /** The problem statuses it can answer with (RFC 9457 problem details, or the gateway's own message). */
   problems: number[];
   /** An example exchange: the request body (or form) and the success response. */
   example: { request?: unknown; status: number; response: unknown };
 }
 
-/** Declares a contract, keeping its schemas' types for the handler. */
-export const contract = <C extends Contract>(c: C): C => c;
+/** Declares a contract, keeping its schemas' types for the handler; its responses are built once, on first use. */
+export const contract = <C extends Contract>(c: C): C => ({ ...c, responses: once(c.responses) });
 
 /** An RFC 9457 problem document, as every function answers errors. */
-export const Problem = meta(
-  z.strictObject({
-    type: meta(z.string(), { description: 'A URI naming the problem kind' }),
-    title: meta(z.string(), { description: 'The machine-readable code, e.g. grant_expired' }),
-    status: z.int(),
-    detail: meta(z.string(), { description: 'What went wrong, for a person' }),
-    field: meta(z.optional(z.string()), { description: 'The request field at fault (400)' }),
-    endReason: meta(z.optional(z.string()), { description: 'What ended the grant (403 grant_*)' }),
-    requestId: meta(z.optional(z.string()), { description: 'To quote to the vendor (500)' }),
-  }),
-  { id: 'Problem', description: 'RFC 9457 problem details' },
+export const Problem = once(() =>
+  meta(
+    z.strictObject({
+      type: meta(z.string(), { description: 'A URI naming the problem kind' }),
+      title: meta(z.string(), { description: 'The machine-readable code, e.g. grant_expired' }),
+      status: z.int(),
+      detail: meta(z.string(), { description: 'What went wrong, for a person' }),
+      field: meta(z.optional(z.string()), { description: 'The request field at fault (400)' }),
+      endReason: meta(z.optional(z.string()), { description: 'What ended the grant (403 grant_*)' }),
+      requestId: meta(z.optional(z.string()), { description: 'To quote to the vendor (500)' }),
+    }),
+    { id: 'Problem', description: 'RFC 9457 problem details' },
+  ),
 );
 
 /** What API Gateway itself answers (authorizer refusals, throttling, size limits, timeouts). */
-export const GatewayMessage = meta(z.strictObject({ message: z.string() }), { id: 'GatewayMessage', description: 'An answer of API Gateway itself, before any function ran' });
+export const GatewayMessage = once(() => meta(z.strictObject({ message: z.string() }), { id: 'GatewayMessage', description: 'An answer of API Gateway itself, before any function ran' }));
 
 /** Statuses API Gateway answers on its own for every route: 413 body too large, 429 throttled, 431 request line and headers too large, 500/502/503/504. */
 export const GATEWAY_STATUSES = [413, 429, 431, 500, 502, 503, 504] as const;

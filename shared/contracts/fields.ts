@@ -20,6 +20,12 @@ export const meta = <T extends z.ZodMiniType>(schema: T, data: z.core.GlobalMeta
   return copy;
 };
 
+/** `build`, run on the first call and kept: a schema built once registers its `id` once. */
+export function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
 /** Runs a normalizer as a transform; its ValidationError becomes the field's issue. */
 export function normalizedBy<T>(normalize: (raw: unknown) => T) {
   return (raw: unknown, payload: z.core.ParsePayload): T => {

@@ -87,7 +87,7 @@ function parametersOf(contract: Contract, path: string, components: Json): Json[
 function operationOf(key: ApiRouteKey, contract: Contract, staffScope: string, components: Json): Json {
   const path = key.slice(key.indexOf(' ') + 1);
   const responses: Json = {};
-  for (const [status, answer] of Object.entries(contract.responses)) {
+  for (const [status, answer] of Object.entries(contract.responses())) {
     const example = Number(status) === contract.example.status ? { example: contract.example.response } : {};
     responses[status] = {
       description: answer.description,
@@ -132,8 +132,8 @@ export function openApiDocument(options: { staffScope: string; version?: string 
     if (!contract) continue;
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operationOf(key, contract, options.staffScope, schemas);
   }
-  const problem = schemaOf(Problem, 'output', schemas);
-  const gateway = schemaOf(GatewayMessage, 'output', schemas);
+  const problem = schemaOf(Problem(), 'output', schemas);
+  const gateway = schemaOf(GatewayMessage(), 'output', schemas);
   const statuses = [...new Set(Object.values(CONTRACTS).flatMap((c) => problemStatuses(c as Contract)))].sort((a, b) => a - b);
   return {
     openapi: '3.1.0',

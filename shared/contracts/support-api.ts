@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { contract } from './contract';
-import { email, environment, id, isoTime, line, meta, normalized, oneOf, optionalLine, optionalLines, pathId, wholeNumberText } from './fields';
-import { AccessRequest, Case, CaseGrant, Grant, Person, time } from './views';
+import { email, environment, id, isoTime, line, meta, normalized, oneOf, once, optionalLine, optionalLines, pathId, wholeNumberText } from './fields';
+import { views } from './views';
 import { DESCRIPTION, SUBJECT } from '../domain/case-rules';
 import { LEVELS } from '../domain/model';
 import { parseRequestedScope } from '../domain/scope-rules';
@@ -55,33 +55,37 @@ const EXAMPLE_REQUEST = {
 };
 const EXAMPLE_CASE_GRANT = { ...EXAMPLE_GRANT, kind: 'case', actAs: { id: 'support-profile:acme', email: 'support-profile:acme' }, level: 'monitor', caseIds: [EXAMPLE_CASE.caseId], personnel: ['alex@vendor.test'] };
 
-/** The question, as decided: echoed with the time of the decision. */
-const decided = {
-  level: z.enum(LEVELS),
-  workspace: z.optional(z.string()),
-  environment: z.enum(['production', 'sandbox']),
-  decidedAt: time,
-};
+/** The access decision: the question echoed with the time it was decided, and the answer. */
+const AccessDecision = once(() => {
+  const { time, Person } = views();
+  const decided = {
+    level: z.enum(LEVELS),
+    workspace: z.optional(z.string()),
+    environment: z.enum(['production', 'sandbox']),
+    decidedAt: time,
+  };
+  return z.union([
+    z.strictObject({ ...decided, allowed: z.literal(true), grantId: z.string(), kind: z.enum(['user', 'case']), expiresAt: time, actAs: Person }),
+    z.strictObject({
+      ...decided,
+      allowed: z.literal(false),
+      reason: z.enum(['no_active_grant', 'environment_not_granted', 'workspace_not_granted', 'level_not_granted']),
+      message: z.string(),
+    }),
+  ]);
+});
 
-const AccessDecision = z.union([
-  z.strictObject({ ...decided, allowed: z.literal(true), grantId: z.string(), kind: z.enum(['user', 'case']), expiresAt: time, actAs: Person }),
-  z.strictObject({
-    ...decided,
-    allowed: z.literal(false),
-    reason: z.enum(['no_active_grant', 'environment_not_granted', 'workspace_not_granted', 'level_not_granted']),
-    message: z.string(),
-  }),
-]);
-
-const CaseAccess = z.union([
-  z.strictObject({ allowed: z.literal(true), grantId: z.string(), expiresAt: time, level: z.enum(['monitor', 'manage', 'admin']) }),
-  z.strictObject({
-    allowed: z.literal(false),
-    reason: z.enum(['case_solved', 'activate', 'awaiting_approval', 'request_permission', 'policy_forbids']),
-    message: z.string(),
-    requestId: z.optional(z.string()),
-  }),
-]);
+const CaseAccess = once(() =>
+  z.union([
+    z.strictObject({ allowed: z.literal(true), grantId: z.string(), expiresAt: views().time, level: z.enum(['monitor', 'manage', 'admin']) }),
+    z.strictObject({
+      allowed: z.literal(false),
+      reason: z.enum(['case_solved', 'activate', 'awaiting_approval', 'request_permission', 'policy_forbids']),
+      message: z.string(),
+      requestId: z.optional(z.string()),
+    }),
+  ]),
+);
 
 export const SUPPORT_CONTRACTS = {
   'POST /support/orgs/{orgId}/cases': contract({
@@ -95,7 +99,7 @@ export const SUPPORT_CONTRACTS = {
       environment: z.optional(environment()),
       contactEmail: meta(email('contactEmail'), { description: 'The case contact: a user of the organization' }),
     }),
-    responses: { 201: { description: 'The case, remote access denied', schema: Case } },
+    responses: () => ({ 201: { description: 'The case, remote access denied', schema: views().Case } }),
     problems: NOT_THERE,
     example: { request: { subject: 'Invoices export fails', description: 'The CSV export stops at 1,000 rows.', contactEmail: 'user@acme.test' }, status: 201, response: EXAMPLE_CASE },
   }),
@@ -113,7 +117,7 @@ export const SUPPORT_CONTRACTS = {
       ),
       after: meta(z.optional(id('after')), { description: "The previous page's next" }),
     }),
-    responses: { 200: { description: 'A page of cases', schema: z.strictObject({ cases: z.array(Case), next: z.optional(z.string()) }) } },
+    responses: () => ({ 200: { description: 'A page of cases', schema: z.strictObject({ cases: z.array(views().Case), next: z.optional(z.string()) }) } }),
     problems: NOT_THERE,
     example: { status: 200, response: { cases: [EXAMPLE_CASE] } },
   }),
@@ -122,7 +126,7 @@ export const SUPPORT_CONTRACTS = {
     summary: 'Read a case',
     security: 'agent',
     params: orgCase,
-    responses: { 200: { description: 'The case', schema: Case } },
+    responses: () => ({ 200: { description: 'The case', schema: views().Case } }),
     problems: NOT_THERE,
     example: { status: 200, response: EXAMPLE_CASE },
   }),
@@ -133,7 +137,7 @@ export const SUPPORT_CONTRACTS = {
     security: 'agent',
     params: orgCase,
     body: z.strictObject({ justification }),
-    responses: { 201: { description: 'The request, pending', schema: AccessRequest } },
+    responses: () => ({ 201: { description: 'The request, pending', schema: views().AccessRequest } }),
     problems: [...NOT_THERE, 409],
     example: { request: { justification: 'Reproduce the export failure in your account' }, status: 201, response: EXAMPLE_REQUEST },
   }),
@@ -148,7 +152,7 @@ export const SUPPORT_CONTRACTS = {
       grantId: id('grantId'),
       until: isoTime('until'),
     }),
-    responses: { 201: { description: 'The change request, pending', schema: AccessRequest } },
+    responses: () => ({ 201: { description: 'The change request, pending', schema: views().AccessRequest } }),
     problems: [...NOT_THERE, 409],
     example: {
       request: { description: 'Fix the tax rate on invoice template 3', grantId: EXAMPLE_GRANT.grantId, until: '2026-11-27T17:00:00Z' },
@@ -163,10 +167,10 @@ export const SUPPORT_CONTRACTS = {
     security: 'agent',
     params: orgCase,
     body: z.strictObject({ justification: optionalLine('A justification (why support needs access)', 1000) }),
-    responses: {
-      201: { description: 'A new case grant', schema: CaseGrant },
-      200: { description: 'Your case grant, now linked to this case too', schema: CaseGrant },
-    },
+    responses: () => ({
+      201: { description: 'A new case grant', schema: views().CaseGrant },
+      200: { description: 'Your case grant, now linked to this case too', schema: views().CaseGrant },
+    }),
     problems: [...NOT_THERE, 409],
     example: { request: { justification: 'Check the export settings' }, status: 201, response: EXAMPLE_CASE_GRANT },
   }),
@@ -177,7 +181,7 @@ export const SUPPORT_CONTRACTS = {
     security: 'agent',
     params: orgCase,
     body: noBody,
-    responses: { 200: { description: 'The solved case and the grants that ended', schema: z.strictObject({ case: Case, endedGrants: z.array(z.string()) }) } },
+    responses: () => ({ 200: { description: 'The solved case and the grants that ended', schema: z.strictObject({ case: views().Case, endedGrants: z.array(z.string()) }) } }),
     problems: [...NOT_THERE, 409],
     example: { status: 200, response: { case: { ...EXAMPLE_CASE, status: 'solved' }, endedGrants: [EXAMPLE_GRANT.grantId] } },
   }),
@@ -186,7 +190,7 @@ export const SUPPORT_CONTRACTS = {
     summary: 'May I access for this case now, or what do I do next?',
     security: 'agent',
     params: orgCase,
-    responses: { 200: { description: 'Allowed through a grant, or the next step', schema: CaseAccess } },
+    responses: () => ({ 200: { description: 'Allowed through a grant, or the next step', schema: CaseAccess() } }),
     problems: NOT_THERE,
     example: { status: 200, response: { allowed: false, reason: 'request_permission', message: 'Remote access is denied for this case; request permission.' } },
   }),
@@ -197,7 +201,7 @@ export const SUPPORT_CONTRACTS = {
     security: 'agent',
     params: orgGrant,
     body: z.strictObject({ email: email('email (the colleague to add)') }),
-    responses: { 200: { description: 'The grant with its agents', schema: CaseGrant } },
+    responses: () => ({ 200: { description: 'The grant with its agents', schema: views().CaseGrant } }),
     problems: [...NOT_THERE, 409],
     example: { request: { email: 'bea@vendor.test' }, status: 200, response: { ...EXAMPLE_CASE_GRANT, personnel: ['alex@vendor.test', 'bea@vendor.test'] } },
   }),
@@ -207,7 +211,7 @@ export const SUPPORT_CONTRACTS = {
     security: 'agent',
     params: z.strictObject(org),
     query: z.strictObject({ status: z.optional(z.literal('active', { error: 'Only status=active can be listed.' })) }),
-    responses: { 200: { description: 'Active grants', schema: z.strictObject({ grants: z.array(Grant) }) } },
+    responses: () => ({ 200: { description: 'Active grants', schema: z.strictObject({ grants: z.array(views().Grant) }) } }),
     problems: NOT_THERE,
     example: { status: 200, response: { grants: [EXAMPLE_GRANT] } },
   }),
@@ -225,7 +229,7 @@ export const SUPPORT_CONTRACTS = {
       ),
       environment: meta(z._default(environment(), 'production'), { description: 'production (default) or sandbox' }),
     }),
-    responses: { 200: { description: 'The decision', schema: AccessDecision } },
+    responses: () => ({ 200: { description: 'The decision', schema: AccessDecision() } }),
     problems: NOT_THERE,
     example: {
       status: 200,
@@ -254,21 +258,21 @@ export const SUPPORT_CONTRACTS = {
         parseRequestedScope,
       ),
     }),
-    responses: {
+    responses: () => ({
       201: {
         description: 'The session and its token',
         schema: z.strictObject({
           sessionId: z.string(),
           token: meta(z.string(), { description: 'A JWT (ES256); verify with /.well-known/jwks.json' }),
           tokenType: z.literal('Bearer'),
-          expiresAt: time,
+          expiresAt: views().time,
           scope: z.string(),
           refusedScopes: z.optional(z.record(z.string(), z.string())),
-          actAs: Person,
+          actAs: views().Person,
           caseId: z.optional(z.string()),
         }),
       },
-    },
+    }),
     problems: [...NOT_THERE, 409],
     example: {
       request: { justification: 'Reproduce the export failure', scope: 'read' },
@@ -282,7 +286,7 @@ export const SUPPORT_CONTRACTS = {
     description: 'Introspection answers inactive from now on.',
     security: 'agent',
     params: z.strictObject({ sessionId: pathId('sessionId') }),
-    responses: { 200: { description: 'The ended session', schema: z.strictObject({ sessionId: z.string(), status: z.literal('ended'), endedAt: time }) } },
+    responses: () => ({ 200: { description: 'The ended session', schema: z.strictObject({ sessionId: z.string(), status: z.literal('ended'), endedAt: views().time }) } }),
     problems: [...NOT_THERE, 409],
     example: { status: 200, response: { sessionId: '01JD6ZD7E8F9G0H1J2K3M4N5P6', status: 'ended', endedAt: '2026-11-26T10:05:00.000Z' } },
   }),

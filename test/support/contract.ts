@@ -27,8 +27,8 @@ export function checkResponse(method: string, path: string, status: number, cont
   const operation = operationOf(method, path);
   if (!operation) return;
   const { key, contract } = operation;
-  const success = contract.responses[status];
-  const schema = success ? success.schema : problemStatuses(contract).includes(status) ? (contentType?.startsWith('application/problem+json') ? Problem : GatewayMessage) : undefined;
+  const success = contract.responses()[status];
+  const schema = success ? success.schema : problemStatuses(contract).includes(status) ? (contentType?.startsWith('application/problem+json') ? Problem() : GatewayMessage()) : undefined;
   if (!schema) throw new Error(`Contract: ${key} answered ${status}, which its contract does not document (${JSON.stringify(body).slice(0, 300)}).`);
   const result = schema.safeParse(body);
   if (!result.success) {

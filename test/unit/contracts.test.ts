@@ -45,7 +45,7 @@ describe('every JSON API route has a contract, and every contract a route', () =
 
   test.each(Object.entries(CONTRACTS))('%s: its example request and response hold to its schemas', (_key, contract: Contract) => {
     if (contract.example.request !== undefined) expect(contract.body!.safeParse(contract.example.request).error).toBeUndefined();
-    const answer = contract.responses[contract.example.status];
+    const answer = contract.responses()[contract.example.status];
     expect(answer).toBeDefined();
     expect(answer!.schema.safeParse(contract.example.response).error).toBeUndefined();
   });
