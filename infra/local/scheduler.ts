@@ -114,6 +114,12 @@ export class LocalScheduler {
   async tick(): Promise<void> {
     const now = this.clock.now().getTime();
     const due = this.list().filter((s) => Date.parse(s.LocalFireAt!) <= now);
+    // A one-time schedule is complete once the target accepted the event (async invocation): it
+    // is deleted before it fires, so a slow target never fires twice — a tick's in one write
+    // (200 schedules due in one second are 200 deletions, not 200 rewrites of the file).
+    const completed = due.filter((s) => s.ActionAfterCompletion === 'DELETE');
+    for (const s of completed) this.schedules.delete(key(s.GroupName, s.Name));
+    if (completed.length) this.persist();
     await Promise.all([...due.map((s) => this.fire(s)), ...Object.values(this.targets).map((t) => t.tick())]);
   }
 
@@ -129,14 +135,6 @@ export class LocalScheduler {
   }
 
   private async fire(s: LocalSchedule): Promise<void> {
-    const k = key(s.GroupName, s.Name);
-    if (this.schedules.get(k) !== s) return; // deleted or replaced meanwhile
-    // Completed once the target accepted the event (async invocation): delete it first, so a
-    // slow target never fires twice.
-    if (s.ActionAfterCompletion === 'DELETE') {
-      this.schedules.delete(k);
-      this.persist();
-    }
     const name = s.Target.Arn.split(':').pop() ?? '';
     const target = this.targets[name];
     if (!target) {

@@ -41,8 +41,9 @@ export class StackTime {
     return this.chain;
   }
 
-  start(intervalMs = 250): void {
-    // Real time moves too; a slow tick is not queued behind itself.
+  start(intervalMs = 100): void {
+    // Real time moves too; a slow tick is not queued behind itself. A tenth of a second: the
+    // scheduler's exact mode fires that close to the at-time.
     this.timer = setInterval(() => void (this.queued === 0 && this.tick()), intervalMs);
     this.timer.unref();
   }
