@@ -27,15 +27,15 @@ const EXAMPLE_DELETION = { orgId: 'globex-4f2a', deleted: true, phase: 'done', g
 const NOT_THERE = [400, 403, 404];
 
 export const ADMIN_CONTRACTS = {
-  'GET /admin/orgs': contract({
+  'GET /admin/orgs': contract(() => ({
     summary: 'List the orgs',
     security: 'admin',
     responses: () => ({ 200: { description: 'Every org', schema: z.strictObject({ orgs: z.array(views().Org) }) } }),
     problems: [403],
     example: { status: 200, response: { orgs: [EXAMPLE_ORG] } },
-  }),
+  })),
 
-  'POST /admin/orgs': contract({
+  'POST /admin/orgs': contract(() => ({
     summary: 'Provision an org',
     description: 'Creates the org, its first admin (emailed a welcome) and its product credentials, which are in this response only (just their hash is stored).',
     security: 'admin',
@@ -66,18 +66,18 @@ export const ADMIN_CONTRACTS = {
       status: 201,
       response: { org: EXAMPLE_ORG, firstAdmin: { email: 'ops@globex.test', name: 'ops' }, productCredentials: { clientId: 'pc-globex-4f2a', clientSecret: 's3cr3t…' } },
     },
-  }),
+  })),
 
-  'GET /admin/orgs/{orgId}': contract({
+  'GET /admin/orgs/{orgId}': contract(() => ({
     summary: 'Read an org',
     security: 'admin',
     params,
     responses: () => ({ 200: { description: 'The org', schema: z.strictObject({ org: views().Org }) } }),
     problems: NOT_THERE,
     example: { status: 200, response: { org: EXAMPLE_ORG } },
-  }),
+  })),
 
-  'PATCH /admin/orgs/{orgId}': contract({
+  'PATCH /admin/orgs/{orgId}': contract(() => ({
     summary: "Change an org's plan or environments",
     description: 'A plan or environments that no longer allow access end the active grants (counted in grantsEnded).',
     security: 'admin',
@@ -86,9 +86,9 @@ export const ADMIN_CONTRACTS = {
     responses: () => ({ 200: { description: 'The org, and how many grants ended', schema: z.strictObject({ org: views().Org, grantsEnded: z.int() }) } }),
     problems: [...NOT_THERE, 409],
     example: { request: { plan: 'trial' }, status: 200, response: { org: { ...EXAMPLE_ORG, plan: 'trial' }, grantsEnded: 1 } },
-  }),
+  })),
 
-  'POST /admin/orgs/{orgId}/suspend': contract({
+  'POST /admin/orgs/{orgId}/suspend': contract(() => ({
     summary: 'Suspend an org',
     description: 'Ends every active grant and session; nobody can grant until it is resumed.',
     security: 'admin',
@@ -97,9 +97,9 @@ export const ADMIN_CONTRACTS = {
     responses: () => ({ 200: { description: 'The org, and how many grants ended', schema: z.strictObject({ org: views().Org, grantsEnded: z.int() }) } }),
     problems: [...NOT_THERE, 409],
     example: { status: 200, response: { org: { ...EXAMPLE_ORG, status: 'suspended' }, grantsEnded: 2 } },
-  }),
+  })),
 
-  'POST /admin/orgs/{orgId}/resume': contract({
+  'POST /admin/orgs/{orgId}/resume': contract(() => ({
     summary: 'Resume a suspended org',
     security: 'admin',
     params,
@@ -107,9 +107,9 @@ export const ADMIN_CONTRACTS = {
     responses: () => ({ 200: { description: 'The org', schema: z.strictObject({ org: views().Org }) } }),
     problems: [...NOT_THERE, 409],
     example: { status: 200, response: { org: EXAMPLE_ORG } },
-  }),
+  })),
 
-  'DELETE /admin/orgs/{orgId}': contract({
+  'DELETE /admin/orgs/{orgId}': contract(() => ({
     summary: 'Delete an org',
     description: 'Deletes in bounded steps for up to 10 s, then answers 200 when the org is gone, or 202 with the progress and a Location to poll; calling DELETE again goes on from there. The audit trail is exported first.',
     security: 'admin',
@@ -120,14 +120,14 @@ export const ADMIN_CONTRACTS = {
     }),
     problems: NOT_THERE,
     example: { status: 200, response: EXAMPLE_DELETION },
-  }),
+  })),
 
-  'GET /admin/orgs/{orgId}/deletion': contract({
+  'GET /admin/orgs/{orgId}/deletion': contract(() => ({
     summary: "An org's deletion and how far it got",
     security: 'admin',
     params,
     responses: () => ({ 200: { description: 'The deletion', schema: views().OrgDeletion } }),
     problems: NOT_THERE,
     example: { status: 200, response: EXAMPLE_DELETION },
-  }),
+  })),
 };

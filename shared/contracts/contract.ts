@@ -32,8 +32,23 @@ export interface Contract {
   example: { request?: unknown; status: number; response: unknown };
 }
 
-/** Declares a contract, keeping its schemas' types for the handler; its responses are built once, on first use. */
-export const contract = <C extends Contract>(c: C): C => ({ ...c, responses: once(c.responses) });
+/**
+ * Declares a contract, keeping its schemas' types for the handler. It is built on first use — a
+ * function's cold start builds no route's schemas; a request builds its own route's (and the
+ * responses only when they are asked for) — and read like the plain object it builds.
+ */
+export function contract<C extends Contract>(build: () => C): C {
+  const built = once((): C => {
+    const c = build();
+    return { ...c, responses: once(c.responses) };
+  });
+  return new Proxy({} as C, {
+    get: (_target, key) => built()[key as keyof C],
+    has: (_target, key) => key in built(),
+    ownKeys: () => Reflect.ownKeys(built()),
+    getOwnPropertyDescriptor: (_target, key) => Reflect.getOwnPropertyDescriptor(built(), key),
+  });
+}
 
 /** An RFC 9457 problem document, as every function answers errors. */
 export const Problem = once(() =>

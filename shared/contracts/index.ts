@@ -12,13 +12,13 @@ export const CONTRACTS = {
   ...SUPPORT_CONTRACTS,
   ...PRODUCT_CONTRACTS,
   ...ADMIN_CONTRACTS,
-  'GET /openapi.json': contract({
+  'GET /openapi.json': contract(() => ({
     summary: 'This API description (OpenAPI 3.1)',
     security: 'public',
     responses: () => ({ 200: { description: 'The OpenAPI document', schema: z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }) } }),
     problems: [],
     example: { status: 200, response: { openapi: '3.1.0', info: { title: 'Support Access', version: '1' }, paths: {} } },
-  }),
+  })),
 } satisfies Record<ApiRouteKey, Contract>;
 
 export type { Contract };

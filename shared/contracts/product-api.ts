@@ -37,16 +37,16 @@ const ActiveSession = once(() =>
 );
 
 export const PRODUCT_CONTRACTS = {
-  'GET /.well-known/jwks.json': contract({
+  'GET /.well-known/jwks.json': contract(() => ({
     summary: 'The public keys session tokens are signed with',
     description: 'Cacheable for 5 minutes; after a key rotation the old key stays listed until its tokens have expired.',
     security: 'public',
     responses: () => ({ 200: { description: 'A JWK set', schema: z.strictObject({ keys: z.array(Jwk()) }), headers: { 'cache-control': 'public, max-age=300' } } }),
     problems: [],
     example: { status: 200, response: { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k-3f2a', alg: 'ES256', use: 'sig' }] } },
-  }),
+  })),
 
-  'POST /oauth/introspect': contract({
+  'POST /oauth/introspect': contract(() => ({
     summary: 'Is this session token live right now? (RFC 7662)',
     description: '`active: false` the moment the grant expires, is revoked or ends with its case, or the session is ended. Never cached.',
     security: 'product',
@@ -55,9 +55,9 @@ export const PRODUCT_CONTRACTS = {
     responses: () => ({ 200: { description: 'Live with its claims, or not', schema: z.union([z.strictObject({ active: z.literal(false) }), ActiveSession()]) } }),
     problems: [400, 401],
     example: { request: { token: 'eyJhbGciOiJFUzI1NiJ9.…' }, status: 200, response: { active: false } },
-  }),
+  })),
 
-  'POST /activity': contract({
+  'POST /activity': contract(() => ({
     summary: 'Report one action support took in a session',
     description: 'Recorded in the org\'s audit trail with the agent, the user acted as, the case and the justification. Only for a live session of the product\'s own org.',
     security: 'product',
@@ -70,5 +70,5 @@ export const PRODUCT_CONTRACTS = {
     responses: () => ({ 201: { description: 'Recorded', schema: z.strictObject({ recorded: z.literal(true), at: views().time }) } }),
     problems: [400, 401, 403],
     example: { request: { token: 'eyJhbGciOiJFUzI1NiJ9.…', action: 'invoice.updated', resource: 'invoice/981' }, status: 201, response: { recorded: true, at: '2026-11-26T10:02:00.000Z' } },
-  }),
+  })),
 };

@@ -88,7 +88,7 @@ const CaseAccess = once(() =>
 );
 
 export const SUPPORT_CONTRACTS = {
-  'POST /support/orgs/{orgId}/cases': contract({
+  'POST /support/orgs/{orgId}/cases': contract(() => ({
     summary: 'Open a case from the email channel',
     description: 'A case a customer wrote in about. It starts with remote access denied; request permission next.',
     security: 'agent',
@@ -102,9 +102,9 @@ export const SUPPORT_CONTRACTS = {
     responses: () => ({ 201: { description: 'The case, remote access denied', schema: views().Case } }),
     problems: NOT_THERE,
     example: { request: { subject: 'Invoices export fails', description: 'The CSV export stops at 1,000 rows.', contactEmail: 'user@acme.test' }, status: 201, response: EXAMPLE_CASE },
-  }),
+  })),
 
-  'GET /support/orgs/{orgId}/cases': contract({
+  'GET /support/orgs/{orgId}/cases': contract(() => ({
     summary: "List an org's cases",
     description: 'Newest first, a page at a time: pass the previous page\'s `next` as `after`.',
     security: 'agent',
@@ -120,18 +120,18 @@ export const SUPPORT_CONTRACTS = {
     responses: () => ({ 200: { description: 'A page of cases', schema: z.strictObject({ cases: z.array(views().Case), next: z.optional(z.string()) }) } }),
     problems: NOT_THERE,
     example: { status: 200, response: { cases: [EXAMPLE_CASE] } },
-  }),
+  })),
 
-  'GET /support/orgs/{orgId}/cases/{caseId}': contract({
+  'GET /support/orgs/{orgId}/cases/{caseId}': contract(() => ({
     summary: 'Read a case',
     security: 'agent',
     params: orgCase,
     responses: () => ({ 200: { description: 'The case', schema: views().Case } }),
     problems: NOT_THERE,
     example: { status: 200, response: EXAMPLE_CASE },
-  }),
+  })),
 
-  'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': contract({
+  'POST /support/orgs/{orgId}/cases/{caseId}/access-requests': contract(() => ({
     summary: 'Request permission to access a denied case',
     description: 'The case contact and the authorized contacts are emailed a single-use approval link each.',
     security: 'agent',
@@ -140,9 +140,9 @@ export const SUPPORT_CONTRACTS = {
     responses: () => ({ 201: { description: 'The request, pending', schema: views().AccessRequest } }),
     problems: [...NOT_THERE, 409],
     example: { request: { justification: 'Reproduce the export failure in your account' }, status: 201, response: EXAMPLE_REQUEST },
-  }),
+  })),
 
-  'POST /support/orgs/{orgId}/cases/{caseId}/change-requests': contract({
+  'POST /support/orgs/{orgId}/cases/{caseId}/change-requests': contract(() => ({
     summary: 'Ask written approval for a data or configuration change',
     description: 'Once approved, sessions on the named grant that name this case may carry `write` until `until`.',
     security: 'agent',
@@ -159,9 +159,9 @@ export const SUPPORT_CONTRACTS = {
       status: 201,
       response: { ...EXAMPLE_REQUEST, kind: 'change', justification: 'Fix the tax rate on invoice template 3', askedOf: ['security@acme.test'] },
     },
-  }),
+  })),
 
-  'POST /support/orgs/{orgId}/cases/{caseId}/activate': contract({
+  'POST /support/orgs/{orgId}/cases/{caseId}/activate': contract(() => ({
     summary: 'Activate access for a case whose remote access is allowed',
     description: 'Creates a case grant naming you (201), or links the case to the case grant you already hold (200). The authorized contacts are emailed who gained access and why.',
     security: 'agent',
@@ -173,9 +173,9 @@ export const SUPPORT_CONTRACTS = {
     }),
     problems: [...NOT_THERE, 409],
     example: { request: { justification: 'Check the export settings' }, status: 201, response: EXAMPLE_CASE_GRANT },
-  }),
+  })),
 
-  'POST /support/orgs/{orgId}/cases/{caseId}/resolve': contract({
+  'POST /support/orgs/{orgId}/cases/{caseId}/resolve': contract(() => ({
     summary: 'Solve a case',
     description: 'Ends the case grants whose linked cases are now all solved; grants still linked to an open case go on.',
     security: 'agent',
@@ -184,18 +184,18 @@ export const SUPPORT_CONTRACTS = {
     responses: () => ({ 200: { description: 'The solved case and the grants that ended', schema: z.strictObject({ case: views().Case, endedGrants: z.array(z.string()) }) } }),
     problems: [...NOT_THERE, 409],
     example: { status: 200, response: { case: { ...EXAMPLE_CASE, status: 'solved' }, endedGrants: [EXAMPLE_GRANT.grantId] } },
-  }),
+  })),
 
-  'GET /support/orgs/{orgId}/cases/{caseId}/access': contract({
+  'GET /support/orgs/{orgId}/cases/{caseId}/access': contract(() => ({
     summary: 'May I access for this case now, or what do I do next?',
     security: 'agent',
     params: orgCase,
     responses: () => ({ 200: { description: 'Allowed through a grant, or the next step', schema: CaseAccess() } }),
     problems: NOT_THERE,
     example: { status: 200, response: { allowed: false, reason: 'request_permission', message: 'Remote access is denied for this case; request permission.' } },
-  }),
+  })),
 
-  'POST /support/orgs/{orgId}/grants/{grantId}/personnel': contract({
+  'POST /support/orgs/{orgId}/grants/{grantId}/personnel': contract(() => ({
     summary: 'Add a colleague to a case grant',
     description: 'Only an agent named on the grant may; the authorized contacts are emailed again.',
     security: 'agent',
@@ -204,9 +204,9 @@ export const SUPPORT_CONTRACTS = {
     responses: () => ({ 200: { description: 'The grant with its agents', schema: views().CaseGrant } }),
     problems: [...NOT_THERE, 409],
     example: { request: { email: 'bea@vendor.test' }, status: 200, response: { ...EXAMPLE_CASE_GRANT, personnel: ['alex@vendor.test', 'bea@vendor.test'] } },
-  }),
+  })),
 
-  'GET /support/orgs/{orgId}/grants': contract({
+  'GET /support/orgs/{orgId}/grants': contract(() => ({
     summary: 'The active grants I may use in an org',
     security: 'agent',
     params: z.strictObject(org),
@@ -214,9 +214,9 @@ export const SUPPORT_CONTRACTS = {
     responses: () => ({ 200: { description: 'Active grants', schema: z.strictObject({ grants: z.array(views().Grant) }) } }),
     problems: NOT_THERE,
     example: { status: 200, response: { grants: [EXAMPLE_GRANT] } },
-  }),
+  })),
 
-  'GET /support/orgs/{orgId}/access': contract({
+  'GET /support/orgs/{orgId}/access': contract(() => ({
     summary: 'May I act at this level, in this workspace and environment, right now?',
     description: 'Decided from the set of active grants, to the second; the grant lasting longest answers.',
     security: 'agent',
@@ -235,9 +235,9 @@ export const SUPPORT_CONTRACTS = {
       status: 200,
       response: { level: 'manage', environment: 'production', decidedAt: '2026-11-26T10:00:00.000Z', allowed: true, grantId: EXAMPLE_GRANT.grantId, kind: 'user', expiresAt: EXAMPLE_GRANT.expiresAt, actAs: EXAMPLE_GRANT.actAs },
     },
-  }),
+  })),
 
-  'POST /support/orgs/{orgId}/grants/{grantId}/sessions': contract({
+  'POST /support/orgs/{orgId}/grants/{grantId}/sessions': contract(() => ({
     summary: 'Start a "log in as" session',
     description:
       'Returns a short-lived session token (at most 15 minutes, never past the grant). `write` is granted only through an approved change request for this grant and case; a scope left out is named in `refusedScopes` with the reason.',
@@ -279,9 +279,9 @@ export const SUPPORT_CONTRACTS = {
       status: 201,
       response: { sessionId: '01JD6ZD7E8F9G0H1J2K3M4N5P6', token: 'eyJhbGciOiJFUzI1NiJ9.…', tokenType: 'Bearer', expiresAt: '2026-11-26T10:15:00.000Z', scope: 'read', actAs: EXAMPLE_GRANT.actAs },
     },
-  }),
+  })),
 
-  'DELETE /support/sessions/{sessionId}': contract({
+  'DELETE /support/sessions/{sessionId}': contract(() => ({
     summary: 'End my session',
     description: 'Introspection answers inactive from now on.',
     security: 'agent',
@@ -289,5 +289,5 @@ export const SUPPORT_CONTRACTS = {
     responses: () => ({ 200: { description: 'The ended session', schema: z.strictObject({ sessionId: z.string(), status: z.literal('ended'), endedAt: views().time }) } }),
     problems: [...NOT_THERE, 409],
     example: { status: 200, response: { sessionId: '01JD6ZD7E8F9G0H1J2K3M4N5P6', status: 'ended', endedAt: '2026-11-26T10:05:00.000Z' } },
-  }),
+  })),
 };

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { CONTRACTS } from '../../shared/contracts';
+import { contract } from '../../shared/contracts/contract';
 
 /** The schema ids registered so far (every shared response schema carries one: Grant, Case, ActiveSession…). */
 const registeredIds = () => [...z.globalRegistry._idmap.keys()].sort();
@@ -28,5 +29,26 @@ describe('response schemas are built on first use, once', () => {
 
     expect(contract.responses()).toBe(contract.responses());
     expect(contract.responses()[200]!.schema).toBe(contract.responses()[200]!.schema);
+  });
+});
+
+/** A request builds its own route's schemas; a cold start builds none. */
+describe('a contract is built on its first read, once', () => {
+  test('declaring it builds nothing; reading it builds it once; it reads like the object it built', () => {
+    // Prepare
+    let builds = 0;
+    const declared = contract(() => {
+      builds++;
+      return { summary: 'Read a thing', security: 'public', body: z.strictObject({ name: z.string() }), responses: () => ({}), problems: [400], example: { status: 200, response: {} } };
+    });
+    expect(builds).toBe(0);
+
+    // Act
+    const read = { summary: declared.summary, has: 'body' in declared, keys: Object.keys(declared), spread: { ...declared }.problems, parsed: declared.body!.safeParse({ name: 'x' }).success };
+
+    // Assess
+    expect(read).toEqual({ summary: 'Read a thing', has: true, keys: ['summary', 'security', 'body', 'responses', 'problems', 'example'], spread: [400], parsed: true });
+    expect(declared.body).toBe(declared.body);
+    expect(builds).toBe(1);
   });
 });
