@@ -3,7 +3,7 @@ import { auditArchiveFromEnv } from '../shared/adapters/audit-archive-env';
 import type { Org, OrgDeletion } from '../shared/domain/model';
 import { loadOrg } from '../shared/domain/grant-service';
 import { changeOrg, createOrg, deleteOrg, DELETION_STEP_MS, deletionOf, resumeOrg, suspendOrg, type ProvisioningDeps } from '../shared/domain/org-provisioning';
-import { grantDepsFromEnv } from '../shared/adapters/runtime';
+import { grantDepsFromEnv } from '../shared/adapters/grant-runtime';
 import { ADMIN_CONTRACTS } from '../shared/contracts/admin-api';
 import { contractRoutes } from '../shared/http/contract-request';
 import { httpHandler } from '../shared/http/handler';

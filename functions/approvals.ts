@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { optionalEnv } from '../shared/config';
 import { ApprovalLinkGoneError, decideRequest, readApprovalLink, viewApproval } from '../shared/domain/access-requests';
 import { DomainError, ValidationError } from '../shared/domain/errors';
-import { grantDepsFromEnv } from '../shared/adapters/runtime';
+import { grantDepsFromEnv } from '../shared/adapters/grant-runtime';
 import { sessionSecrets } from '../shared/adapters/secrets';
 import { html } from '../shared/http/html';
 import { httpHandler } from '../shared/http/handler';

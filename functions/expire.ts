@@ -1,6 +1,7 @@
 import { expireTarget } from '../shared/domain/expiry';
 import { EndedGrants } from '../shared/domain/grant-service';
-import { grantDepsFromEnv, log } from '../shared/adapters/runtime';
+import { log } from '../shared/adapters/runtime';
+import { grantDepsFromEnv } from '../shared/adapters/grant-runtime';
 import type { ExpiryTarget } from '../shared/ports/scheduler';
 
 const deps = grantDepsFromEnv();

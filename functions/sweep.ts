@@ -2,7 +2,9 @@ import { deliverNotice } from '../shared/domain/notice-delivery';
 import { deleteOrg, DELETION_STEP_MS } from '../shared/domain/org-provisioning';
 import { auditArchiveFromEnv } from '../shared/adapters/audit-archive-env';
 import { sweep, type SweepResult } from '../shared/domain/sweep';
-import { deliveryDepsFromEnv, grantDepsFromEnv, log } from '../shared/adapters/runtime';
+import { log } from '../shared/adapters/runtime';
+import { grantDepsFromEnv } from '../shared/adapters/grant-runtime';
+import { deliveryDepsFromEnv } from '../shared/adapters/delivery-runtime';
 import { count, METRIC, metrics } from '../shared/adapters/metrics';
 
 /** How long the sweep goes on with all stalled deletions in one run (it may run 60 s). */

@@ -75,7 +75,7 @@ export class KmsSigner implements TokenSigner {
         const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
         if (!out.PublicKey) throw new Error('KMS returned no public key.');
         const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(out.PublicKey).toString('base64')}\n-----END PUBLIC KEY-----`;
-        return exportJWK(await importSPKI(pem, 'ES256'));
+        return exportJWK(await importSPKI(pem, 'ES256', { extractable: true }));
       })();
       this.publicJwks_.set(keyId, jwk);
     }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type KeyLike } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { TokenSigner } from '../ports/token-signer';
 
 interface KeyFile {
@@ -20,7 +20,7 @@ export async function ensureLocalKey(path: string, kid = `local-${Date.now()}`):
 
 /** Local signer: an ES256 key pair kept in a file (the cloud signs through KMS instead). */
 export class LocalKeySigner implements TokenSigner {
-  private key?: { kid: string; privateKey: KeyLike | Uint8Array; publicJwk: JWK };
+  private key?: { kid: string; privateKey: Awaited<ReturnType<typeof importJWK>>; publicJwk: JWK };
 
   constructor(private readonly path: string) {}
 

@@ -28,7 +28,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * then the local scheduler, `expire`, the stream poller and the mailer do the rest.
  */
 export async function measureExpiryLag(count: number, orgs: number, progress: (line: string) => void): Promise<ExpiryLagResult> {
-  const { grantDepsFromEnv } = await import('../../shared/adapters/runtime');
+  const { grantDepsFromEnv } = await import('../../shared/adapters/grant-runtime');
   const { createUserGrant } = await import('../../shared/domain/grant-service');
   const created = await Promise.all(Array.from({ length: orgs }, (_, i) => createOrg(`lag${i}`)));
   const admins: UserProfile[] = created.map((o) => ({ email: o.adminEmail, orgId: o.orgId, name: 'Bench Admin', role: 'admin', level: 'admin', workspaces: 'all' }));

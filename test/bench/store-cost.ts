@@ -89,7 +89,7 @@ export async function measureStoreCost(gateway: { url: string; counter: StoreCou
 
   // The scheduler's target on a grant that is due: made a minute in the past, with no schedule
   // of its own, so nothing else expires it first.
-  const { grantDepsFromEnv } = await import('../../shared/adapters/runtime');
+  const { grantDepsFromEnv } = await import('../../shared/adapters/grant-runtime');
   const { createUserGrant } = await import('../../shared/domain/grant-service');
   const { customer } = await import('../../shared/domain/actor');
   const past = Date.now() - 120_000;
