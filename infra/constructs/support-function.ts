@@ -3,10 +3,11 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { buildSync } from 'esbuild';
+import { buildSync, type BuildOptions } from 'esbuild';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { FUNCTION_ENTRIES, type FunctionName } from '../local/functions';
 import { FUNCTION_PERMISSIONS, TABLE_ACTIONS, tableKeyActionsOf } from '../config/function-permissions';
 import { acknowledge } from './acknowledge';
@@ -33,15 +34,19 @@ export const BUNDLING = {
   banner: "import { createRequire as __sa_createRequire } from 'module'; const require = __sa_createRequire(import.meta.url);",
 } as const;
 
-/** Bundles one function's entry into `outdir`: `index.mjs` and its chunks. */
+/**
+ * Modules bundled apart, each into one file of its own, and imported by name (`#s3-adapters`):
+ * the package's `imports` map, which points at the source for tsx and jest. With code splitting,
+ * esbuild places into a function's cold-start chunks the SDK core files every client it can
+ * `import()` shares with DynamoDB's — S3's XML protocol, checksums and streams for a route that
+ * rarely runs. Bundled apart, that code loads with the module, on first use.
+ */
+export const ISOLATED_MODULES: Record<string, string> = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { imports: Record<string, string> }).imports;
+
+/** Bundles one function's entry into `outdir`: `index.mjs`, its chunks, and the isolated modules with a `package.json` mapping their names. */
 export function bundleFunction(entry: string, outdir: string): void {
-  buildSync({
-    entryPoints: { index: entry },
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
+  const common: BuildOptions = {
     bundle: true,
-    splitting: BUNDLING.splitting,
     platform: 'node',
     format: BUNDLING.format,
     target: BUNDLING.target,
@@ -51,7 +56,23 @@ export function bundleFunction(entry: string, outdir: string): void {
     mainFields: [...BUNDLING.mainFields],
     banner: { js: BUNDLING.banner },
     logLevel: 'error',
+  };
+  buildSync({
+    ...common,
+    entryPoints: { index: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: BUNDLING.splitting,
+    external: Object.keys(ISOLATED_MODULES),
   });
+  const imports: Record<string, string> = {};
+  for (const [name, source] of Object.entries(ISOLATED_MODULES)) {
+    const file = `isolated/${name.replace(/^#/, '')}.mjs`;
+    buildSync({ ...common, entryPoints: [resolve(source)], outfile: join(outdir, file) });
+    imports[name] = `./${file}`;
+  }
+  writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module', imports }, null, 2)}\n`);
 }
 
 export interface SupportFunctionProps {

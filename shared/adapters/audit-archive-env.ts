@@ -8,7 +8,7 @@ export function auditArchiveFromEnv(): AuditArchive {
   const bucket = optionalEnv('AUDIT_ARCHIVE_BUCKET');
   if (bucket) {
     return loadedOnFirstUse(async () => {
-      const [{ S3Client }, { S3AuditArchive }] = await Promise.all([import('@aws-sdk/client-s3'), import('./s3-audit-archive')]);
+      const { S3Client, S3AuditArchive } = await import('#s3-adapters');
       return new S3AuditArchive(new S3Client(clientConfig('s3')), bucket);
     });
   }

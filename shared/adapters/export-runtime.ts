@@ -13,7 +13,7 @@ export function exportStoreFromEnv(): ExportStore {
   const clock = clockFromEnv();
   if (bucket) {
     return loadedOnFirstUse(async () => {
-      const [{ S3Client }, { S3ExportStore }] = await Promise.all([import('@aws-sdk/client-s3'), import('./s3-export-store')]);
+      const { S3Client, S3ExportStore } = await import('#s3-adapters');
       return new S3ExportStore(new S3Client(clientConfig('s3')), bucket, () => clock.now());
     });
   }
