@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { requireEnv } from '../shared/config';
 import { PRODUCT_CONTRACTS } from '../shared/contracts/product-api';
+import { withStaffScope } from '../shared/contracts/served-openapi';
 import { UnauthenticatedError } from '../shared/domain/errors';
 import { introspect, recordActivity } from '../shared/domain/introspection';
 import { authenticateProduct } from '../shared/domain/product-clients';
@@ -53,11 +54,11 @@ const routes = dispatch<'product-api'>({
   },
 
   /**
-   * The support, product and admin APIs described (OpenAPI 3.1), built once per container; the
-   * generator and every API's contracts load with the first request for it, not at cold start.
+   * The support, product and admin APIs described (OpenAPI 3.1): the document generated from the
+   * contracts at build time, with this stage's staff scope; loaded with the first request for it.
    */
   'GET /openapi.json': async () => {
-    document ??= JSON.stringify((await import('../shared/contracts/openapi')).openApiDocument({ staffScope }));
+    document ??= withStaffScope(JSON.stringify((await import('../docs/openapi.json', { with: { type: 'json' } })).default), staffScope);
     return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body: document };
   },
 });

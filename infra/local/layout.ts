@@ -119,7 +119,7 @@ export function functionEnvironment(layout: LocalLayout): Record<string, string>
     // no metrics locally, there is no CloudWatch to read them.
     POWERTOOLS_SERVICE_NAME: 'support-access',
     POWERTOOLS_METRICS_NAMESPACE: 'SupportAccess',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
+    LOG_LEVEL: 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }

@@ -1,10 +1,9 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { API_GATEWAY_REQUEST_ID, logger } from '../adapters/observability';
+import { logger } from '../adapters/observability';
 import type { RefusalDeps } from '../domain/consent-refusals';
-import { errorResponder, recordConsentRefusals, securityHeaders, type ErrorResponderOptions } from './middlewares';
+import { errorResponder, logContext, recordConsentRefusals, securityHeaders, type ErrorResponderOptions } from './middlewares';
 import type { RouteHandler } from './routes';
 
 /**
@@ -16,7 +15,7 @@ export function httpHandler(routes: RouteHandler, options: ErrorResponderOptions
     .use(httpHeaderNormalizer())
     // First in, so its onError runs last: it also marks the error responder's answer.
     .use(securityHeaders())
-    .use(injectLambdaContext(logger, { correlationIdPath: API_GATEWAY_REQUEST_ID, resetKeys: true }));
+    .use(logContext(logger));
   // onError runs in reverse: the error responder renders first, then the refusal is recorded.
   if (options.refusals) chain.use(recordConsentRefusals(options.refusals, logger));
   return chain.use(errorResponder({ logger, ...options })).handler(routes);

@@ -4,9 +4,27 @@ import { ImpersonatedSessionError } from '../domain/actor';
 import { recordImpersonatedRefusal, type RefusalDeps } from '../domain/consent-refusals';
 import { DomainError } from '../domain/errors';
 import { problemResponse } from './problem';
-import { logger as defaultLogger } from '../adapters/observability';
+import { logger as defaultLogger, type JsonLogger } from '../adapters/observability';
 
 type HttpMiddleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
+
+/**
+ * Each request's log lines carry the API Gateway request id as correlation id, Lambda's request
+ * id and whether the request met a cold start; the next request's replace them.
+ */
+export function logContext(logger: Pick<JsonLogger, 'startInvocation'>): HttpMiddleware {
+  let coldStart = true;
+  const logContextBefore: NonNullable<HttpMiddleware['before']> = (request) => {
+    logger.startInvocation({
+      cold_start: coldStart,
+      function_name: request.context.functionName,
+      function_request_id: request.context.awsRequestId,
+      correlation_id: request.event.requestContext?.requestId,
+    });
+    coldStart = false;
+  };
+  return { before: logContextBefore };
+}
 
 export interface ErrorResponderOptions {
   /** Renders the error for this surface; JSON problem details by default. */

@@ -86,7 +86,7 @@ export class Portal {
  * counter on their DynamoDB client: what each API operation costs the store.
  */
 export async function inProcessGateway(): Promise<{ url: string; counter: StoreCounter; handlers: Record<FunctionName, Handler>; close: () => Promise<void> }> {
-  Object.assign(process.env, platformEnvironment(benchLayout), functionEnvironment(benchLayout), { POWERTOOLS_LOG_LEVEL: 'ERROR' });
+  Object.assign(process.env, platformEnvironment(benchLayout), functionEnvironment(benchLayout), { LOG_LEVEL: 'ERROR' });
   const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
   const handlers = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await loadHandler(n)] as const))) as Record<FunctionName, Handler>;
   const { documentClient } = await import('../../shared/adapters/runtime');

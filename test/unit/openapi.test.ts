@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 import { CONTRACTS } from '../../shared/contracts';
 import { openApiDocument } from '../../shared/contracts/openapi';
 import { ROUTES } from '../../shared/http/routes';
-import { stageConfig } from '../../infra/config/stage-config';
+import { DOCUMENTED_STAFF_SCOPE, withStaffScope } from '../../shared/contracts/served-openapi';
 
 const run = promisify(execFile);
-const document = openApiDocument({ staffScope: stageConfig('dev').staffScope }) as {
+const document = openApiDocument({ staffScope: DOCUMENTED_STAFF_SCOPE }) as {
   paths: Record<string, Record<string, { operationId: string; security: unknown[]; responses: Record<string, unknown> }>>;
   components: { securitySchemes: Record<string, { type: string; scheme?: string; name?: string; in?: string }> };
 };
@@ -37,6 +37,13 @@ describe('the OpenAPI document', () => {
 
   test('docs/openapi.json is the document the contracts generate (run `npm run openapi` after changing one)', () => {
     expect(JSON.parse(readFileSync(resolve('docs/openapi.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(document)));
+  });
+
+  test('GET /openapi.json serves docs/openapi.json with the stage\'s staff scope: what the contracts generate for that scope', () => {
+    const served = JSON.parse(withStaffScope(readFileSync(resolve('docs/openapi.json'), 'utf8'), 'other-pool/support'));
+
+    expect(served).toEqual(JSON.parse(JSON.stringify(openApiDocument({ staffScope: 'other-pool/support' }))));
+    expect(JSON.stringify(served)).not.toContain(DOCUMENTED_STAFF_SCOPE);
   });
 
   test('Redocly lints it clean with its recommended rules, offline and with telemetry off', async () => {

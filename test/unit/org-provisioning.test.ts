@@ -1,8 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { grantMetrics } from '../../shared/adapters/metrics';
-import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
-import { API_GATEWAY_REQUEST_ID, dottedPath } from '../../shared/adapters/observability';
 import { S3AuditArchive } from '../../shared/adapters/s3-audit-archive';
 import { orgIdFor } from '../../shared/domain/org-provisioning';
 import { authorizeIam, LOCAL_PLATFORM_ADMIN } from '../../infra/local/iam-authorizer';
@@ -13,16 +11,6 @@ describe('org provisioning', () => {
     expect(orgIdFor('Acme & Sons, Ltd.', '01jx0000000000000000abc123')).toBe('acme-sons-ltd-abc123');
     expect(orgIdFor('日本', '01JX00000000000000000ZZZZZZ')).toBe('org-zzzzzz');
     expect(orgIdFor('A'.repeat(50), 'tail99')).toMatch(/^a{30}-tail99$/);
-  });
-});
-
-describe('the log\'s correlation id', () => {
-  test('read from the event by its dotted path (API Gateway\'s request id), nothing when absent', () => {
-    expect(API_GATEWAY_REQUEST_ID).toBe(correlationPaths.API_GATEWAY_HTTP);
-    expect(dottedPath(API_GATEWAY_REQUEST_ID, { requestContext: { requestId: 'r-1' } })).toBe('r-1');
-    expect(dottedPath('requestContext.requestId', { requestContext: null })).toBeUndefined();
-    expect(dottedPath('requestContext.requestId', {})).toBeUndefined();
-    expect(dottedPath('a', 'text')).toBeUndefined();
   });
 });
 
