@@ -1,7 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as StreamAttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { deliverNotice } from '../shared/domain/notice-delivery';
+import { BatchSuppressions, deliverNotice } from '../shared/domain/notice-delivery';
 import { recordTtlExpiry } from '../shared/domain/grant-service';
 import type { Grant } from '../shared/domain/model';
 import { newId } from '../shared/ports/ids';
@@ -41,6 +41,10 @@ const CONCURRENCY = 25;
 async function onRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const batch = new StreamBatch(CONCURRENCY);
   const publish = { ...webhooks, listed: new EndpointLists(webhooks.webhooks) };
+  const newImages = event.Records.map((record) => image(record.dynamodb?.NewImage));
+  const notices = newImages.map((item, i) => (event.Records[i]!.eventName === 'INSERT' && item && isNoticeKey(item.pk) ? fromItem<Notice>(item)! : undefined));
+  // The batch's recipients are looked up in the suppression list once, with the first notice.
+  const suppressions = new BatchSuppressions(deps.outbox, notices.flatMap((notice) => notice?.to ?? []));
   for (const [i, record] of event.Records.entries()) {
     if (batch.stoppedBefore(i)) break;
     if (isTtlRemoval(record)) {
@@ -55,7 +59,7 @@ async function onRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespo
       if (!recorded) break;
       continue;
     }
-    const item = image(record.dynamodb?.NewImage);
+    const item = newImages[i];
     for (const m of grantMetrics(record.eventName, image(record.dynamodb?.OldImage), item)) (m.unit === 'seconds' ? seconds : count)(m.name, m.value);
     if (record.eventName === 'INSERT' && item && isAuditEventKey(item.pk, item.sk)) {
       const audit = fromItem<AuditEvent>(item)!;
@@ -71,11 +75,11 @@ async function onRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchRespo
       });
       continue;
     }
-    if (record.eventName !== 'INSERT' || !item || !isNoticeKey(item.pk)) continue;
-    const notice = fromItem<Notice>(item)!;
+    const notice = notices[i];
+    if (!notice) continue;
     batch.independent(i, async () => {
       try {
-        const outcome = await deliverNotice(deps, notice, 'stream');
+        const outcome = await deliverNotice(deps, notice, 'stream', suppressions);
         if (outcome === 'sent') count(METRIC.noticesSent);
         if (outcome === 'failed') count(METRIC.noticesFailed);
         log.info('notice', { noticeId: notice.noticeId, template: notice.template, outcome });

@@ -32,6 +32,33 @@ async function issueLink(deps: DeliveryDeps, notice: Notice, recipient: string):
 }
 
 /**
+ * The suppression list read once for a batch of notices: the first notice that asks has every
+ * recipient of the batch looked up (a read per 100 addresses, not one per notice); an address
+ * outside the batch is looked up on its own. A failed read is tried again by the next ask.
+ */
+export class BatchSuppressions implements Pick<Outbox, 'suppressed'> {
+  private readonly batch: Set<string>;
+  private lookup?: Promise<Set<string>>;
+
+  constructor(
+    private readonly outbox: Pick<Outbox, 'suppressed'>,
+    recipients: string[],
+  ) {
+    this.batch = new Set(recipients);
+  }
+
+  async suppressed(addresses: string[]): Promise<Set<string>> {
+    if (!addresses.every((a) => this.batch.has(a))) return this.outbox.suppressed(addresses);
+    if (!this.lookup) {
+      this.lookup = this.outbox.suppressed([...this.batch]);
+      this.lookup.catch(() => (this.lookup = undefined));
+    }
+    const suppressed = await this.lookup;
+    return new Set(addresses.filter((a) => suppressed.has(a)));
+  }
+}
+
+/**
  * Delivers one outbox notice, one email per recipient, each at most once after a success:
  * - the notice is claimed first, and who has it is recorded after each send;
  * - a recipient SES refuses for good (or one it reported bouncing) is marked failed and audited,
@@ -40,8 +67,9 @@ async function issueLink(deps: DeliveryDeps, notice: Notice, recipient: string):
  *   retries (the stream's, then the sweep's re-drive);
  * - a link-bearing notice mints one link per send attempt, usable only once its email went out.
  * A crash between a send and its record may send that one email twice (documented).
+ * `suppressions` answers which recipients are not to be mailed (the stream's batch lookup).
  */
-export async function deliverNotice(deps: DeliveryDeps, notice: Notice, by: 'stream' | 'sweep'): Promise<DeliveryOutcome> {
+export async function deliverNotice(deps: DeliveryDeps, notice: Notice, by: 'stream' | 'sweep', suppressions: Pick<Outbox, 'suppressed'> = deps.outbox): Promise<DeliveryOutcome> {
   const claimed = await deps.outbox.claim(notice.noticeId, deps.clock.now());
   if (!claimed) return 'skipped';
   const progress = { sentTo: [...claimed.sentTo], failedTo: [...claimed.failedTo] };
@@ -51,7 +79,7 @@ export async function deliverNotice(deps: DeliveryDeps, notice: Notice, by: 'str
     refused.push({ at: deps.clock.now().toISOString(), actor: { type: 'system', id: 'mailer' }, action, target: { type: 'notice', id: notice.noticeId }, after: { recipient, template: notice.template, reason } });
   };
   const todo = notice.to.filter((r) => !progress.sentTo.includes(r) && !progress.failedTo.includes(r));
-  const suppressed = await deps.outbox.suppressed(todo);
+  const suppressed = await suppressions.suppressed(todo);
   try {
     for (const [i, recipient] of todo.entries()) {
       if (suppressed.has(recipient)) {

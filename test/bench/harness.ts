@@ -99,7 +99,7 @@ export async function inProcessGateway(): Promise<{ url: string; counter: StoreC
 
 
 /** Emails in the SES emulator's mailbox (since a time: only those, so a watcher reads little). */
-export async function mailbox(since?: Date): Promise<{ subject: string; destination: { to: string[] }; body: { text?: string } }[]> {
+export async function mailbox(since?: Date): Promise<{ messageId: string; at: number; subject: string; destination: { to: string[] }; body: { text?: string } }[]> {
   const query = since ? `?since=${Math.floor(since.getTime() / 1000)}` : '';
   return ((await call(`${benchLayout.urls.mailbox}/store${query}`)) as { emails: never[] }).emails;
 }

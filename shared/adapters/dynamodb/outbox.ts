@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalToken } from '../../domain/model';
 import type { Notice } from '../../domain/notices';
 import { fromItem, tokenItem } from './items';
@@ -7,6 +7,7 @@ import type { DeliveryProgress, Outbox } from '../../ports/outbox';
 import { approvalTokenKey } from './keys/approval-token';
 import { noticeKey } from './keys/notice';
 import { suppressedKey } from './keys/suppressed';
+import { batchGet } from './batch-get';
 
 /** A claim older than this is taken to be from a sender that died mid-send. */
 const STALE_CLAIM_MS = 5 * 60_000;
@@ -101,9 +102,9 @@ export class DynamoOutbox implements Outbox {
   }
 
   async suppressed(addresses: string[]): Promise<Set<string>> {
-    if (!addresses.length) return new Set();
-    const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: addresses.map(suppressedKey), ProjectionExpression: 'pk' } } }));
-    const found = new Set((out.Responses?.[this.tableName] ?? []).map((i) => String(i.pk)));
-    return new Set(addresses.filter((a) => found.has(suppressedKey(a).pk)));
+    const unique = [...new Set(addresses)];
+    if (!unique.length) return new Set();
+    const found = new Set((await batchGet(this.db, this.tableName, unique.map(suppressedKey), { projection: 'pk' })).map((i) => String(i.pk)));
+    return new Set(unique.filter((a) => found.has(suppressedKey(a).pk)));
   }
 }

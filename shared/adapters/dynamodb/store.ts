@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { BatchGetCommandOutput, BatchWriteCommandOutput, DynamoDBDocumentClient, QueryCommandOutput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { BatchWriteCommandOutput, DynamoDBDocumentClient, QueryCommandOutput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../domain/audit';
 import { ConcurrentChangeError } from '../../domain/errors';
 import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../../domain/model';
@@ -19,6 +19,7 @@ import { userKey } from './keys/user';
 import { auditItem, caseItem, deletionItem, fromItem, grantItem, newOrgItems, noticeItem, orgItem, ownedKeys, portalSessionItem, productClientItems, requestItem, sessionItem, sessionRefItem, tokenItem, userItems, webhookEndpointItem } from './items';
 import { webhookEndpointKey } from './keys/webhook';
 import { EXPIRY_SHARDS, TABLE } from './table-definition';
+import { batchGet } from './batch-get';
 import type { ExpiryTarget } from '../../ports/scheduler';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -361,19 +362,8 @@ export class DynamoStore implements Store {
     return (await this.queryRaw(input)).map((item) => fromItem<T>(item) as T);
   }
 
-  /** BatchGetItem in chunks of 100, retrying what DynamoDB leaves unprocessed. */
-  private async batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-      for (let attempt = 0; pending?.length; attempt++) {
-        if (attempt) await sleep(Math.min(1000, 50 * 2 ** attempt));
-        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-        found.push(...(out.Responses?.[this.tableName] ?? []));
-        pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return found;
+  private batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    return batchGet(this.db, this.tableName, keys, { consistent: true });
   }
 
   /** BatchWriteItem deletes in chunks of 25, retrying what DynamoDB leaves unprocessed. */
