@@ -8,14 +8,15 @@ import type { Scheduler } from '../ports/scheduler';
 import { logger } from './observability';
 
 /**
- * What every function wires from its environment: the table, the clock, logs, and the grant
- * services' dependencies. What only some functions need is wired apart (`grant-runtime.ts`,
- * `delivery-runtime.ts`, `export-runtime.ts`, `signer-runtime.ts`, `webhook-runtime.ts`): the SDK clients behind them are
- * loaded on first use, and esbuild bundles into a function's cold-start code the SDK parts of every
- * client whose `import()` the function can reach — so a function reaches only its own.
+ * What every function wires from its environment: the table, the clock, logs, and the read-only
+ * grant dependencies. What only some functions need is wired apart (`grant-runtime.ts`,
+ * `delivery-runtime.ts`, `export-runtime.ts`, `signer-runtime.ts`, `webhook-runtime.ts`,
+ * `audit-archive-env.ts`): the SDK clients behind them load on first use, and esbuild bundles
+ * into a function's cold-start code the SDK parts of every client whose `import()` the function
+ * can reach — so a function reaches only its own.
  */
 
-/** Structured JSON log lines (Powertools); never whole events (they carry personal data). */
+/** Structured JSON log lines (`observability.ts`); never whole events (they carry personal data). */
 export const log = {
   info: (message: string, detail: Record<string, unknown> = {}) => logger.info(message, detail),
   error: (message: string, detail: Record<string, unknown> = {}) => logger.error(message, detail),
