@@ -2,6 +2,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { grantMetrics } from '../../shared/adapters/metrics';
 import { S3AuditArchive } from '../../shared/adapters/s3-audit-archive';
+import { auditArchiveFromEnv } from '../../shared/adapters/audit-archive-env';
 import { orgIdFor } from '../../shared/domain/org-provisioning';
 import { authorizeIam, LOCAL_PLATFORM_ADMIN } from '../../infra/local/iam-authorizer';
 import { signRequest } from '../../infra/admin/sigv4';
@@ -46,6 +47,22 @@ describe('the S3 audit archive adapter', () => {
       ChecksumAlgorithm: 'SHA256',
       IfNoneMatch: '*',
     });
+  });
+
+  test('with AUDIT_ARCHIVE_BUCKET, the first put loads the S3 adapters by name (#s3-adapters, bundled apart) and writes to that bucket', async () => {
+    // Prepare
+    process.env.AUDIT_ARCHIVE_BUCKET = 'stage-archive';
+    mock.on(PutObjectCommand).resolves({});
+    const archive = auditArchiveFromEnv();
+    delete process.env.AUDIT_ARCHIVE_BUCKET;
+    expect(mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+
+    // Act
+    const location = await archive.put('audit/org-2/2026.json', '{"events":[]}');
+
+    // Assess
+    expect(location).toBe('s3://stage-archive/audit/org-2/2026.json');
+    expect(mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Bucket)).toEqual(['stage-archive']);
   });
 });
 
