@@ -1,7 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as StreamAttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { BatchSuppressions, deliverNotice } from '../shared/domain/notice-delivery';
+import { deliverNotice } from '../shared/domain/notice-delivery';
 import { recordTtlExpiry } from '../shared/domain/grant-service';
 import type { Grant } from '../shared/domain/model';
 import { newId } from '../shared/ports/ids';
@@ -15,7 +15,7 @@ import { EndpointLists, publishAuditEvent } from '../shared/domain/webhook-deliv
 import type { AuditEvent } from '../shared/domain/audit';
 import { isAuditEventKey } from '../shared/adapters/dynamodb/keys/audit';
 import { count, grantMetrics, METRIC, metrics, seconds } from '../shared/adapters/metrics';
-import { StreamBatch } from '../shared/adapters/stream-batch';
+import { BatchSuppressions, StreamBatch } from '../shared/adapters/stream-batch';
 
 const deps = deliveryDepsFromEnv();
 const webhooks = publishDepsFromEnv();

@@ -1,3 +1,6 @@
+import type { Outbox } from '../ports/outbox';
+import { loadOnce } from './lazy';
+
 /**
  * One DynamoDB-stream batch's work, run as far as the event source's contract allows at once:
  * work of one key (an org's audit events) in record order, different keys and independent work
@@ -59,5 +62,29 @@ export class StreamBatch {
       if (next) next();
       else this.running--;
     }
+  }
+}
+
+/**
+ * The suppression list read once for a stream batch of notices: the first notice that asks has
+ * every recipient of the batch looked up (a read per 100 addresses, not one per notice); an
+ * address outside the batch is looked up on its own. A failed read is tried again by the next ask.
+ */
+export class BatchSuppressions implements Pick<Outbox, 'suppressed'> {
+  private readonly batch: Set<string>;
+  private readonly lookup: () => Promise<Set<string>>;
+
+  constructor(
+    private readonly outbox: Pick<Outbox, 'suppressed'>,
+    recipients: string[],
+  ) {
+    this.batch = new Set(recipients);
+    this.lookup = loadOnce(() => outbox.suppressed([...this.batch]));
+  }
+
+  async suppressed(addresses: string[]): Promise<Set<string>> {
+    if (!addresses.every((a) => this.batch.has(a))) return this.outbox.suppressed(addresses);
+    const suppressed = await this.lookup();
+    return new Set(addresses.filter((a) => suppressed.has(a)));
   }
 }

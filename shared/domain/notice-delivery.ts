@@ -32,33 +32,6 @@ async function issueLink(deps: DeliveryDeps, notice: Notice, recipient: string):
 }
 
 /**
- * The suppression list read once for a batch of notices: the first notice that asks has every
- * recipient of the batch looked up (a read per 100 addresses, not one per notice); an address
- * outside the batch is looked up on its own. A failed read is tried again by the next ask.
- */
-export class BatchSuppressions implements Pick<Outbox, 'suppressed'> {
-  private readonly batch: Set<string>;
-  private lookup?: Promise<Set<string>>;
-
-  constructor(
-    private readonly outbox: Pick<Outbox, 'suppressed'>,
-    recipients: string[],
-  ) {
-    this.batch = new Set(recipients);
-  }
-
-  async suppressed(addresses: string[]): Promise<Set<string>> {
-    if (!addresses.every((a) => this.batch.has(a))) return this.outbox.suppressed(addresses);
-    if (!this.lookup) {
-      this.lookup = this.outbox.suppressed([...this.batch]);
-      this.lookup.catch(() => (this.lookup = undefined));
-    }
-    const suppressed = await this.lookup;
-    return new Set(addresses.filter((a) => suppressed.has(a)));
-  }
-}
-
-/**
  * Delivers one outbox notice, one email per recipient, each at most once after a success:
  * - the notice is claimed first, and who has it is recorded after each send;
  * - a recipient SES refuses for good (or one it reported bouncing) is marked failed and audited,

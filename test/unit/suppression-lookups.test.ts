@@ -3,7 +3,7 @@ import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { suppressedKey } from '../../shared/adapters/dynamodb/keys/suppressed';
-import { BatchSuppressions } from '../../shared/domain/notice-delivery';
+import { BatchSuppressions } from '../../shared/adapters/stream-batch';
 
 /** An outbox whose suppression list is `listed`, counting the lookups it is asked for. */
 function countingOutbox(listed: string[]) {

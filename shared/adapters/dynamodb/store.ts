@@ -160,7 +160,7 @@ export class DynamoStore implements Store {
   async listSessionsOfGrant(orgId: string, grantId: string): Promise<Session[]> {
     return this.query<Session>({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': sessionsOfGrantPrefix(grantId) },
+      ExpressionAttributeValues: { ':pk': orgPartition(orgId), ':prefix': sessionsOfGrantPrefix(grantId) },
       ConsistentRead: true,
     });
   }
@@ -168,7 +168,7 @@ export class DynamoStore implements Store {
   async listSessions(orgId: string): Promise<Session[]> {
     return this.query<Session>({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': SESSION_PREFIX },
+      ExpressionAttributeValues: { ':pk': orgPartition(orgId), ':prefix': SESSION_PREFIX },
       ConsistentRead: true,
     });
   }
@@ -178,7 +178,7 @@ export class DynamoStore implements Store {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': SESSION_PREFIX },
+        ExpressionAttributeValues: { ':pk': orgPartition(orgId), ':prefix': SESSION_PREFIX },
         ConsistentRead: true,
         Limit: limit,
       }),
@@ -244,7 +244,7 @@ export class DynamoStore implements Store {
   async listCases(orgId: string): Promise<Case[]> {
     return this.query<Case>({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':prefix': CASE_PREFIX },
+      ExpressionAttributeValues: { ':pk': orgPartition(orgId), ':prefix': CASE_PREFIX },
       ScanIndexForward: false,
     });
   }
