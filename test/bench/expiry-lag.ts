@@ -6,6 +6,7 @@ import { EXPIRY_SHARDS, TABLE } from '../../shared/adapters/dynamodb/table-defin
 import { benchDb, benchLayout } from './bench-stack';
 import { createOrg, mailbox } from './harness';
 import { eventually } from '../support/eventually';
+import { spread, type Spread } from './spread';
 
 export interface ExpiryLagResult {
   grants: number;
@@ -18,6 +19,32 @@ export interface ExpiryLagResult {
   markedLagP50: number;
   markedLagP99: number;
   markedLagMax: number;
+}
+
+/** The bursts of one bench run: the figures of the round with the median "all marked", each goal's spread, every round. */
+export interface ExpiryLagRounds extends ExpiryLagResult {
+  /** median of the rounds (so is `allNoticesMs`), with min and max */
+  allExpiredMsSpread: Spread;
+  allNoticesMsSpread: Spread;
+  rounds: ExpiryLagResult[];
+}
+
+/**
+ * `rounds` bursts, one expiry minute after another, each with its own orgs and grants: a burst
+ * leans on DynamoDB Local's one write lock, whose pace moves from burst to burst (the JVM still
+ * compiling, a collection), so one burst alone is no steadier a figure than one load round.
+ */
+export async function measureExpiryLagRounds(count: number, orgs: number, rounds: number, progress: (line: string) => void): Promise<ExpiryLagRounds> {
+  const results: ExpiryLagResult[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const result = await measureExpiryLag(count, orgs, progress);
+    progress(`  round ${round}/${rounds}: all marked in ${result.allExpiredMs} ms, all notices in ${result.allNoticesMs} ms`);
+    results.push(result);
+  }
+  const marked = spread(results.map((r) => r.allExpiredMs));
+  const notices = spread(results.map((r) => r.allNoticesMs));
+  const middle = results.find((r) => r.allExpiredMs === marked.median)!;
+  return { ...middle, allNoticesMs: notices.median, allExpiredMsSpread: marked, allNoticesMsSpread: notices, rounds: results };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;

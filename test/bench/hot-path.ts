@@ -4,13 +4,7 @@ import { signRequest } from '../../infra/admin/sigv4';
 import { agentBearer, basic, call, createOrg, Portal, stackUrl, type BenchOrg } from './harness';
 import { benchLayout } from './bench-stack';
 import { load, type LoadResult, type LoadTarget } from './load';
-
-/** A figure over the rounds of one run: the median, and how far the rounds spread. */
-export interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
+import { spread, type Spread } from './spread';
 
 export interface HotPathRow {
   target: string;
@@ -78,11 +72,6 @@ async function gatewayProcess(port: number, mode: 'ours' | 'minimal'): Promise<{
   const url = `http://localhost:${port}`;
   return { url, child, cpuMicros: async () => ((await call(`${url}/__cpu`)) as { micros: number }).micros };
 }
-
-const spread = (values: number[]): Spread => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)! };
-};
 
 /**
  * The hot paths — the access decision and introspection — through our handlers and through the
