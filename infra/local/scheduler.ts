@@ -22,6 +22,8 @@ export interface LocalSchedule {
   CreationDate?: string;
   /** Local only: when this schedule fires (within the minute after its at-time). */
   LocalFireAt?: string;
+  /** Local only: when a schedule kept after completion (`NONE`) fired; a one-time schedule never fires again. */
+  LocalFiredAt?: string;
 }
 
 /** How the local scheduler picks the moment within the minute: like AWS (`random`), or at the at-time (`exact`). */
@@ -75,7 +77,8 @@ export function validateSchedule(name: string, body: Record<string, unknown>, gr
  * at-expression; it fires within the minute after the at-time (Scheduler's precision), on the
  * stack clock; it hands the Input to the target function *asynchronously* (Lambda's async
  * retries and on-failure destination apply, not the schedule's RetryPolicy); a target it cannot
- * invoke goes to the schedule's dead-letter file; one-time schedules are deleted after firing.
+ * invoke goes to the schedule's dead-letter file; a one-time schedule fires once, and is deleted
+ * after firing if it asked for `DELETE` (kept, completed, with `NONE`, the service's default).
  */
 export class LocalScheduler {
   private readonly schedules = new Map<string, LocalSchedule>();
@@ -113,13 +116,16 @@ export class LocalScheduler {
   /** Fires every schedule due on the stack clock and runs due retries; resolves when they are done. */
   async tick(): Promise<void> {
     const now = this.clock.now().getTime();
-    const due = this.list().filter((s) => Date.parse(s.LocalFireAt!) <= now);
+    const due = this.list().filter((s) => !s.LocalFiredAt && Date.parse(s.LocalFireAt!) <= now);
     // A one-time schedule is complete once the target accepted the event (async invocation): it
-    // is deleted before it fires, so a slow target never fires twice — a tick's in one write
-    // (200 schedules due in one second are 200 deletions, not 200 rewrites of the file).
-    const completed = due.filter((s) => s.ActionAfterCompletion === 'DELETE');
-    for (const s of completed) this.schedules.delete(key(s.GroupName, s.Name));
-    if (completed.length) this.persist();
+    // is deleted (`DELETE`) or marked fired (`NONE`) before it fires, so a slow target never fires
+    // twice — a tick's in one write (200 schedules due in one second are 200 deletions, not 200
+    // rewrites of the file).
+    for (const s of due) {
+      if (s.ActionAfterCompletion === 'DELETE') this.schedules.delete(key(s.GroupName, s.Name));
+      else this.schedules.set(key(s.GroupName, s.Name), { ...s, LocalFiredAt: new Date(now).toISOString() });
+    }
+    if (due.length) this.persist();
     await Promise.all([...due.map((s) => this.fire(s)), ...Object.values(this.targets).map((t) => t.tick())]);
   }
 
@@ -185,7 +191,7 @@ export class LocalScheduler {
         const valid = validateSchedule(name, body, this.options.group);
         if (req.method === 'POST' && existing) return apiError(res, 409, 'ConflictException', `Schedule ${name} already exists.`);
         if (req.method === 'PUT' && !existing) return apiError(res, 404, 'ResourceNotFoundException', `Schedule ${name} does not exist.`);
-        const schedule = this.withFireTime({ ...valid, LocalFireAt: undefined, CreationDate: existing?.CreationDate ?? this.clock.now().toISOString() });
+        const schedule = this.withFireTime({ ...valid, LocalFireAt: undefined, LocalFiredAt: undefined, CreationDate: existing?.CreationDate ?? this.clock.now().toISOString() });
         this.schedules.set(k, schedule);
         this.persist();
         return reply(res, 200, { ScheduleArn: `arn:aws:scheduler:us-east-1:000000000000:schedule/${group}/${name}` });

@@ -7,7 +7,7 @@ import { emailsTo } from '../support/mailbox';
 const ALEX = uniqueAgent('alex');
 
 const MINUTE = 60_000;
-const scheduleOf = async (name: string) => (await (await fetch(`${layout.urls.scheduler}/schedules/${name}?groupName=support-access`)).json()) as { ScheduleExpression: string; LocalFireAt: string };
+const scheduleOf = async (name: string) => (await (await fetch(`${layout.urls.scheduler}/schedules/${name}?groupName=support-access`)).json()) as { ScheduleExpression: string; LocalFireAt: string; LocalFiredAt?: string };
 const atOf = (expression: string) => Date.parse(`${/^at\((.+)\)$/.exec(expression)![1]}Z`);
 const grantIdFrom = (html: string) => [...html.matchAll(/data-grant="([^"]+)"/g)].map((m) => m[1]!).sort().at(-1)!;
 
@@ -129,6 +129,26 @@ describe('expiry on EventBridge Scheduler\'s terms, on the stack clock', () => {
     expect(failures.at(-1)!.responsePayload.errorMessage).toContain('Unknown expiry target');
     await stackClock.advance(10 * MINUTE);
     expect((await mine()).length - before).toBe(3);
+  });
+
+  test('a one-time schedule kept after completion (NONE, the service\'s default) fires once and stays, completed', async () => {
+    // Prepare: a schedule with ActionAfterCompletion NONE whose target input expire refuses (so each fire is an error attempt)
+    const name = `kept-${Date.now()}`;
+    const now = await stackClock.now();
+    const at = new Date(Math.ceil((now.getTime() + 1) / MINUTE) * MINUTE);
+    await scheduler.send(new CreateScheduleCommand({ ...validSchedule(name, { type: 'bogus', orgId: 'o', id: name }), ActionAfterCompletion: 'NONE', ScheduleExpression: `at(${at.toISOString().slice(0, 19)})` }));
+    const fireAt = Date.parse((await scheduleOf(name)).LocalFireAt);
+    const errors = async () => (await expireInvocations()).attempts.filter((a) => a.outcome === 'error').length;
+    const before = await errors();
+
+    // Act: the fire (somewhere in the minute after the at-time), then later ticks short of Lambda's first retry (a minute later)
+    await stackClock.set(new Date(fireAt));
+    for (let i = 0; i < 3; i++) await stackClock.advance(1000);
+
+    // Assess: one invocation; the schedule is still there, marked fired
+    expect((await errors()) - before).toBe(1);
+    expect(await schedules()).toContain(name);
+    expect((await scheduleOf(name)).LocalFiredAt).toBe(new Date(fireAt).toISOString());
   });
 
   test('a request expiry carrying milliseconds is never fired early', async () => {
