@@ -222,7 +222,7 @@ export const SUPPORT_CONTRACTS = {
     security: 'agent',
     params: z.strictObject(org),
     query: z.strictObject({
-      level: z.enum(LEVELS, { error: `level is required: one of ${LEVELS.join(', ')}.` }),
+      level: z.enum(LEVELS, { error: (issue) => `level ${issue.input === undefined ? 'is required:' : 'must be'} one of ${LEVELS.join(', ')}.` }),
       workspace: z.pipe(
         meta(z.optional(z.string().check(z.maxLength(100))), { description: 'A workspace id; absent: an account-wide action' }),
         z.transform((w: string | undefined) => w?.trim() || undefined),

@@ -73,7 +73,7 @@ describe('npm run support', () => {
     expect(sandbox.stdout).toMatch(/^Not allowed \(/);
     const bad = await cli.run('access', orgId, '--level', 'root');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe('400 invalid_input (level): level is required: one of monitor, manage, admin.');
+    expect(bad.stderr).toBe('400 invalid_input (level): level must be one of monitor, manage, admin.');
   });
 
   test('session prints the token (or shell exports); end-session ends it; refusals name the problem', async () => {

@@ -87,6 +87,7 @@ describe('requests are held to their contracts', () => {
     ['a scope that is a number', 'POST /support/orgs/{orgId}/grants/{grantId}/sessions', { params: { orgId: 'o1', grantId: 'g1' }, body: { justification: 'x', scope: 42 } }, 'scope', 'scope must be a space-separated string or a list of scopes, e.g. "read write".'],
     ['a colleague that is no email', 'POST /support/orgs/{orgId}/grants/{grantId}/personnel', { params: { orgId: 'o1', grantId: 'g1' }, body: { email: 'not an email' } }, 'email', 'email (the colleague to add) must be an email address.'],
     ['no level', 'GET /support/orgs/{orgId}/access', { params: { orgId: 'o1' }, query: {} }, 'level', 'level is required: one of monitor, manage, admin.'],
+    ['a level that is none of them', 'GET /support/orgs/{orgId}/access', { params: { orgId: 'o1' }, query: { level: 'root' } }, 'level', 'level must be one of monitor, manage, admin.'],
     ['an unknown environment', 'GET /support/orgs/{orgId}/access', { params: { orgId: 'o1' }, query: { level: 'manage', environment: 'staging' } }, 'environment', 'environment must be one of production, sandbox.'],
     ['a page of 0', 'GET /support/orgs/{orgId}/cases', { params: { orgId: 'o1' }, query: { limit: '0' } }, 'limit', 'limit must be from 1 to 100.'],
     ['a page size in hex', 'GET /support/orgs/{orgId}/cases', { params: { orgId: 'o1' }, query: { limit: '0x10' } }, 'limit', 'limit must be a plain decimal number like 2 or 0.5, not "0x10".'],
