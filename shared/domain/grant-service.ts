@@ -449,10 +449,8 @@ export async function expireGrant(
   if (ended?.has(orgId, grantId)) return 'already_ended';
   let firstAttempt = true;
   return redoOnConflict(`Grant ${grantId}`, async () => {
-    // One round trip: what ending the grant reads, and (first attempt) the org's other due grants.
-    const [read, due] = await together([readForEnding(deps, orgId, grantId), firstAttempt ? deps.store.listDueGrants(orgId, deps.clock.now(), EXPIRY_BATCH) : Promise.resolve([])] as const);
+    const { grant, org, auditHead, due, sessionsOf } = await readForExpiry(deps, orgId, grantId, firstAttempt);
     firstAttempt = false;
-    const { grant } = read;
     if (!grant) return 'missing';
     if (grant.status !== 'active') {
       ended?.add(orgId, grantId);
@@ -461,11 +459,31 @@ export async function expireGrant(
     const now = deps.clock.now();
     if (isActive(grant, now)) return 'not_due';
     const others = due.filter((g) => g.grantId !== grantId && g.status === 'active' && !isActive(g, now)).slice(0, EXPIRY_BATCH - 1);
-    const sessions = await sessionsOfGrants(deps, orgId, others.map((g) => g.grantId));
-    await endGrant(deps, grant, 'expired', system(by), read, others.map((g, i) => ({ grant: g, sessions: sessions[i]! })));
+    const [sessions, ...othersSessions] = await sessionsOf([grantId, ...others.map((g) => g.grantId)]);
+    await endGrant(deps, grant, 'expired', system(by), { grant, org, auditHead, sessions: sessions! }, others.map((g, i) => ({ grant: g, sessions: othersSessions[i]! })));
     for (const id of [grantId, ...others.map((g) => g.grantId)]) ended?.add(orgId, id);
     return 'expired';
   });
+}
+
+/** One page of an org's sessions: most orgs have fewer stored, so it holds every due grant's sessions. */
+const SESSIONS_PAGE = 100;
+
+/**
+ * What an expiry reads, in one round trip: the grant, its org and the audit head in one request,
+ * (`withDue`) the org's other grants already due, and a page of the org's sessions. `sessionsOf`
+ * answers from that page — unless the org has more sessions stored than it holds, when each
+ * grant's are asked for (together).
+ */
+async function readForExpiry(deps: GrantDeps, orgId: string, grantId: string, withDue: boolean) {
+  const [{ grant, org, auditHead }, due, page] = await together([
+    deps.store.readTogether({ grant: { orgId, grantId }, org: orgId, auditHead: orgId }),
+    withDue ? deps.store.listDueGrants(orgId, deps.clock.now(), EXPIRY_BATCH) : Promise.resolve([]),
+    deps.store.listSessionsPage(orgId, SESSIONS_PAGE),
+  ] as const);
+  const sessionsOf = async (grantIds: string[]): Promise<Session[][]> =>
+    page.more ? Promise.all(grantIds.map((id) => deps.store.listSessionsOfGrant(orgId, id))) : grantIds.map((id) => page.sessions.filter((s) => s.grantId === id));
+  return { grant, org, auditHead: auditHead!, due, sessionsOf };
 }
 
 /**
@@ -486,20 +504,6 @@ export class EndedGrants {
     this.keys.add(`${orgId}#${grantId}`);
     if (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value!);
   }
-}
-
-/** One page of an org's sessions: most orgs have fewer stored, so it holds every due grant's sessions. */
-const SESSIONS_PAGE = 100;
-
-/**
- * The sessions of several grants of one org, in one request: a page of the org's sessions —
- * unless the org has more stored, when each grant's are asked for (together).
- */
-async function sessionsOfGrants(deps: GrantDeps, orgId: string, grantIds: string[]): Promise<Session[][]> {
-  if (!grantIds.length) return [];
-  const page = await deps.store.listSessionsPage(orgId, SESSIONS_PAGE);
-  if (page.more) return Promise.all(grantIds.map((id) => deps.store.listSessionsOfGrant(orgId, id)));
-  return grantIds.map((id) => page.sessions.filter((s) => s.grantId === id));
 }
 
 /**

@@ -218,6 +218,35 @@ describe('grants of one org expiring together', () => {
     expect(store.audit.get('o1')!.map((e) => [e.action, e.target.id])).toContainEqual(['grant.sessions_ended', 'c']);
   });
 
+  test('an expiry reads in one round trip before its write: the grant, its org and audit head, the due grants and a page of sessions, asked together', async () => {
+    const { store, deps } = dueWorld();
+    store.sessions.set('s1', { sessionId: 's1', orgId: 'o1', grantId: 'a', agent: { id: 'alex', email: 'alex@vendor.test' }, actAs: { id: 'a', email: 'a@o1.test' }, justification: 'x', scope: ['read'], status: 'active', startedAt: '2026-01-01T04:55:00.000Z', expiresAt: '2026-01-01T05:10:00.000Z', version: 1 });
+    // Each call is numbered by the wave it starts: a call made while none is in flight opens a new one.
+    const calls: [string, number][] = [];
+    let inFlight = 0;
+    let waves = 0;
+    const counted = new Proxy(store, {
+      get: (target, key) => {
+        const value = (target as unknown as Record<PropertyKey, unknown>)[key];
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (inFlight++ === 0) waves++;
+          calls.push([String(key), waves]);
+          try {
+            return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          } finally {
+            inFlight--;
+          }
+        };
+      },
+    });
+    expect(await expireGrant({ ...deps, store: counted }, 'o1', 'b', 'scheduler')).toBe('expired');
+    const beforeWrite = calls.slice(0, calls.findIndex(([name]) => name === 'commit'));
+    expect(beforeWrite.sort()).toEqual([['listDueGrants', 1], ['listSessionsPage', 1], ['readTogether', 1]]);
+    // The session found on the page was ended with its grant.
+    expect(store.sessions.get('s1')!.status).toBe('ended');
+  });
+
   test('a container remembers what it ended: the later fires for the others ask the store nothing; an ending found is remembered too', async () => {
     const { store, deps } = dueWorld();
     const ended = new EndedGrants();
