@@ -109,6 +109,13 @@ export class LocalScheduler {
     this.fireMode = mode ?? this.options.fireMode;
   }
 
+  /** When the earliest schedule still to fire fires (stack time). */
+  nextFireAt(): number | undefined {
+    let next: number | undefined;
+    for (const s of this.schedules.values()) if (!s.LocalFiredAt && (next === undefined || Date.parse(s.LocalFireAt!) < next)) next = Date.parse(s.LocalFireAt!);
+    return next;
+  }
+
   list(): LocalSchedule[] {
     return [...this.schedules.values()];
   }

@@ -10,12 +10,13 @@ import { readJson, reply } from './scheduler';
  * route of the product — and the call returns once everything that came due has run.
  */
 export class StackTime {
-  private readonly tickers: { name: string; run: () => Promise<void> }[] = [];
+  private readonly tickers: { name: string; run: () => Promise<void>; nextDue?: () => number | undefined }[] = [];
   /** Local switches a test may flip through `/__clock` (the scheduler's fire mode); reset restores them. */
   private readonly switches: { fireMode?: (mode: 'exact' | 'random' | undefined) => void } = {};
   private chain: Promise<void> = Promise.resolve();
   private queued = 0;
   private timer?: NodeJS.Timeout;
+  private wake?: NodeJS.Timeout;
 
   constructor(
     readonly clock: OffsetClock,
@@ -27,8 +28,9 @@ export class StackTime {
     this.switches.fireMode = set;
   }
 
-  onTick(name: string, run: () => Promise<void>): void {
-    this.tickers.push({ name, run });
+  /** `nextDue`: when the ticker next has something to do (stack time), so a tick can come exactly then. */
+  onTick(name: string, run: () => Promise<void>, nextDue?: () => number | undefined): void {
+    this.tickers.push({ name, run, nextDue });
   }
 
   /** Runs every ticker once, one tick after another (never two at the same time). */
@@ -42,14 +44,29 @@ export class StackTime {
   }
 
   start(intervalMs = 100): void {
-    // Real time moves too; a slow tick is not queued behind itself. A tenth of a second: the
-    // scheduler's exact mode fires that close to the at-time.
-    this.timer = setInterval(() => void (this.queued === 0 && this.tick()), intervalMs);
+    // Real time moves too; a slow tick is not queued behind itself. Between two ticks, one more
+    // comes exactly when something falls due (the scheduler's exact mode fires at the at-time).
+    this.timer = setInterval(() => {
+      if (this.queued === 0) void this.tick();
+      this.wakeForNextDue(intervalMs);
+    }, intervalMs);
     this.timer.unref();
+  }
+
+  /** Arms one tick for the earliest due time within the next interval — while the clock flows with real time. */
+  private wakeForNextDue(intervalMs: number) {
+    if (!this.clock.flowing) return;
+    const now = this.clock.now().getTime();
+    const due = Math.min(...this.tickers.map((t) => t.nextDue?.() ?? Infinity));
+    if (!(due > now && due - now < intervalMs)) return;
+    clearTimeout(this.wake);
+    this.wake = setTimeout(() => void this.tick(), due - now);
+    this.wake.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.wake);
   }
 
   /**

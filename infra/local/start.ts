@@ -126,7 +126,7 @@ async function main() {
     });
     await listen(schedulerServer, layout.ports.scheduler);
     servers.push(schedulerServer);
-    time.onTick('scheduler', () => scheduler.tick());
+    time.onTick('scheduler', () => scheduler.tick(), () => scheduler.nextFireAt());
     time.onFireMode((mode) => scheduler.setFireMode(mode));
     step(`Local scheduler on port ${layout.ports.scheduler} (${scheduler.list().length} schedule(s); fires within the minute${fireMode === 'exact' ? ', exactly at the at-time' : ''}${clockControl ? '; stack clock under test control' : ''})`);
 

@@ -44,6 +44,10 @@ export class OffsetClock implements Clock {
     if (this.frozenAt !== undefined) this.frozenAt += ms;
     else this.offsetMs += ms;
   }
+  /** Whether it moves with real time (not set to stand still). */
+  get flowing(): boolean {
+    return this.frozenAt === undefined;
+  }
   /** Back to real time, flowing. */
   reset(): void {
     this.offsetMs = 0;
