@@ -27,14 +27,20 @@ export interface ExpiryLagRounds extends ExpiryLagResult {
   allExpiredMsSpread: Spread;
   allNoticesMsSpread: Spread;
   rounds: ExpiryLagResult[];
+  /** the burst before the rounds, not counted */
+  warmUp: ExpiryLagResult;
 }
 
 /**
- * `rounds` bursts, one expiry minute after another, each with its own orgs and grants: a burst
- * leans on DynamoDB Local's one write lock, whose pace moves from burst to burst (the JVM still
- * compiling, a collection), so one burst alone is no steadier a figure than one load round.
+ * One warm-up burst, then `rounds` bursts, one expiry minute after another, each with its own
+ * orgs and grants. A burst leans on DynamoDB Local's one write lock, whose pace moves from burst
+ * to burst (a collection, the JVM compiling), so one burst alone is no steadier a figure than one
+ * load round; and the first burst of a run pays the JVM's compiling of large transactions, which
+ * nothing before it in the bench sends — as the load rounds have their warm-up, it is not counted.
  */
 export async function measureExpiryLagRounds(count: number, orgs: number, rounds: number, progress: (line: string) => void): Promise<ExpiryLagRounds> {
+  const warmUp = await measureExpiryLag(count, orgs, progress);
+  progress(`  warm-up burst (not counted): all marked in ${warmUp.allExpiredMs} ms, all notices in ${warmUp.allNoticesMs} ms`);
   const results: ExpiryLagResult[] = [];
   for (let round = 1; round <= rounds; round++) {
     const result = await measureExpiryLag(count, orgs, progress);
@@ -44,7 +50,7 @@ export async function measureExpiryLagRounds(count: number, orgs: number, rounds
   const marked = spread(results.map((r) => r.allExpiredMs));
   const notices = spread(results.map((r) => r.allNoticesMs));
   const middle = results.find((r) => r.allExpiredMs === marked.median)!;
-  return { ...middle, allNoticesMs: notices.median, allExpiredMsSpread: marked, allNoticesMsSpread: notices, rounds: results };
+  return { ...middle, allNoticesMs: notices.median, allExpiredMsSpread: marked, allNoticesMsSpread: notices, rounds: results, warmUp };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
