@@ -112,7 +112,11 @@ export class LocalScheduler {
   /** When the earliest schedule still to fire fires (stack time). */
   nextFireAt(): number | undefined {
     let next: number | undefined;
-    for (const s of this.schedules.values()) if (!s.LocalFiredAt && (next === undefined || Date.parse(s.LocalFireAt!) < next)) next = Date.parse(s.LocalFireAt!);
+    for (const s of this.schedules.values()) {
+      if (s.LocalFiredAt) continue;
+      const at = Date.parse(s.LocalFireAt!);
+      if (next === undefined || at < next) next = at;
+    }
     return next;
   }
 
