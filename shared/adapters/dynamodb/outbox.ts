@@ -7,7 +7,7 @@ import type { DeliveryProgress, Outbox } from '../../ports/outbox';
 import { approvalTokenKey } from './keys/approval-token';
 import { noticeKey } from './keys/notice';
 import { suppressedKey } from './keys/suppressed';
-import { batchGet } from './batch-get';
+import { batchGet } from './batches';
 
 /** A claim older than this is taken to be from a sender that died mid-send. */
 const STALE_CLAIM_MS = 5 * 60_000;

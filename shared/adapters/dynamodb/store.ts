@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { BatchWriteCommandOutput, DynamoDBDocumentClient, QueryCommandOutput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandOutput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chainEvent, GENESIS_HASH, type AuditEvent } from '../../domain/audit';
 import { ConcurrentChangeError } from '../../domain/errors';
 import type { AccessRequest, ApprovalToken, Case, Grant, Org, OrgDeletion, PortalSession, ProductClient, Session, UserProfile } from '../../domain/model';
@@ -19,7 +19,7 @@ import { userKey } from './keys/user';
 import { auditItem, caseItem, deletionItem, fromItem, grantItem, newOrgItems, noticeItem, orgItem, ownedKeys, portalSessionItem, productClientItems, requestItem, sessionItem, sessionRefItem, tokenItem, userItems, webhookEndpointItem } from './items';
 import { webhookEndpointKey } from './keys/webhook';
 import { EXPIRY_SHARDS, TABLE } from './table-definition';
-import { batchGet } from './batch-get';
+import { batchDelete, batchGet, pause } from './batches';
 import type { ExpiryTarget } from '../../ports/scheduler';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -323,7 +323,7 @@ export class DynamoStore implements Store {
         }
         if (attempt >= MAX_COMMIT_ATTEMPTS) throw new ConcurrentChangeError('The audit trail is busy; nothing was written. Try again.');
         // Full jitter, growing to a quarter second: fifty writers in one org still all get through.
-        await sleep(Math.random() * Math.min(250, 10 * 2 ** attempt));
+        await pause(Math.random() * Math.min(250, 10 * 2 ** attempt));
       }
     }
   }
@@ -366,16 +366,8 @@ export class DynamoStore implements Store {
     return batchGet(this.db, this.tableName, keys, { consistent: true });
   }
 
-  /** BatchWriteItem deletes in chunks of 25, retrying what DynamoDB leaves unprocessed. */
-  private async batchDelete(keys: { pk: string; sk: string }[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += 25) {
-      let pending = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; pending.length; attempt++) {
-        if (attempt) await sleep(Math.min(1000, 50 * 2 ** attempt));
-        const out: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
-        pending = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
-      }
-    }
+  private batchDelete(keys: { pk: string; sk: string }[]): Promise<void> {
+    return batchDelete(this.db, this.tableName, keys);
   }
 
   /** Every page of a query, items as stored (index keys included). */
@@ -447,4 +439,3 @@ function overdueTarget(sortKey: string): ExpiryTarget | undefined {
   return m ? { type: OVERDUE_TYPES[m[1] as keyof typeof OVERDUE_TYPES], orgId: m[2]!, id: m[3]! } : undefined;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
