@@ -10,7 +10,7 @@ import { FUNCTION_PERMISSIONS, type FunctionPermissions } from './function-permi
  */
 type Names = { deployed: string[]; local?: string[] };
 
-/** Every function: source maps and Powertools (the local stack turns metrics off). */
+/** Every function: the service and metrics names and the log level (the local stack turns metrics off). */
 const COMMON: Names = { deployed: ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL'], local: ['POWERTOOLS_METRICS_DISABLED'] };
 
 /** The local runtime's own switch (the stack clock on the test stage); never set by CDK (an infra test checks). */
